@@ -1,0 +1,96 @@
+// One SQL interface over two engines: PostgreSQL (through `pg`) when a URL is configured, PGlite
+// (embedded, WASM Postgres) otherwise — so the same SQL and migrations run in production and on a
+// laptop with nothing installed. Every database user lives in its own schema.
+import { PGlite } from '@electric-sql/pglite';
+import { Pool } from 'pg';
+
+export type DatabaseKind = 'postgres' | 'pglite';
+
+export interface Database {
+  readonly kind: DatabaseKind;
+  readonly schema: string;
+  /** Runs one parameterised statement and returns its rows. */
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+  /** Runs `work` holding a session-level advisory lock, so concurrent starters do not race. */
+  withLock<T>(key: string, work: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgres://… — when absent, PGlite is used. */
+  url?: string;
+  /** Schema name; created when missing. */
+  schema: string;
+  /** PGlite data directory; in memory when absent. */
+  pgliteDir?: string;
+  /** Pool size for PostgreSQL. */
+  poolSize?: number;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (!SCHEMA_NAME.test(options.schema)) throw new Error(`invalid schema name: ${options.schema}`);
+  return options.url ? openPostgres(options.url, options.schema, options.poolSize ?? 10) : openPglite(options.schema, options.pgliteDir);
+}
+
+function lockId(key: string): number {
+  let hash = 0;
+  for (const ch of key) hash = (Math.imul(hash, 31) + ch.charCodeAt(0)) | 0;
+  return hash;
+}
+
+async function openPostgres(url: string, schema: string, poolSize: number): Promise<Database> {
+  const pool = new Pool({ connectionString: url, max: poolSize, options: `-c search_path=${schema}` });
+  // A broken idle connection must not crash the process; the next query reports the error.
+  pool.on('error', () => undefined);
+  await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`).catch((error: { code?: string }) => {
+    if (error.code !== '23505' && error.code !== '42P06') throw error; // concurrent creation
+  });
+  return {
+    kind: 'postgres',
+    schema,
+    async query<Row>(sql: string, params: readonly unknown[] = []) {
+      const result = await pool.query(sql, params as unknown[]);
+      return result.rows as Row[];
+    },
+    async exec(sql: string) {
+      await pool.query(sql);
+    },
+    async withLock<T>(key: string, work: () => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      try {
+        await client.query('SELECT pg_advisory_lock($1)', [lockId(key)]);
+        try {
+          return await work();
+        } finally {
+          await client.query('SELECT pg_advisory_unlock($1)', [lockId(key)]);
+        }
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+async function openPglite(schema: string, dir?: string): Promise<Database> {
+  const db = new PGlite(dir);
+  await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema};`);
+  return {
+    kind: 'pglite',
+    schema,
+    async query<Row>(sql: string, params: readonly unknown[] = []) {
+      const result = await db.query<Row>(sql, params as unknown[]);
+      return result.rows;
+    },
+    async exec(sql: string) {
+      await db.exec(sql);
+    },
+    // One process owns a PGlite database, so there is no one to race with.
+    withLock: <T>(_key: string, work: () => Promise<T>) => work(),
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,148 @@
+// A thin HTTP front for Apollo Server on Node's own http module: the GraphQL endpoint plus a few
+// plain routes (health, metrics, static IDE files). Kept small on purpose — it sits on the hot path
+// and an extra framework layer would cost throughput for nothing we need.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HeaderMap, type ApolloServer, type BaseContext, type ContextThunk } from '@apollo/server';
+
+export interface PlainResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body: string | Buffer;
+}
+
+/** Routes answered without GraphQL, keyed by "METHOD /path". */
+export type PlainRoutes = Record<string, (req: http.IncomingMessage) => Promise<PlainResponse> | PlainResponse>;
+
+export interface HttpServerOptions<TContext extends BaseContext> {
+  apollo: ApolloServer<TContext>;
+  context: (req: http.IncomingMessage, body: unknown) => Promise<TContext>;
+  routes?: PlainRoutes;
+  graphqlPath?: string;
+  /** Largest request body accepted, in bytes. */
+  maxBodyBytes?: number;
+  host?: string;
+  port: number;
+}
+
+export interface RunningHttpServer {
+  server: http.Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new BodyTooLarge());
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+export function errorBody(code: string, zh: string, en: string): string {
+  return JSON.stringify({ errors: [{ message: `${zh} / ${en}`, extensions: { code } }] });
+}
+
+export async function startHttpServer<TContext extends BaseContext>(options: HttpServerOptions<TContext>): Promise<RunningHttpServer> {
+  const graphqlPath = options.graphqlPath ?? '/graphql';
+  const maxBodyBytes = options.maxBodyBytes ?? 1_000_000;
+  const routes = options.routes ?? {};
+
+  const server = http.createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const route = routes[`${req.method} ${url.pathname}`];
+      const wantsGraphql = url.pathname === graphqlPath && !(req.method === 'GET' && prefersHtml(req) && routes[`GET ${graphqlPath}`]);
+      if (route && !wantsGraphql) {
+        const answer = await route(req);
+        res.writeHead(answer.status, answer.headers ?? { 'content-type': 'text/plain; charset=utf-8' });
+        res.end(answer.body);
+        return;
+      }
+      if (url.pathname !== graphqlPath) {
+        res.writeHead(404, { 'content-type': 'application/json' });
+        res.end(errorBody('NOT_FOUND', '路径不存在', 'no such path'));
+        return;
+      }
+      let body: unknown = undefined;
+      if (req.method === 'POST') {
+        const text = await readBody(req, maxBodyBytes);
+        if ((req.headers['content-type'] ?? '').includes('application/json')) {
+          try {
+            body = text === '' ? {} : JSON.parse(text);
+          } catch {
+            res.writeHead(400, { 'content-type': 'application/json' });
+            res.end(errorBody('BAD_REQUEST', '请求体不是合法的JSON', 'request body is not valid JSON'));
+            return;
+          }
+        } else {
+          body = text;
+        }
+      }
+      const headers = new HeaderMap();
+      for (const [key, value] of Object.entries(req.headers)) {
+        if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+      }
+      const context: ContextThunk<TContext> = () => options.context(req, body);
+      const response = await options.apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+        context,
+      });
+      const outHeaders: Record<string, string> = {};
+      for (const [key, value] of response.headers) outHeaders[key] = value;
+      res.writeHead(response.status ?? 200, outHeaders);
+      if (response.body.kind === 'complete') {
+        res.end(response.body.string);
+      } else {
+        for await (const chunk of response.body.asyncIterator) res.write(chunk);
+        res.end();
+      }
+    } catch (error) {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      if (error instanceof BodyTooLarge) {
+        res.writeHead(413, { 'content-type': 'application/json', connection: 'close' });
+        res.end(errorBody('PAYLOAD_TOO_LARGE', `请求体超过${maxBodyBytes}字节`, `request body exceeds ${maxBodyBytes} bytes`));
+        return;
+      }
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(errorBody('INTERNAL_SERVER_ERROR', '服务器内部错误', 'internal server error'));
+    }
+  });
+  server.keepAliveTimeout = 65_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    server,
+    url: `http://${host}:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function prefersHtml(req: http.IncomingMessage): boolean {
+  const accept = req.headers.accept ?? '';
+  return accept.includes('text/html');
+}

@@ -1,0 +1,96 @@
+// npm start — runs the whole channel: every subgraph, then the gateway, as child processes.
+// Prints the URLs once everything answers; Ctrl-C (or SIGTERM) stops them all; if one dies, all stop.
+//
+// PORT=0 and SUBGRAPH_PORT_<NAME>=0 pick free ports (the tests do this); the JSON line with
+// "event":"stack-ready" tells a program where everything is.
+import { spawn, type ChildProcess } from 'node:child_process';
+import readline from 'node:readline';
+import { ROOT_DIR, SUBGRAPHS, subgraphEnvName } from '../subgraphs/registry';
+
+interface Child {
+  name: string;
+  process: ChildProcess;
+  url: Promise<string>;
+}
+
+const children: Child[] = [];
+let stopping = false;
+const quiet = process.env.START_QUIET === '1';
+
+function launch(name: string, entry: string, env: NodeJS.ProcessEnv): Child {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    cwd: ROOT_DIR,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const url = new Promise<string>((resolve, reject) => {
+    const lines = readline.createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      if (!quiet) process.stdout.write(`[${name}] ${line}\n`);
+      try {
+        const entry = JSON.parse(line) as { event?: string; url?: string };
+        if (entry.event === 'listening' && entry.url) resolve(entry.url);
+      } catch {
+        /* not a log line */
+      }
+    });
+    child.once('exit', (code, signal) => reject(new Error(`${name} exited before listening (code ${code}, signal ${signal})`)));
+  });
+  readline.createInterface({ input: child.stderr! }).on('line', (line) => process.stderr.write(`[${name}] ${line}\n`));
+  child.once('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`[start] ${name} stopped unexpectedly (code ${code}, signal ${signal}); stopping everything`);
+      void stop(1);
+    }
+  });
+  const started: Child = { name, process: child, url };
+  children.push(started);
+  return started;
+}
+
+async function stop(exitCode: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.process.exitCode !== null || child.process.signalCode !== null) return resolve();
+          const timer = setTimeout(() => child.process.kill('SIGKILL'), 5000);
+          child.process.once('exit', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          child.process.kill('SIGTERM');
+        }),
+    ),
+  );
+  process.exit(exitCode);
+}
+
+async function main(): Promise<void> {
+  process.once('SIGINT', () => void stop(0));
+  process.once('SIGTERM', () => void stop(0));
+
+  const subgraphs = SUBGRAPHS.map((info) => launch(info.name, info.entry, {}));
+  const subgraphUrls: Record<string, string> = {};
+  const gatewayEnv: NodeJS.ProcessEnv = {};
+  for (const [index, child] of subgraphs.entries()) {
+    const url = await child.url;
+    subgraphUrls[child.name] = url;
+    gatewayEnv[subgraphEnvName('URL', SUBGRAPHS[index].name)] = url;
+  }
+  const gateway = launch('gateway', 'gateway/main.ts', gatewayEnv);
+  const gatewayUrl = await gateway.url;
+
+  console.log(JSON.stringify({ event: 'stack-ready', gateway: gatewayUrl, subgraphs: subgraphUrls }));
+  console.log(`\n公共数据查询通道 ready / channel ready`);
+  console.log(`  GraphQL + IDE  ${gatewayUrl}  (open ${gatewayUrl.replace(/\/graphql$/, '/')} in a browser)`);
+  for (const [name, url] of Object.entries(subgraphUrls)) console.log(`  ${name.padEnd(14)} ${url}`);
+  console.log('  Ctrl-C stops everything.\n');
+}
+
+main().catch((error) => {
+  console.error(`[start] ${error instanceof Error ? error.message : error}`);
+  void stop(1);
+});

@@ -1,0 +1,40 @@
+// Argument checks shared by the domains: malformed identifiers are coded errors, never a crash.
+import { validateCitizenId, validateCreditCode, validateDivisionCode, divisionPrefix } from '../../lib/identifiers';
+import { badUserInput } from './errors';
+import { checkBatchSize } from './pagination';
+
+type Validation = { ok: true } | { ok: false; reason: string; zh: string; en: string };
+
+function check(validation: Validation, argument: string, index?: number): void {
+  if (!validation.ok) {
+    throw badUserInput(validation.zh, validation.en, { argument, reason: validation.reason, ...(index === undefined ? {} : { index }) });
+  }
+}
+
+export function citizenIdArgument(value: string, argument = 'idNumber'): string {
+  check(validateCitizenId(value), argument);
+  return value;
+}
+
+export function citizenIdsArgument(values: readonly string[], argument = 'idNumbers'): readonly string[] {
+  checkBatchSize(values, argument);
+  values.forEach((value, index) => check(validateCitizenId(value), argument, index));
+  return values;
+}
+
+export function creditCodeArgument(value: string, argument = 'creditCode'): string {
+  check(validateCreditCode(value), argument);
+  return value;
+}
+
+export function creditCodesArgument(values: readonly string[], argument = 'creditCodes'): readonly string[] {
+  checkBatchSize(values, argument);
+  values.forEach((value, index) => check(validateCreditCode(value), argument, index));
+  return values;
+}
+
+/** A division code as a LIKE prefix: a province or prefecture code covers its counties. */
+export function divisionPrefixArgument(value: string, argument = 'divisionCode'): string {
+  check(validateDivisionCode(value), argument);
+  return divisionPrefix(value);
+}

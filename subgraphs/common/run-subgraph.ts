@@ -1,0 +1,114 @@
+// Starts one data-domain subgraph: database (PostgreSQL or PGlite), migrations, seed data, the
+// federated schema with its resolvers, and an HTTP server with /graphql, /healthz and /metrics.
+import fs from 'node:fs';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { parse } from 'graphql';
+import client from 'prom-client';
+import { openDatabase, type Database } from '../../lib/db/database';
+import { migrate, type Migration } from '../../lib/db/migrate';
+import { startHttpServer, type RunningHttpServer } from '../../lib/http/http-server';
+import { createLogger } from '../../lib/log';
+import { sdlPath, type SubgraphInfo } from '../registry';
+import { readSubgraphSettings, type SubgraphSettings } from './settings';
+import type { Progress } from './seed';
+
+export interface SubgraphContext<Loaders> {
+  loaders: Loaders;
+  /** For statements that are not batched lookups (listings); counted like the loaders' ones. */
+  db: Database;
+}
+
+export interface DomainModule<Loaders> {
+  info: SubgraphInfo;
+  migrations: readonly Migration[];
+  seed(db: Database, settings: SubgraphSettings, progress?: Progress): Promise<void>;
+  createLoaders(db: Database): Loaders;
+  resolvers: GraphQLResolverMap<SubgraphContext<Loaders>>;
+}
+
+export interface RunningSubgraph {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Wraps a database so every statement is counted in a metric (the batching test reads it). */
+function countStatements(db: Database, counter: client.Counter): Database {
+  return {
+    ...db,
+    query(sql, params) {
+      counter.inc();
+      return db.query(sql, params);
+    },
+  };
+}
+
+export async function runSubgraph<Loaders>(domain: DomainModule<Loaders>): Promise<RunningSubgraph> {
+  const settings = readSubgraphSettings(domain.info);
+  const log = createLogger(`subgraph-${domain.info.name}`);
+  const rawDb = await openDatabase({ url: settings.databaseUrl, schema: settings.dbSchema, pgliteDir: settings.pgliteDir });
+  log.info({ engine: rawDb.kind, schema: settings.dbSchema }, 'database open');
+  await migrate(rawDb, domain.migrations);
+  const started = Date.now();
+  let lastTenth = -1;
+  await domain.seed(rawDb, settings, (done, total) => {
+    const tenth = Math.floor((done / total) * 10);
+    if (tenth !== lastTenth) log.info({ done, total }, 'seeding');
+    lastTenth = tenth;
+  });
+  log.info({ ms: Date.now() - started }, 'data ready');
+
+  const registry = new client.Registry();
+  const requests = new client.Counter({ name: 'subgraph_requests_total', help: 'GraphQL requests served', registers: [registry] });
+  const statements = new client.Counter({ name: 'subgraph_sql_statements_total', help: 'SQL statements issued', registers: [registry] });
+  const db = countStatements(rawDb, statements);
+
+  const schema = buildSubgraphSchema({
+    typeDefs: parse(fs.readFileSync(sdlPath(domain.info), 'utf8')),
+    resolvers: domain.resolvers as never,
+  });
+  const apollo = new ApolloServer<SubgraphContext<Loaders>>({
+    schema,
+    plugins: [ApolloServerPluginLandingPageDisabled()],
+    includeStacktraceInErrorResponses: false,
+    // Subgraphs are only ever called by the gateway, never by browsers.
+    csrfPrevention: false,
+  });
+  await apollo.start();
+
+  let http: RunningHttpServer;
+  http = await startHttpServer({
+    apollo,
+    port: settings.port,
+    host: settings.host,
+    maxBodyBytes: 20_000_000, // entity batches from the gateway can be large
+    context: async () => {
+      requests.inc();
+      return { loaders: domain.createLoaders(db), db };
+    },
+    routes: {
+      'GET /healthz': () => ({ status: 200, body: 'ok' }),
+      'GET /metrics': async () => ({
+        status: 200,
+        headers: { 'content-type': registry.contentType },
+        body: await registry.metrics(),
+      }),
+    },
+  });
+  // The orchestrator (scripts/start.ts) waits for this line to learn the port.
+  log.info({ event: 'listening', subgraph: domain.info.name, url: `${http.url}/graphql` }, 'listening');
+
+  const close = async () => {
+    await http.close();
+    await apollo.stop();
+    await rawDb.close();
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      close().finally(() => process.exit(0));
+    });
+  }
+  return { url: `${http.url}/graphql`, close };
+}

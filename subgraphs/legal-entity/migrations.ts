@@ -1,0 +1,26 @@
+import type { Migration } from '../../lib/db/migrate';
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'legal_entity',
+    sql: `
+      CREATE TABLE legal_entity (
+        credit_code char(18) PRIMARY KEY,
+        name text NOT NULL,
+        kind text NOT NULL,
+        legal_representative_id_number char(18) NOT NULL,
+        registered_capital numeric(18, 2),
+        established_date date NOT NULL,
+        status text NOT NULL CHECK (status IN ('ACTIVE', 'DEREGISTERED', 'REVOKED')),
+        address text NOT NULL,
+        division_code char(6) NOT NULL,
+        business_scope text NOT NULL,
+        registration_authority text NOT NULL
+      );
+      CREATE INDEX legal_entity_division_idx ON legal_entity (division_code text_pattern_ops, credit_code);
+      -- The person it references lives in another subgraph's database: indexed, not a foreign key.
+      CREATE INDEX legal_entity_representative_idx ON legal_entity (legal_representative_id_number);
+    `,
+  },
+];

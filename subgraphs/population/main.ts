@@ -1,0 +1,28 @@
+// The population (人口) subgraph.
+import type { Database } from '../../lib/db/database';
+import { runSubgraph, type DomainModule } from '../common/run-subgraph';
+import { seedTable } from '../common/seed';
+import { SUBGRAPHS } from '../registry';
+import { generatePersons, sizeForScale } from '../seed/generator';
+import { createPopulationLoaders, type PopulationLoaders } from './loaders';
+import { MIGRATIONS } from './migrations';
+import { PERSON_TABLE } from './person-table';
+import { populationResolvers } from './resolvers';
+
+export const populationDomain: DomainModule<PopulationLoaders> = {
+  info: SUBGRAPHS.find((s) => s.name === 'population')!,
+  migrations: MIGRATIONS,
+  async seed(db: Database, settings, progress) {
+    const { persons } = sizeForScale(settings.dataScale);
+    await seedTable(db, PERSON_TABLE, `v1:${settings.dataSeed}:${persons}`, persons, generatePersons(settings.dataSeed, persons), progress);
+  },
+  createLoaders: createPopulationLoaders,
+  resolvers: populationResolvers,
+};
+
+if (require.main === module) {
+  runSubgraph(populationDomain).catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,33 @@
+// The data domains of the channel: one subgraph each, with its SDL, default port and database schema.
+// Adding a domain is adding a line here plus its folder.
+import path from 'node:path';
+
+export interface SubgraphInfo {
+  /** Federation name, also the suffix of its settings (e.g. SUBGRAPH_URL_LEGAL_ENTITY). */
+  name: string;
+  /** SDL file under schema/. */
+  sdlFile: string;
+  defaultPort: number;
+  /** Database schema it owns. */
+  dbSchema: string;
+  /** Entry module that starts it. */
+  entry: string;
+}
+
+export const ROOT_DIR = path.resolve(__dirname, '..');
+export const SCHEMA_DIR = path.join(ROOT_DIR, 'schema');
+
+export const SUBGRAPHS: readonly SubgraphInfo[] = [
+  { name: 'population', sdlFile: 'population.graphql', defaultPort: 4001, dbSchema: 'population', entry: 'subgraphs/population/main.ts' },
+  { name: 'legal-entity', sdlFile: 'legal-entity.graphql', defaultPort: 4002, dbSchema: 'legal_entity', entry: 'subgraphs/legal-entity/main.ts' },
+  { name: 'licence', sdlFile: 'licence.graphql', defaultPort: 4003, dbSchema: 'licence', entry: 'subgraphs/licence/main.ts' },
+];
+
+export function sdlPath(info: SubgraphInfo): string {
+  return path.join(SCHEMA_DIR, info.sdlFile);
+}
+
+/** Environment variable name for a subgraph setting, e.g. ("legal-entity", "URL") → SUBGRAPH_URL_LEGAL_ENTITY. */
+export function subgraphEnvName(kind: 'URL' | 'PORT', name: string): string {
+  return `SUBGRAPH_${kind}_${name.toUpperCase().replace(/-/g, '_')}`;
+}

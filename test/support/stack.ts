@@ -1,0 +1,71 @@
+// Starts the whole channel as `npm start` does (scripts/start.ts, real processes, free ports) and
+// stops it the way a user does, with SIGINT.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import readline from 'node:readline';
+
+export interface Stack {
+  gatewayUrl: string;
+  subgraphUrls: Record<string, string>;
+  process: ChildProcess;
+  /** Output lines seen so far (for diagnostics). */
+  output: string[];
+  stop(): Promise<void>;
+}
+
+const ROOT = path.resolve(__dirname, '../..');
+
+export async function startStack(env: NodeJS.ProcessEnv = {}, timeoutMs = 120_000): Promise<Stack> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PORT: '0',
+      SUBGRAPH_PORT_POPULATION: '0',
+      SUBGRAPH_PORT_LEGAL_ENTITY: '0',
+      SUBGRAPH_PORT_LICENCE: '0',
+      START_QUIET: '1',
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  readline.createInterface({ input: child.stderr! }).on('line', (line) => output.push(line));
+  const ready = await new Promise<{ gateway: string; subgraphs: Record<string, string> }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`stack not ready in ${timeoutMs} ms:\n${output.join('\n')}`)), timeoutMs);
+    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+      output.push(line);
+      if (!line.includes('"stack-ready"')) return;
+      clearTimeout(timer);
+      resolve(JSON.parse(line));
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`stack exited with ${code} before ready:\n${output.join('\n')}`));
+    });
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    gatewayUrl: ready.gateway,
+    subgraphUrls: ready.subgraphs,
+    process: child,
+    output,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+      await exited;
+    },
+  };
+}
+
+/** Sums a Prometheus counter from a /metrics endpoint. */
+export async function readCounter(metricsUrl: string, name: string): Promise<number> {
+  const text = await (await fetch(metricsUrl)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  if (!line) throw new Error(`metric ${name} not found at ${metricsUrl}`);
+  return Number(line.split(' ')[1]);
+}
+
+export function metricsUrlOf(graphqlUrl: string): string {
+  return graphqlUrl.replace(/\/graphql$/, '/metrics');
+}

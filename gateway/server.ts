@@ -1,14 +1,23 @@
-// The gateway process: Apollo Server over @apollo/gateway with a static supergraph, behind the thin
-// HTTP front that also serves health, readiness and the IDE.
+// The gateway process: Apollo Server over @apollo/gateway with a static supergraph, the policy in
+// between, behind the thin HTTP front that also serves health, readiness and the IDE.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloGateway } from '@apollo/gateway';
+import type { GatewayInterface } from '@apollo/server-gateway-interface';
+import { readCatalog } from '../directives/catalog';
 import { startHttpServer } from '../lib/http/http-server';
 import { createLogger } from '../lib/log';
+import type { GatewayContext } from './context';
+import { openGrantStore } from './grants/open-grant-store';
+import { identify } from './identity/identify';
+import { createJwtVerifier } from './identity/jwt-verifier';
 import { ideRoutes } from './ide/graphiql-page';
+import { withPolicy } from './policy/policy-gateway';
 import { checkReadiness } from './readiness';
 import type { GatewaySettings } from './settings';
+import { SignedDataSource } from './subgraph-client';
 
 export interface RunningGateway {
   url: string;
@@ -18,17 +27,35 @@ export interface RunningGateway {
 export async function startGateway(settings: GatewaySettings): Promise<RunningGateway> {
   const log = createLogger('gateway');
   const supergraphSdl = fs.readFileSync(settings.supergraphFile, 'utf8');
+  if (settings.policy && !readCatalog(supergraphSdl).hasVocabulary) {
+    throw new Error(`${settings.supergraphFile} does not declare the policy vocabulary (@share, @open …): refusing to serve it. Set POLICY=off to run a plain federation gateway.`);
+  }
   const subgraphUrls = new Map<string, string>();
-
-  const gateway = new ApolloGateway({
+  const federation = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => {
       const target = settings.subgraphUrls[name] ?? url!;
       subgraphUrls.set(name, target);
-      return new RemoteGraphQLDataSource({ url: target });
+      return new SignedDataSource(target, settings.gatewaySubgraphSecret);
     },
   });
-  const apollo = new ApolloServer<BaseContext>({
+
+  let gateway: GatewayInterface = federation as unknown as GatewayInterface;
+  let contextOf: (req: Parameters<typeof identify>[0]) => Promise<GatewayContext>;
+  const closers: (() => Promise<void>)[] = [];
+  if (settings.policy) {
+    if (!settings.apiKeySecret) throw new Error('API_KEY_SECRET is not set: developers\' API keys cannot be checked');
+    const verifyToken = await createJwtVerifier(settings.jwt);
+    const grantStore = await openGrantStore(settings);
+    closers.push(() => grantStore.close());
+    gateway = withPolicy(gateway, { grantStore, maskSettings: settings.mask, mode: settings.denialMode });
+    const apiKeySecret = settings.apiKeySecret;
+    contextOf = async (req) => ({ identity: await identify(req, { verifyToken, apiKeySecret }), requestId: crypto.randomUUID() });
+  } else {
+    contextOf = async () => ({ identity: { caller: { kind: 'anonymous' } }, requestId: crypto.randomUUID() });
+  }
+
+  const apollo = new ApolloServer<GatewayContext>({
     gateway: gateway as never, // @apollo/gateway 2 implements the gateway interface Apollo Server 5 expects
     plugins: [ApolloServerPluginLandingPageDisabled()],
     includeStacktraceInErrorResponses: false,
@@ -40,7 +67,7 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
     port: settings.port,
     host: settings.host,
     maxBodyBytes: settings.maxBodyBytes,
-    context: async () => ({}),
+    context: (req) => contextOf(req),
     routes: {
       ...ideRoutes(),
       'GET /healthz': () => ({ status: 200, body: 'ok' }),
@@ -50,12 +77,13 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
       },
     },
   });
-  log.info({ event: 'listening', url: `${http.url}/graphql`, subgraphs: Object.fromEntries(subgraphUrls) }, 'listening');
+  log.info({ event: 'listening', url: `${http.url}/graphql`, policy: settings.policy, subgraphs: Object.fromEntries(subgraphUrls) }, 'listening');
   return {
     url: `${http.url}/graphql`,
     close: async () => {
       await http.close();
       await apollo.stop();
+      for (const close of closers) await close();
     },
   };
 }

@@ -1,6 +1,9 @@
-// Gateway settings, read once from the environment with documented defaults (see README "Settings").
+// Gateway settings, read once from the environment with documented defaults (README "Settings").
+// Invalid values stop the start with a message naming the variable.
 import path from 'node:path';
+import { DEFAULT_MASK_SETTINGS, type KeepEnds, type MaskSettings } from '../directives/mask';
 import { ROOT_DIR, SUBGRAPHS, subgraphEnvName } from '../subgraphs/registry';
+import type { DenialMode } from './policy/policy-gateway';
 
 export interface GatewaySettings {
   port: number;
@@ -9,6 +12,28 @@ export interface GatewaySettings {
   /** Subgraph name → URL overriding the supergraph's routing URL. */
   subgraphUrls: Record<string, string>;
   maxBodyBytes: number;
+  policy: boolean;
+  denialMode: DenialMode;
+  jwt: { publicKeyFile?: string; jwksUrl?: string; issuer: string; audience: string; algorithm: string };
+  apiKeySecret?: string;
+  gatewaySubgraphSecret?: string;
+  mask: MaskSettings;
+  redisUrl?: string;
+  redisPrefix: string;
+  grantCacheMs: number;
+  grantsFile?: string;
+}
+
+function fail(name: string, value: string | undefined, expected: string): never {
+  throw new Error(`${name} must be ${expected}, got "${value}"`);
+}
+
+function keep(env: NodeJS.ProcessEnv, name: string, fallback: KeepEnds): KeepEnds {
+  const raw = env[name];
+  if (!raw) return fallback;
+  const match = /^(\d{1,2}),(\d{1,2})$/.exec(raw);
+  if (!match) fail(name, raw, '"start,end" (characters kept at each end)');
+  return { start: Number(match[1]), end: Number(match[2]) };
 }
 
 export function readGatewaySettings(env = process.env): GatewaySettings {
@@ -18,12 +43,39 @@ export function readGatewaySettings(env = process.env): GatewaySettings {
     if (url) subgraphUrls[info.name] = url;
   }
   const port = Number(env.PORT ?? 4000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a TCP port, got "${env.PORT}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail('PORT', env.PORT, 'a TCP port');
+  const policy = (env.POLICY ?? 'on').toLowerCase();
+  if (policy !== 'on' && policy !== 'off') fail('POLICY', env.POLICY, 'on or off');
+  const denialMode = (env.POLICY_DENIAL_MODE ?? 'filter') as DenialMode;
+  if (denialMode !== 'filter' && denialMode !== 'refuse') fail('POLICY_DENIAL_MODE', env.POLICY_DENIAL_MODE, 'filter or refuse');
+  const grantCacheMs = Number(env.GRANT_CACHE_MS ?? 1000);
+  if (!Number.isFinite(grantCacheMs) || grantCacheMs < 0) fail('GRANT_CACHE_MS', env.GRANT_CACHE_MS, 'milliseconds ≥ 0');
   return {
     port,
     host: env.HOST ?? '127.0.0.1',
     supergraphFile: path.resolve(ROOT_DIR, env.SUPERGRAPH_FILE ?? 'schema/supergraph.graphql'),
     subgraphUrls,
     maxBodyBytes: Number(env.MAX_BODY_BYTES ?? 100_000),
+    policy: policy === 'on',
+    denialMode,
+    jwt: {
+      publicKeyFile: env.JWT_PUBLIC_KEY_FILE || undefined,
+      jwksUrl: env.JWT_JWKS_URL || undefined,
+      issuer: env.JWT_ISSUER ?? 'https://dev.public-data.local/issuer',
+      audience: env.JWT_AUDIENCE ?? 'public-data-gateway',
+      algorithm: env.JWT_ALGORITHM ?? 'ES256',
+    },
+    apiKeySecret: env.API_KEY_SECRET || undefined,
+    gatewaySubgraphSecret: env.GATEWAY_SUBGRAPH_SECRET || undefined,
+    mask: {
+      idNumber: keep(env, 'MASK_ID_NUMBER_KEEP', DEFAULT_MASK_SETTINGS.idNumber),
+      phone: keep(env, 'MASK_PHONE_KEEP', DEFAULT_MASK_SETTINGS.phone),
+      creditCode: keep(env, 'MASK_CREDIT_CODE_KEEP', DEFAULT_MASK_SETTINGS.creditCode),
+      hashKey: env.MASK_HASH_KEY || DEFAULT_MASK_SETTINGS.hashKey,
+    },
+    redisUrl: env.REDIS_URL || undefined,
+    redisPrefix: env.REDIS_KEY_PREFIX ?? 'pd:',
+    grantCacheMs,
+    grantsFile: env.GRANTS_FILE ? path.resolve(ROOT_DIR, env.GRANTS_FILE) : undefined,
   };
 }

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
-import { SCHEMA_DIR, SUBGRAPHS, sdlPath } from '../subgraphs/registry';
+import { loadSubgraphSdl, SCHEMA_DIR, SUBGRAPHS } from '../subgraphs/registry';
 
 export const SUPERGRAPH_FILE = path.join(SCHEMA_DIR, 'supergraph.graphql');
 
@@ -13,7 +13,7 @@ export function composeSupergraph(): ComposeResult {
   const services = SUBGRAPHS.map((info) => ({
     name: info.name,
     url: `http://localhost:${info.defaultPort}/graphql`,
-    typeDefs: parse(fs.readFileSync(sdlPath(info), 'utf8')),
+    typeDefs: parse(loadSubgraphSdl(info)),
   }));
   const result = composeServices(services);
   if (result.errors) return { ok: false, errors: result.errors.map((e) => e.message) };

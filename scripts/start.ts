@@ -5,6 +5,8 @@
 // "event":"stack-ready" tells a program where everything is.
 import { spawn, type ChildProcess } from 'node:child_process';
 import readline from 'node:readline';
+import path from 'node:path';
+import { ensureDevKeys } from '../lib/dev-keys';
 import { ROOT_DIR, SUBGRAPHS, subgraphEnvName } from '../subgraphs/registry';
 
 interface Child {
@@ -36,6 +38,7 @@ function launch(name: string, entry: string, env: NodeJS.ProcessEnv): Child {
     });
     child.once('exit', (code, signal) => reject(new Error(`${name} exited before listening (code ${code}, signal ${signal})`)));
   });
+  url.catch(() => undefined); // reported by the exit handler; awaited (and rethrown) by main
   readline.createInterface({ input: child.stderr! }).on('line', (line) => process.stderr.write(`[${name}] ${line}\n`));
   child.once('exit', (code, signal) => {
     if (!stopping) {
@@ -68,9 +71,28 @@ async function stop(exitCode: number): Promise<void> {
   process.exit(exitCode);
 }
 
+/**
+ * Settings the embedded defaults need but nobody configured: development keys from .keys/ (made on
+ * first use) and the demo grants. Anything set in the environment wins.
+ */
+function developmentDefaults(): NodeJS.ProcessEnv {
+  const defaults: NodeJS.ProcessEnv = {};
+  const missing = (name: string) => !process.env[name];
+  if (['JWT_PUBLIC_KEY_FILE', 'API_KEY_SECRET', 'GATEWAY_SUBGRAPH_SECRET', 'MASK_HASH_KEY'].some(missing)) {
+    const keys = ensureDevKeys(path.resolve(ROOT_DIR, process.env.DEV_KEYS_DIR ?? '.keys'));
+    if (missing('JWT_PUBLIC_KEY_FILE') && missing('JWT_JWKS_URL')) defaults.JWT_PUBLIC_KEY_FILE = keys.publicKeyFile;
+    if (missing('API_KEY_SECRET')) defaults.API_KEY_SECRET = keys.apiKeySecret;
+    if (missing('GATEWAY_SUBGRAPH_SECRET')) defaults.GATEWAY_SUBGRAPH_SECRET = keys.gatewaySubgraphSecret;
+    if (missing('MASK_HASH_KEY')) defaults.MASK_HASH_KEY = keys.maskHashKey;
+  }
+  if (process.env.GRANTS_FILE === undefined) defaults.GRANTS_FILE = 'gateway/fixtures/grants.dev.json';
+  return defaults;
+}
+
 async function main(): Promise<void> {
   process.once('SIGINT', () => void stop(0));
   process.once('SIGTERM', () => void stop(0));
+  Object.assign(process.env, developmentDefaults());
 
   const subgraphs = SUBGRAPHS.map((info) => launch(info.name, info.entry, {}));
   const subgraphUrls: Record<string, string> = {};

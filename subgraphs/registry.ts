@@ -1,5 +1,6 @@
 // The data domains of the channel: one subgraph each, with its SDL, default port and database schema.
 // Adding a domain is adding a line here plus its folder.
+import fs from 'node:fs';
 import path from 'node:path';
 
 export interface SubgraphInfo {
@@ -30,4 +31,12 @@ export function sdlPath(info: SubgraphInfo): string {
 /** Environment variable name for a subgraph setting, e.g. ("legal-entity", "URL") → SUBGRAPH_URL_LEGAL_ENTITY. */
 export function subgraphEnvName(kind: 'URL' | 'PORT', name: string): string {
   return `SUBGRAPH_${kind}_${name.toUpperCase().replace(/-/g, '_')}`;
+}
+
+/** The policy vocabulary (directive and enum definitions), defined once for every subgraph. */
+export const POLICY_VOCABULARY_FILE = path.join(SCHEMA_DIR, 'policy.graphql');
+
+/** A subgraph's SDL with the policy vocabulary it imports through @link. */
+export function loadSubgraphSdl(info: SubgraphInfo): string {
+  return `${fs.readFileSync(sdlPath(info), 'utf8')}\n${fs.readFileSync(POLICY_VOCABULARY_FILE, 'utf8')}`;
 }

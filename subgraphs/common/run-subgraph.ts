@@ -1,8 +1,7 @@
 // Starts one data-domain subgraph: database (PostgreSQL or PGlite), migrations, seed data, the
 // federated schema with its resolvers, and an HTTP server with /graphql, /healthz and /metrics.
-import fs from 'node:fs';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse } from 'graphql';
@@ -11,8 +10,10 @@ import { openDatabase, type Database } from '../../lib/db/database';
 import { migrate, type Migration } from '../../lib/db/migrate';
 import { startHttpServer, type RunningHttpServer } from '../../lib/http/http-server';
 import { createLogger } from '../../lib/log';
-import { sdlPath, type SubgraphInfo } from '../registry';
+import { loadSubgraphSdl, type SubgraphInfo } from '../registry';
 import { readSubgraphSettings, type SubgraphSettings } from './settings';
+import { configureCursorSecret } from './pagination';
+import { requireGatewaySignature } from './gateway-signature';
 import type { Progress } from './seed';
 
 export interface SubgraphContext<Loaders> {
@@ -47,6 +48,10 @@ function countStatements(db: Database, counter: client.Counter): Database {
 
 export async function runSubgraph<Loaders>(domain: DomainModule<Loaders>): Promise<RunningSubgraph> {
   const settings = readSubgraphSettings(domain.info);
+  if (!settings.gatewaySecret && !settings.allowUnsigned) {
+    throw new Error('GATEWAY_SUBGRAPH_SECRET is not set: a subgraph only serves requests signed by the gateway (SUBGRAPH_ALLOW_UNSIGNED=1 disables this, for development only)');
+  }
+  if (settings.gatewaySecret) configureCursorSecret(settings.gatewaySecret);
   const log = createLogger(`subgraph-${domain.info.name}`);
   const rawDb = await openDatabase({ url: settings.databaseUrl, schema: settings.dbSchema, pgliteDir: settings.pgliteDir });
   log.info({ engine: rawDb.kind, schema: settings.dbSchema }, 'database open');
@@ -66,12 +71,12 @@ export async function runSubgraph<Loaders>(domain: DomainModule<Loaders>): Promi
   const db = countStatements(rawDb, statements);
 
   const schema = buildSubgraphSchema({
-    typeDefs: parse(fs.readFileSync(sdlPath(domain.info), 'utf8')),
+    typeDefs: parse(loadSubgraphSdl(domain.info)),
     resolvers: domain.resolvers as never,
   });
   const apollo = new ApolloServer<SubgraphContext<Loaders>>({
     schema,
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
     includeStacktraceInErrorResponses: false,
     // Subgraphs are only ever called by the gateway, never by browsers.
     csrfPrevention: false,
@@ -84,8 +89,9 @@ export async function runSubgraph<Loaders>(domain: DomainModule<Loaders>): Promi
     port: settings.port,
     host: settings.host,
     maxBodyBytes: 20_000_000, // entity batches from the gateway can be large
-    context: async () => {
+    context: async (req, body) => {
       requests.inc();
+      if (settings.gatewaySecret) requireGatewaySignature(settings.gatewaySecret, req, body);
       return { loaders: domain.createLoaders(db), db };
     },
     routes: {

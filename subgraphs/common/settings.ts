@@ -13,6 +13,8 @@ export interface SubgraphSettings {
   dataScale: number;
   /** Shared secret the gateway signs subgraph requests with. */
   gatewaySecret?: string;
+  /** Serve unsigned requests (development and the bare-gateway benchmark only). */
+  allowUnsigned: boolean;
 }
 
 function numberSetting(name: string, fallback: number): number {
@@ -34,5 +36,6 @@ export function readSubgraphSettings(info: SubgraphInfo, env = process.env): Sub
     dataSeed: numberSetting('DATA_SEED', 20261125),
     dataScale: numberSetting('DATA_SCALE', 1),
     gatewaySecret: env.GATEWAY_SUBGRAPH_SECRET || undefined,
+    allowUnsigned: env.SUBGRAPH_ALLOW_UNSIGNED === '1',
   };
 }

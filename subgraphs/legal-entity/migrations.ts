@@ -6,15 +6,15 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'legal_entity',
     sql: `
       CREATE TABLE legal_entity (
-        credit_code char(18) PRIMARY KEY,
+        credit_code text PRIMARY KEY,
         name text NOT NULL,
         kind text NOT NULL,
-        legal_representative_id_number char(18) NOT NULL,
+        legal_representative_id_number text NOT NULL,
         registered_capital numeric(18, 2),
         established_date date NOT NULL,
         status text NOT NULL CHECK (status IN ('ACTIVE', 'DEREGISTERED', 'REVOKED')),
         address text NOT NULL,
-        division_code char(6) NOT NULL,
+        division_code text NOT NULL CHECK (division_code ~ '^[0-9]{6}$'),
         business_scope text NOT NULL,
         registration_authority text NOT NULL
       );

@@ -9,12 +9,12 @@ export const MIGRATIONS: readonly Migration[] = [
         number text PRIMARY KEY,
         type text NOT NULL,
         holder_kind text NOT NULL CHECK (holder_kind IN ('PERSON', 'LEGAL_ENTITY')),
-        holder_id char(18) NOT NULL,
+        holder_id text NOT NULL,
         issuing_authority text NOT NULL,
         issued_on date NOT NULL,
         valid_until date,
         status text NOT NULL CHECK (status IN ('VALID', 'EXPIRED', 'REVOKED')),
-        division_code char(6) NOT NULL
+        division_code text NOT NULL CHECK (division_code ~ '^[0-9]{6}$')
       );
       -- Holders live in other subgraphs' databases: indexed references, not foreign keys.
       CREATE INDEX licence_holder_idx ON licence (holder_kind, holder_id);

@@ -6,13 +6,13 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'person',
     sql: `
       CREATE TABLE person (
-        id_number char(18) PRIMARY KEY,
+        id_number text PRIMARY KEY,
         name text NOT NULL,
         gender text NOT NULL CHECK (gender IN ('MALE', 'FEMALE')),
         birth_date date NOT NULL,
         ethnicity text NOT NULL,
         household_address text NOT NULL,
-        division_code char(6) NOT NULL,
+        division_code text NOT NULL CHECK (division_code ~ '^[0-9]{6}$'),
         phone text,
         status text NOT NULL CHECK (status IN ('ALIVE', 'DECEASED', 'EMIGRATED')),
         household_number text NOT NULL

@@ -26,6 +26,10 @@ export const populationResolvers: GraphQLResolverMap<Context> = {
         first: args.first,
         after: args.after,
       }),
+    verifyPersonIdentity: async (_: unknown, args: { idNumber: string; name: string }, ctx: Context) => {
+      const person = await ctx.loaders.personById.load(citizenIdArgument(args.idNumber));
+      return person !== null && person.name === args.name ? 'MATCH' : 'NO_MATCH';
+    },
   },
   Person: {
     __resolveReference: (ref: { idNumber: string }, ctx: Context) => ctx.loaders.personById.load(ref.idNumber),

@@ -1,0 +1,315 @@
+// Decides an operation before planning (the extraction and filtering passes of the design, fused):
+// walks every field the operation touches — through aliases, named and inline fragments, abstract
+// types and @skip/@include with the request's variables — decides each coordinate, removes denied
+// fields from the document and builds the plan the response walk follows (nulls, masks).
+//
+// Named fragments are inlined, so a denial is reported at every path where its fragment is spread.
+// On an abstract type a field is denied when any possible type denies it (Apollo Router's rule).
+// A field whose sub-selection loses every field is removed too: an empty object is not an answer.
+import {
+  getNamedType,
+  getNullableType,
+  isAbstractType,
+  isCompositeType,
+  isListType,
+  Kind,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLSchema,
+  type InlineFragmentNode,
+  type OperationDefinitionNode,
+  type SelectionNode,
+  type SelectionSetNode,
+  type ValueNode,
+} from 'graphql';
+import type { DenialCode } from './denials';
+import type { Verdict } from './verdict';
+import type { MaskStrategy } from './vocabulary';
+
+/** Alias under which the gateway asks for __typename where the response walk needs the runtime type. */
+export const TYPENAME_ALIAS = '_policyTypename';
+
+export interface FieldPlan {
+  deny?: DenialCode;
+  mask?: MaskStrategy;
+  child?: SelectionPlan;
+}
+
+/** What the response walk does in one selection set: per concrete type, per response key. */
+export interface SelectionPlan {
+  byType: Map<string, Map<string, FieldPlan>>;
+  /** Parent type name when it is concrete; otherwise the runtime type is read from TYPENAME_ALIAS. */
+  staticType?: string;
+  injectedTypename: boolean;
+}
+
+export interface Denial {
+  /** Response keys from the root; "@" stands for every element of a list. */
+  path: string[];
+  coordinate: string;
+  code: DenialCode;
+}
+
+export interface PolicyOutcome {
+  /** The operation as it will be planned: denied fields removed, fragments inlined. */
+  document: DocumentNode;
+  operation: OperationDefinitionNode;
+  /** Null when the response needs no walk (no denials, masks or injected fields). */
+  plan: SelectionPlan | null;
+  denials: Denial[];
+  /** Coordinates returned plain, returned masked, and denied — for the audit record. */
+  returned: Set<string>;
+  masked: Set<string>;
+  denied: Set<string>;
+  grantIds: Set<string>;
+  /** Every root field was denied: nothing to execute. */
+  empty: boolean;
+}
+
+export type DecideCoordinate = (coordinate: string) => Verdict;
+
+interface Walk {
+  schema: GraphQLSchema;
+  fragments: Map<string, FragmentDefinitionNode>;
+  variables: Record<string, unknown>;
+  decide: DecideCoordinate;
+  verdicts: Map<string, Verdict>;
+  outcome: PolicyOutcome;
+}
+
+function verdictOf(walk: Walk, coordinate: string): Verdict {
+  let verdict = walk.verdicts.get(coordinate);
+  if (!verdict) {
+    verdict = walk.decide(coordinate);
+    walk.verdicts.set(coordinate, verdict);
+  }
+  return verdict;
+}
+
+function valueOf(node: ValueNode, variables: Record<string, unknown>): unknown {
+  if (node.kind === Kind.VARIABLE) return variables[node.name.value];
+  if (node.kind === Kind.BOOLEAN) return node.value;
+  return undefined;
+}
+
+/** @skip / @include evaluated against the request's variables, as execution will. */
+function included(node: SelectionNode, variables: Record<string, unknown>): boolean {
+  for (const directive of node.directives ?? []) {
+    const ifArg = directive.arguments?.find((a) => a.name.value === 'if');
+    if (!ifArg) continue;
+    const value = valueOf(ifArg.value, variables);
+    if (directive.name.value === 'skip' && value === true) return false;
+    if (directive.name.value === 'include' && value !== true) return false;
+  }
+  return true;
+}
+
+function withoutConditions<T extends SelectionNode>(node: T): T {
+  const directives = node.directives?.filter((d) => d.name.value !== 'skip' && d.name.value !== 'include');
+  return directives?.length === node.directives?.length ? node : { ...node, directives };
+}
+
+function concreteTypes(schema: GraphQLSchema, type: GraphQLCompositeType): readonly string[] {
+  return isAbstractType(type) ? schema.getPossibleTypes(type).map((t) => t.name) : [type.name];
+}
+
+function planEntry(plan: SelectionPlan, typeName: string, key: string): FieldPlan {
+  let fields = plan.byType.get(typeName);
+  if (!fields) plan.byType.set(typeName, (fields = new Map()));
+  let entry = fields.get(key);
+  if (!entry) fields.set(key, (entry = {}));
+  return entry;
+}
+
+function planIsActive(plan: SelectionPlan): boolean {
+  if (plan.injectedTypename) return true;
+  for (const fields of plan.byType.values()) {
+    for (const entry of fields.values()) {
+      if (entry.deny || entry.mask || (entry.child && planIsActive(entry.child))) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Filters one selection set. `applicable` are the concrete types the selections apply to (narrowed
+ * by inline fragments); denials and masks are recorded in `plan` for each of them.
+ */
+function filterSelections(
+  walk: Walk,
+  selectionSet: SelectionSetNode,
+  parent: GraphQLCompositeType,
+  applicable: readonly string[],
+  path: string[],
+  plan: SelectionPlan,
+): SelectionNode[] {
+  const kept: SelectionNode[] = [];
+  for (const selection of selectionSet.selections) {
+    if (!included(selection, walk.variables)) continue;
+    if (selection.kind === Kind.FIELD) {
+      const field = filterField(walk, selection, parent, applicable, path, plan);
+      if (field) kept.push(field);
+      continue;
+    }
+    let typeConditionName: string | undefined;
+    let inner: SelectionSetNode;
+    let directives = selection.directives;
+    if (selection.kind === Kind.FRAGMENT_SPREAD) {
+      const fragment = walk.fragments.get(selection.name.value)!;
+      typeConditionName = fragment.typeCondition.name.value;
+      inner = fragment.selectionSet;
+      directives = [...(selection.directives ?? []), ...(fragment.directives ?? [])];
+    } else {
+      typeConditionName = selection.typeCondition?.name.value;
+      inner = selection.selectionSet;
+    }
+    const conditionType = typeConditionName ? (walk.schema.getType(typeConditionName) as GraphQLCompositeType) : parent;
+    const narrowed = new Set(concreteTypes(walk.schema, conditionType));
+    const innerKept = filterSelections(walk, inner, conditionType, applicable.filter((t) => narrowed.has(t)), path, plan);
+    if (innerKept.length === 0) continue;
+    const inline: InlineFragmentNode = withoutConditions({
+      kind: Kind.INLINE_FRAGMENT,
+      typeCondition: typeConditionName ? { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: typeConditionName } } : undefined,
+      directives,
+      selectionSet: { kind: Kind.SELECTION_SET, selections: innerKept },
+    });
+    kept.push(inline);
+  }
+  return kept;
+}
+
+function deny(walk: Walk, plan: SelectionPlan, applicable: readonly string[], key: string, path: string[], coordinate: string, code: DenialCode): null {
+  for (const typeName of applicable) planEntry(plan, typeName, key).deny = code;
+  walk.outcome.denials.push({ path: [...path, key], coordinate, code });
+  walk.outcome.denied.add(coordinate);
+  return null;
+}
+
+function filterField(
+  walk: Walk,
+  node: FieldNode,
+  parent: GraphQLCompositeType,
+  applicable: readonly string[],
+  path: string[],
+  plan: SelectionPlan,
+): FieldNode | null {
+  const name = node.name.value;
+  if (name === '__typename') return withoutConditions(node);
+  const key = node.alias?.value ?? name;
+  if (name === '__schema' || name === '__type') {
+    return deny(walk, plan, applicable, key, path, `Query.${name}`, 'INTROSPECTION_MIXED');
+  }
+
+  // Decide the field for every concrete type it may be read on; any denial denies it.
+  const coordinates = isAbstractType(parent) ? applicable.map((t) => `${t}.${name}`) : [`${parent.name}.${name}`];
+  if (isAbstractType(parent) && coordinates.length === 0) return withoutConditions(node);
+  const masks = new Map<string, MaskStrategy | undefined>();
+  for (const coordinate of coordinates) {
+    const verdict = verdictOf(walk, coordinate);
+    if (!verdict.allowed) return deny(walk, plan, applicable, key, path, coordinate, verdict.code);
+    masks.set(coordinate.slice(0, coordinate.indexOf('.')), verdict.mask);
+    if (verdict.grantId) walk.outcome.grantIds.add(verdict.grantId);
+  }
+
+  // Validation guarantees the field exists; only objects and interfaces have fields to select.
+  const fieldType = 'getFields' in parent ? parent.getFields()[name]?.type : undefined;
+  const named = fieldType ? getNamedType(fieldType) : undefined;
+  const childPath = [...path, key];
+  if (fieldType && isListType(getNullableType(fieldType))) childPath.push('@');
+
+  if (!node.selectionSet || !named || !isCompositeType(named)) {
+    for (const [typeName, mask] of masks) {
+      if (mask) {
+        planEntry(plan, typeName, key).mask = mask;
+        walk.outcome.masked.add(`${typeName}.${name}`);
+      } else {
+        walk.outcome.returned.add(`${typeName}.${name}`);
+      }
+    }
+    return withoutConditions(node);
+  }
+
+  const childPlan = newPlan(named);
+  const denialsBefore = walk.outcome.denials.length;
+  const selections = filterSelections(walk, node.selectionSet, named, concreteTypes(walk.schema, named), childPath, childPlan);
+  if (selections.every((s) => s.kind === Kind.FIELD && s.name.value === '__typename')) {
+    // Nothing of substance left below: remove the field itself, explained by its first child's reason.
+    const reason = walk.outcome.denials[denialsBefore];
+    walk.outcome.denials.length = denialsBefore;
+    return deny(walk, plan, applicable, key, path, reason?.coordinate ?? coordinates[0], reason?.code ?? 'NOT_DECLARED');
+  }
+  for (const coordinate of coordinates) walk.outcome.returned.add(coordinate);
+  if (isAbstractType(named) && planIsActive(childPlan)) {
+    childPlan.injectedTypename = true;
+    selections.push({
+      kind: Kind.FIELD,
+      alias: { kind: Kind.NAME, value: TYPENAME_ALIAS },
+      name: { kind: Kind.NAME, value: '__typename' },
+    });
+  }
+  if (planIsActive(childPlan)) {
+    for (const typeName of applicable) mergeChild(planEntry(plan, typeName, key), childPlan);
+  }
+  return withoutConditions({ ...node, selectionSet: { kind: Kind.SELECTION_SET, selections } });
+}
+
+function newPlan(type: GraphQLCompositeType): SelectionPlan {
+  return { byType: new Map(), staticType: isAbstractType(type) ? undefined : type.name, injectedTypename: false };
+}
+
+/** The same response key may be selected in several fragments: their plans merge. */
+function mergeChild(entry: FieldPlan, child: SelectionPlan): void {
+  if (!entry.child) {
+    entry.child = child;
+    return;
+  }
+  const target = entry.child;
+  target.injectedTypename ||= child.injectedTypename;
+  for (const [typeName, fields] of child.byType) {
+    for (const [key, plan] of fields) {
+      const into = planEntry(target, typeName, key);
+      into.deny ??= plan.deny;
+      into.mask ??= plan.mask;
+      if (plan.child) mergeChild(into, plan.child);
+    }
+  }
+}
+
+/** Runs the policy over one operation of a validated document. */
+export function analyseOperation(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown>,
+  decide: DecideCoordinate,
+): PolicyOutcome {
+  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
+  if (!operation) throw new Error('operation not found in a validated document');
+  const fragments = new Map(
+    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]),
+  );
+  const rootType = schema.getRootType(operation.operation)!;
+  const outcome: PolicyOutcome = {
+    document,
+    operation,
+    plan: null,
+    denials: [],
+    returned: new Set(),
+    masked: new Set(),
+    denied: new Set(),
+    grantIds: new Set(),
+    empty: false,
+  };
+  const walk: Walk = { schema, fragments, variables, decide, verdicts: new Map(), outcome };
+  const plan = newPlan(rootType);
+  const selections = filterSelections(walk, operation.selectionSet, rootType, [rootType.name], [], plan);
+  const filtered: OperationDefinitionNode = { ...operation, selectionSet: { kind: Kind.SELECTION_SET, selections } };
+  outcome.operation = filtered;
+  outcome.document = { kind: Kind.DOCUMENT, definitions: [filtered] };
+  outcome.plan = planIsActive(plan) ? plan : null;
+  outcome.empty = selections.length === 0;
+  return outcome;
+}

@@ -1,0 +1,18 @@
+// Who is asking. Identity is established by the gateway (JWT or API key); the core only reads it.
+
+export type Caller =
+  | { kind: 'anonymous' }
+  | {
+      kind: 'institution';
+      /** The named operator (a person) making the request, as the token's subject. */
+      operator: string;
+      /** 统一社会信用代码 of the operator's institution. */
+      institution: string;
+      /** 行政区划代码 of the institution. */
+      division: string;
+      /** institution, provider, admin … (control-plane rights; data rights come from grants). */
+      roles: readonly string[];
+    }
+  | { kind: 'developer'; developer: string; name?: string };
+
+export type CallerKind = Caller['kind'];

@@ -1,0 +1,25 @@
+// Why a field was denied: one code per reason, with the sentence a person reads in Chinese and English.
+
+export type DenialCode =
+  | 'NOT_DECLARED'
+  | 'SCENARIO_REQUIRED'
+  | 'GRANT_REQUIRED'
+  | 'GRANT_EXPIRED'
+  | 'NOT_SHARED'
+  | 'NOT_OPEN'
+  | 'INTROSPECTION_MIXED';
+
+const MESSAGES: Record<DenialCode, { zh: string; en: string }> = {
+  NOT_DECLARED: { zh: '该字段未在目录中声明共享或开放属性，默认拒绝', en: 'the field has no declared share or open attribute and is denied by default' },
+  SCENARIO_REQUIRED: { zh: '请在 x-scenario-id 请求头中声明应用场景', en: 'declare the scenario of this request in the x-scenario-id header' },
+  GRANT_REQUIRED: { zh: '本机构在该场景下没有覆盖该字段的有效授权', en: 'no active grant covers this field for your institution and scenario' },
+  GRANT_EXPIRED: { zh: '覆盖该字段的授权已过期、尚未生效或已暂停', en: 'the grant covering this field has expired, is not yet valid or is suspended' },
+  NOT_SHARED: { zh: '该字段不予共享，可使用核验（比对）服务', en: 'the field is not shared (不予共享); use a verification query instead' },
+  NOT_OPEN: { zh: '该字段不向社会开放', en: 'the field is not open data' },
+  INTROSPECTION_MIXED: { zh: '内省字段不能与数据字段混在同一请求中', en: 'introspection fields cannot be mixed with data fields in one request' },
+};
+
+export function denialMessage(code: DenialCode, coordinate: string): string {
+  const { zh, en } = MESSAGES[code];
+  return `${coordinate}: ${zh} / ${en}`;
+}

@@ -1,0 +1,96 @@
+// The policy core as one object: catalog + schema in, decisions out, with the caching that keeps it
+// cheap. An operation's outcome depends only on the document, the @skip/@include variables, and the
+// caller's entitlement (kind, grantee, scenario, grant version); it is computed once per such key and
+// kept until the next grant validity boundary. No I/O: stores load grants before it runs.
+import { Kind, visit, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { analyseOperation, type PolicyOutcome } from './analyse';
+import type { Caller } from './caller';
+import type { Catalog } from './catalog';
+import { decideCoordinate } from './decide';
+import { grantLookup, type Grant } from './grants';
+import { LruCache } from './lru';
+
+export interface PolicyRequest {
+  /** Stable hash of the document text (Apollo's queryHash). */
+  documentKey: string;
+  document: DocumentNode;
+  operationName?: string | null;
+  variables: Record<string, unknown>;
+  caller: Caller;
+  scenario?: string;
+  /** The caller's grants (any scenario) and the version of the store they came from. */
+  grants: readonly Grant[];
+  grantsVersion: string;
+  now: Date;
+}
+
+interface CachedOutcome {
+  outcome: PolicyOutcome;
+  /** Epoch ms after which a grant may have started or ended: decide again. */
+  validUntil: number;
+}
+
+export interface PolicyEngine {
+  decide(request: PolicyRequest): PolicyOutcome;
+  readonly catalog: Catalog;
+}
+
+function conditionVariables(document: DocumentNode): string[] {
+  const names = new Set<string>();
+  visit(document, {
+    Directive(node) {
+      if (node.name.value !== 'skip' && node.name.value !== 'include') return;
+      for (const arg of node.arguments ?? []) if (arg.value.kind === Kind.VARIABLE) names.add(arg.value.name.value);
+    },
+  });
+  return [...names].sort();
+}
+
+function grantee(caller: Caller): { kind: 'institution' | 'developer'; id: string } | undefined {
+  if (caller.kind === 'institution') return { kind: 'institution', id: caller.institution };
+  if (caller.kind === 'developer') return { kind: 'developer', id: caller.developer };
+  return undefined;
+}
+
+/** The next instant at which one of these grants starts or stops being valid. */
+function nextBoundary(grants: readonly Grant[], now: number): number {
+  let next = Number.POSITIVE_INFINITY;
+  for (const grant of grants) {
+    for (const edge of [Date.parse(grant.validFrom), Date.parse(grant.validUntil)]) if (edge > now && edge < next) next = edge;
+  }
+  return next;
+}
+
+export function createPolicyEngine(schema: GraphQLSchema, catalog: Catalog, cacheSize = 5000): PolicyEngine {
+  const conditionCache = new LruCache<string, string[]>(cacheSize);
+  const outcomes = new LruCache<string, CachedOutcome>(cacheSize);
+
+  return {
+    catalog,
+    decide(request) {
+      let conditions = conditionCache.get(request.documentKey);
+      if (!conditions) conditionCache.set(request.documentKey, (conditions = conditionVariables(request.document)));
+      const who = grantee(request.caller);
+      const key = [
+        request.documentKey,
+        request.operationName ?? '',
+        conditions.map((name) => String(request.variables[name])).join(','),
+        request.caller.kind,
+        who?.id ?? '',
+        request.scenario ?? '',
+        request.grantsVersion,
+      ].join('\u0000');
+      const now = request.now.getTime();
+      const cached = outcomes.get(key);
+      if (cached && now < cached.validUntil) return cached.outcome;
+
+      const lookup = who && request.scenario ? grantLookup(request.grants, who, request.scenario, request.now) : undefined;
+      const input = { caller: request.caller, scenario: request.scenario, lookup };
+      const outcome = analyseOperation(schema, request.document, request.operationName, request.variables, (coordinate) =>
+        decideCoordinate(catalog, coordinate, input),
+      );
+      outcomes.set(key, { outcome, validUntil: nextBoundary(request.grants, now) });
+      return outcome;
+    },
+  };
+}

@@ -1,0 +1,56 @@
+// Grants (授权) as the decision core sees them, and an index answering "which active grant of this
+// grantee, for this scenario, covers this coordinate, and may it see the plain value?".
+
+export type GranteeKind = 'institution' | 'developer';
+
+export interface Grant {
+  id: string;
+  grantee: { kind: GranteeKind; id: string };
+  /** The scenario (场景) the grant was approved for; requests must name it. */
+  scenario: string;
+  /** Field coordinates covered, e.g. "Person.name"; "Person.*" covers every field of a type. */
+  fields: readonly string[];
+  /** Coordinates (among `fields`) whose values may be returned unmasked. */
+  plain?: readonly string[];
+  /** ISO timestamps; the grant is active in [validFrom, validUntil). */
+  validFrom: string;
+  validUntil: string;
+  /** Suspended or revoked grants are kept for the record but grant nothing. */
+  status?: 'active' | 'suspended' | 'revoked';
+  /** 突发事件 emergency grant: time-boxed, reviewed after expiry. */
+  emergency?: boolean;
+}
+
+export interface Coverage {
+  grantId: string;
+  plain: boolean;
+}
+
+export type GrantLookup = (coordinate: string) => Coverage | 'expired' | undefined;
+
+function covers(list: readonly string[] | undefined, coordinate: string): boolean {
+  if (!list) return false;
+  const typeWildcard = `${coordinate.slice(0, coordinate.indexOf('.'))}.*`;
+  return list.includes(coordinate) || list.includes(typeWildcard);
+}
+
+/**
+ * The grants of one grantee for one scenario, at one instant. A plain grant wins over a masked one
+ * when several cover the same coordinate; an expired-only match is reported so the error can say so.
+ */
+export function grantLookup(grants: readonly Grant[], grantee: { kind: GranteeKind; id: string }, scenario: string, now: Date): GrantLookup {
+  const mine = grants.filter((g) => g.grantee.kind === grantee.kind && g.grantee.id === grantee.id && g.scenario === scenario && (g.status ?? 'active') === 'active');
+  const at = now.getTime();
+  const active = mine.filter((g) => Date.parse(g.validFrom) <= at && at < Date.parse(g.validUntil));
+  const inactive = mine.filter((g) => !active.includes(g));
+  return (coordinate) => {
+    let found: Coverage | undefined;
+    for (const grant of active) {
+      if (!covers(grant.fields, coordinate)) continue;
+      const plain = covers(grant.plain, coordinate);
+      if (!found || (plain && !found.plain)) found = { grantId: grant.id, plain };
+    }
+    if (found) return found;
+    return inactive.some((g) => covers(g.fields, coordinate)) ? 'expired' : undefined;
+  };
+}

@@ -1,0 +1,71 @@
+// Who is calling and for which scenario: a bearer JWT (institution operator, provider, admin), an
+// API key (app developer) or nobody (public). A credential that is present but wrong is refused
+// outright (401) — never downgraded to anonymous.
+import type http from 'node:http';
+import { GraphQLError } from 'graphql';
+import type { Caller } from '../../directives/caller';
+import { verifyApiKey } from './api-keys';
+import { InvalidToken, type VerifyToken } from './jwt-verifier';
+
+export const SCENARIO_HEADER = 'x-scenario-id';
+const SCENARIO_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+
+export interface Identity {
+  caller: Caller;
+  scenario?: string;
+}
+
+export interface IdentifyOptions {
+  verifyToken: VerifyToken;
+  apiKeySecret: string;
+  /** Developers whose keys are cut off (suspended). */
+  isDeveloperSuspended?: (developerId: string) => boolean;
+}
+
+const TOKEN_MESSAGES: Record<InvalidToken['reason'], string> = {
+  EXPIRED: '令牌已过期 / token expired',
+  SIGNATURE: '令牌签名无效 / token signature is not valid for the trusted issuer',
+  ISSUER: '令牌签发者不受信任 / token issuer is not trusted',
+  AUDIENCE: '令牌受众不符 / token audience does not match',
+  CLAIMS: '令牌声明不完整或无效 / token claims are missing or invalid',
+  MALFORMED: '令牌格式错误 / malformed token',
+};
+
+function unauthenticated(message: string, reason: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', reason, http: { status: 401 } } });
+}
+
+function header(req: http.IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export async function identify(req: http.IncomingMessage, options: IdentifyOptions): Promise<Identity> {
+  const scenarioHeader = header(req, SCENARIO_HEADER)?.trim();
+  if (scenarioHeader !== undefined && scenarioHeader !== '' && !SCENARIO_ID.test(scenarioHeader)) {
+    throw new GraphQLError('x-scenario-id 格式错误（1–64位字母、数字或 ._:-）/ malformed x-scenario-id (1–64 letters, digits or ._:-)', {
+      extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+    });
+  }
+  const scenario = scenarioHeader || undefined;
+  const authorization = header(req, 'authorization');
+  const apiKey = header(req, 'x-api-key');
+  if (authorization && apiKey) throw unauthenticated('请只提供一种凭证 / send either a token or an API key, not both', 'AMBIGUOUS');
+  if (authorization) {
+    const match = /^Bearer\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(authorization);
+    if (!match) throw unauthenticated(TOKEN_MESSAGES.MALFORMED, 'MALFORMED');
+    try {
+      return { caller: await options.verifyToken(match[1]), scenario };
+    } catch (error) {
+      if (error instanceof InvalidToken) throw unauthenticated(TOKEN_MESSAGES[error.reason], error.reason);
+      throw error;
+    }
+  }
+  if (apiKey) {
+    const developer = verifyApiKey(options.apiKeySecret, apiKey);
+    if (!developer) throw unauthenticated('API 密钥无效 / invalid API key', 'API_KEY');
+    if (options.isDeveloperSuspended?.(developer)) throw unauthenticated('开发者已被暂停 / developer suspended', 'SUSPENDED');
+    return { caller: { kind: 'developer', developer }, scenario };
+  }
+  return { caller: { kind: 'anonymous' }, scenario };
+}

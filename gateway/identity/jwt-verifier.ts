@@ -1,0 +1,60 @@
+// Operator tokens (JWT, verified with jose): institution operators, data providers and admins.
+// The trusted issuer's key comes from configuration — a PEM file or a JWKS URL.
+import fs from 'node:fs';
+import { createLocalJWKSet, createRemoteJWKSet, errors, importSPKI, jwtVerify, type JWTPayload, type KeyLike } from 'jose';
+import { validateCreditCode, validateDivisionCode } from '../../lib/identifiers';
+import type { Caller } from '../../directives/caller';
+
+export interface JwtSettings {
+  publicKeyFile?: string;
+  jwksUrl?: string;
+  issuer: string;
+  audience: string;
+  /** Algorithm of the PEM key (JWKS keys carry their own). */
+  algorithm: string;
+}
+
+export class InvalidToken extends Error {
+  constructor(readonly reason: 'EXPIRED' | 'SIGNATURE' | 'ISSUER' | 'AUDIENCE' | 'CLAIMS' | 'MALFORMED', message: string) {
+    super(message);
+  }
+}
+
+export const KNOWN_ROLES = ['institution', 'provider', 'admin'] as const;
+const ALGORITHMS = ['ES256', 'ES384', 'EdDSA', 'RS256', 'PS256'];
+
+export type VerifyToken = (token: string) => Promise<Extract<Caller, { kind: 'institution' }>>;
+
+export async function createJwtVerifier(settings: JwtSettings): Promise<VerifyToken> {
+  let key: KeyLike | ReturnType<typeof createLocalJWKSet> | ReturnType<typeof createRemoteJWKSet>;
+  if (settings.jwksUrl) key = createRemoteJWKSet(new URL(settings.jwksUrl), { cooldownDuration: 30_000 });
+  else if (settings.publicKeyFile) {
+    key = await importSPKI(fs.readFileSync(settings.publicKeyFile, 'utf8'), settings.algorithm);
+  } else throw new Error('configure JWT_PUBLIC_KEY_FILE or JWT_JWKS_URL: the gateway must know whose tokens to trust');
+
+  return async (token) => {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, key as never, { issuer: settings.issuer, audience: settings.audience, algorithms: ALGORITHMS, clockTolerance: 30 }));
+    } catch (error) {
+      if (error instanceof errors.JWTExpired) throw new InvalidToken('EXPIRED', 'token expired');
+      if (error instanceof errors.JWTClaimValidationFailed) {
+        if (error.claim === 'iss') throw new InvalidToken('ISSUER', 'token from an untrusted issuer');
+        if (error.claim === 'aud') throw new InvalidToken('AUDIENCE', 'token for another audience');
+        throw new InvalidToken('CLAIMS', `invalid claim ${error.claim}`);
+      }
+      if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JWKSNoMatchingKey) {
+        throw new InvalidToken('SIGNATURE', 'token signature not valid for the trusted issuer');
+      }
+      throw new InvalidToken('MALFORMED', 'malformed token');
+    }
+    const { sub, org, div, roles } = payload as JWTPayload & { org?: unknown; div?: unknown; roles?: unknown };
+    if (typeof sub !== 'string' || sub.length === 0 || sub.length > 128) throw new InvalidToken('CLAIMS', 'token has no operator (sub)');
+    if (typeof org !== 'string' || !validateCreditCode(org).ok) throw new InvalidToken('CLAIMS', 'token has no valid institution credit code (org)');
+    if (typeof div !== 'string' || !validateDivisionCode(div).ok) throw new InvalidToken('CLAIMS', 'token has no valid division code (div)');
+    if (!Array.isArray(roles) || roles.length === 0 || !roles.every((r) => (KNOWN_ROLES as readonly string[]).includes(r as string))) {
+      throw new InvalidToken('CLAIMS', `token roles must be a non-empty subset of ${KNOWN_ROLES.join(', ')}`);
+    }
+    return { kind: 'institution', operator: sub, institution: org, division: div, roles: roles as string[] };
+  };
+}

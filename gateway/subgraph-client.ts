@@ -1,0 +1,28 @@
+// The gateway's requests to subgraphs, each signed so subgraphs can refuse anything that did not
+// come through the policy (see lib/signature.ts). Keep-alive connections are reused.
+import { RemoteGraphQLDataSource } from '@apollo/gateway';
+import { CALLER_HEADER, SIGNATURE_HEADER, signRequest, TIMESTAMP_HEADER } from '../lib/signature';
+import type { GatewayContext } from './context';
+
+function callerSummary(context: Partial<GatewayContext> | undefined): string {
+  const identity = context?.identity;
+  if (!identity) return 'system';
+  const { caller, scenario } = identity;
+  const who = caller.kind === 'institution' ? `institution:${caller.institution}` : caller.kind === 'developer' ? `developer:${caller.developer}` : 'anonymous';
+  return `${who};scenario=${scenario ?? ''}`;
+}
+
+export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(url: string, private readonly secret: string | undefined) {
+    super({ url });
+  }
+
+  override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]): void {
+    if (!this.secret || !request.http) return;
+    const timestamp = String(Date.now());
+    const caller = callerSummary(context as Partial<GatewayContext>);
+    request.http.headers.set(TIMESTAMP_HEADER, timestamp);
+    request.http.headers.set(CALLER_HEADER, caller);
+    request.http.headers.set(SIGNATURE_HEADER, signRequest(this.secret, { timestamp, caller, query: request.query ?? '', variables: request.variables }));
+  }
+}

@@ -1,0 +1,35 @@
+// Development keys for `npm start` and `npm run token`: an ES256 key pair that signs operator tokens
+// and the shared secrets of the gateway, generated on first use into .keys/ (never committed).
+// Production configures its own: JWT_PUBLIC_KEY_FILE or JWT_JWKS_URL, and the secrets as env vars.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export interface DevKeys {
+  privateKeyFile: string;
+  publicKeyFile: string;
+  gatewaySubgraphSecret: string;
+  apiKeySecret: string;
+  maskHashKey: string;
+  issuer: string;
+}
+
+export const DEV_ISSUER = 'https://dev.public-data.local/issuer';
+
+export function ensureDevKeys(dir: string): DevKeys {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const privateKeyFile = path.join(dir, 'jwt-private.pem');
+  const publicKeyFile = path.join(dir, 'jwt-public.pem');
+  const secretsFile = path.join(dir, 'secrets.json');
+  if (!fs.existsSync(privateKeyFile) || !fs.existsSync(publicKeyFile)) {
+    const { privateKey, publicKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    fs.writeFileSync(privateKeyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    fs.writeFileSync(publicKeyFile, publicKey.export({ type: 'spki', format: 'pem' }));
+  }
+  if (!fs.existsSync(secretsFile)) {
+    const secret = () => crypto.randomBytes(32).toString('base64url');
+    fs.writeFileSync(secretsFile, JSON.stringify({ gatewaySubgraphSecret: secret(), apiKeySecret: secret(), maskHashKey: secret() }, null, 2), { mode: 0o600 });
+  }
+  const secrets = JSON.parse(fs.readFileSync(secretsFile, 'utf8')) as Pick<DevKeys, 'gatewaySubgraphSecret' | 'apiKeySecret' | 'maskHashKey'>;
+  return { privateKeyFile, publicKeyFile, issuer: DEV_ISSUER, ...secrets };
+}

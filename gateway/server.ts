@@ -8,7 +8,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import { readCatalog } from '../directives/catalog';
 import { startHttpServer } from '../lib/http/http-server';
-import { createLogger } from '../lib/log';
+import { announceListening } from '../lib/announce';
 import type { GatewayContext } from './context';
 import { openGrantStore } from './grants/open-grant-store';
 import { identify } from './identity/identify';
@@ -25,7 +25,6 @@ export interface RunningGateway {
 }
 
 export async function startGateway(settings: GatewaySettings): Promise<RunningGateway> {
-  const log = createLogger('gateway');
   const supergraphSdl = fs.readFileSync(settings.supergraphFile, 'utf8');
   if (settings.policy && !readCatalog(supergraphSdl).hasVocabulary) {
     throw new Error(`${settings.supergraphFile} does not declare the policy vocabulary (@share, @open …): refusing to serve it. Set POLICY=off to run a plain federation gateway.`);
@@ -77,7 +76,7 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
       },
     },
   });
-  log.info({ event: 'listening', url: `${http.url}/graphql`, policy: settings.policy, subgraphs: Object.fromEntries(subgraphUrls) }, 'listening');
+  announceListening('gateway', `${http.url}/graphql`, { policy: settings.policy, subgraphs: Object.fromEntries(subgraphUrls) });
   return {
     url: `${http.url}/graphql`,
     close: async () => {

@@ -9,6 +9,7 @@ import client from 'prom-client';
 import { openDatabase, type Database } from '../../lib/db/database';
 import { migrate, type Migration } from '../../lib/db/migrate';
 import { startHttpServer, type RunningHttpServer } from '../../lib/http/http-server';
+import { announceListening } from '../../lib/announce';
 import { createLogger } from '../../lib/log';
 import { loadSubgraphSdl, type SubgraphInfo } from '../registry';
 import { readSubgraphSettings, type SubgraphSettings } from './settings';
@@ -104,7 +105,7 @@ export async function runSubgraph<Loaders>(domain: DomainModule<Loaders>): Promi
     },
   });
   // The orchestrator (scripts/start.ts) waits for this line to learn the port.
-  log.info({ event: 'listening', subgraph: domain.info.name, url: `${http.url}/graphql` }, 'listening');
+  announceListening(`subgraph-${domain.info.name}`, `${http.url}/graphql`);
 
   const close = async () => {
     await http.close();

@@ -25,10 +25,18 @@ function numberSetting(name: string, fallback: number): number {
   return value;
 }
 
+function portSetting(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${name} must be a TCP port (0 = any free port), got "${raw}"`);
+  return port;
+}
+
 export function readSubgraphSettings(info: SubgraphInfo, env = process.env): SubgraphSettings {
   const pgliteRoot = env.PGLITE_DIR;
   return {
-    port: numberSetting(subgraphEnvName('PORT', info.name), info.defaultPort),
+    port: portSetting(subgraphEnvName('PORT', info.name), info.defaultPort),
     host: env.HOST ?? '127.0.0.1',
     databaseUrl: env.DATABASE_URL || undefined,
     pgliteDir: pgliteRoot ? path.resolve(ROOT_DIR, pgliteRoot, info.name) : undefined,

@@ -10,7 +10,7 @@
 //   (month-day, 3-digit sequence), so persons with different keys differ there. Persons sharing a key are in
 //   different laps, and the birth year of lap j is chosen to avoid the years already taken by laps 0..j-1 of the
 //   same key (settleBirthYear). So no two indices share (birth date, sequence), whatever their division.
-//   The household structure only proposes a year; the shift needed to avoid a taken year is at most a few years.
+//   The household structure only proposes a year; lap j moves it by at most about j years (1M persons: j <= 2).
 // - Credit codes: the organisation-code body is an index bijection (legacy 8 digits, or "M?" + 6 base-31
 //   characters for codes issued from 2015-10); the two forms never overlap.
 // - Licence numbers and household numbers end in an index bijection.
@@ -25,12 +25,17 @@ import type {
   LicenceRecord, LicenceStatus, LicenceType, PersonRecord, PersonStatus,
 } from './records';
 
+// Module-local aliases: inside vm contexts (jest runs tests in one) every global lookup such as `Math` goes
+// through an interceptor, which makes the per-record hot paths an order of magnitude slower.
+const { floor, min, max, sqrt, round } = Math;
+
 // ───────────────────────────── Public constants ─────────────────────────────
 
 export const DEFAULT_SEED = 20261125;
 export const DEFAULT_SIZE: DatasetSize = Object.freeze({ persons: 20000, legalEntities: 5000, licences: 40000 });
 /** The synthetic world's "today": nobody is born and nothing is issued after it; licence status is judged on it. */
 export const REFERENCE_DATE = '2026-11-25';
+const REFERENCE_YEAR = 2026;
 
 // Independent PRNG streams: each record draws from mixSeed(seed, stream, index), so adding a draw to one
 // concern never shifts the values of another.
@@ -53,9 +58,9 @@ export const MAX_LICENCES = 10_000_000;
 export function sizeForScale(scale: number): DatasetSize {
   if (!(scale > 0) || !Number.isFinite(scale)) throw new RangeError(`scale must be a positive number, got ${scale}`);
   return {
-    persons: Math.round(DEFAULT_SIZE.persons * scale),
-    legalEntities: Math.round(DEFAULT_SIZE.legalEntities * scale),
-    licences: Math.round(DEFAULT_SIZE.licences * scale),
+    persons: round(DEFAULT_SIZE.persons * scale),
+    legalEntities: round(DEFAULT_SIZE.legalEntities * scale),
+    licences: round(DEFAULT_SIZE.licences * scale),
   };
 }
 
@@ -90,7 +95,7 @@ export function personAt(seed: number, i: number): PersonRecord {
 /** The i-th person's citizen id, cheaper than personAt. */
 export function personIdAt(seed: number, i: number): string {
   assertIndex(i, MAX_PERSONS);
-  return personSynthesizer(seed).identity(i).idNumber;
+  return personSynthesizer(seed).core(i).idNumber;
 }
 
 /** The k-th legal entity's credit code; independent of the dataset size. */
@@ -326,17 +331,15 @@ interface Household {
   householdNumber: string;
 }
 
-interface PersonIdentity {
+/** What legal entities and licences need of a person: the id, what it encodes, status and household. */
+interface PersonCore {
   index: number;
   idNumber: string;
   birthDate: string;
   gender: Gender;
+  status: PersonStatus;
   household: Household;
   position: number;
-}
-
-interface PersonCore extends PersonIdentity {
-  status: PersonStatus;
 }
 
 // Persons are grouped in blocks of 16 indices split into households of 1-5, so a person's household is
@@ -386,9 +389,9 @@ class PersonSynthesizer {
     this.householdNumberOffset = mixSeed(seed, Stream.householdNumber) % HOUSEHOLD_NUMBER_SPACE;
   }
 
-  /** What the citizen id is made of; the cheapest view of a person. */
-  identity(i: number): PersonIdentity {
-    const lap = Math.floor(i / KEY_SPACE);
+  /** The cheap part of a person; the full record adds names, phone and address. */
+  core(i: number): PersonCore {
+    const lap = floor(i / KEY_SPACE);
     const key = i - lap * KEY_SPACE;
     const scrambled = (key * KEY_MULTIPLIER + this.keyOffset) % KEY_SPACE;
     const monthDay = scrambled % 366;
@@ -404,16 +407,10 @@ class PersonSynthesizer {
       idNumber: first17 + citizenIdCheckDigit(first17),
       birthDate,
       gender: sequence % 2 === 1 ? 'MALE' : 'FEMALE',
+      status: this.status(i, year),
       household,
       position,
     };
-  }
-
-  /** Identity plus status: what legal entities and licences need of their persons. */
-  core(i: number): PersonCore {
-    const core = this.identity(i) as PersonCore;
-    core.status = this.status(i, Number(core.birthDate.slice(0, 4)));
-    return core;
   }
 
   /**
@@ -440,7 +437,7 @@ class PersonSynthesizer {
     const inheritsSurname = role === 'HEAD' || role === 'CHILD' || (role === 'PARENT' && rng.chance(0.5));
     const name = drawName(rng, ethnicity, core.gender, inheritsSurname ? household.surname : null);
 
-    const age = 2026 - Number(core.birthDate.slice(0, 4));
+    const age = REFERENCE_YEAR - yearOf(core.birthDate);
     const noPhone = core.status !== 'ALIVE' ? 0.5 : age < 14 ? 0.95 : age >= 75 ? 0.4 : 0.06;
     const phone = rng.chance(noPhone) ? null : rng.pick(MOBILE_PREFIXES) + pad(rng.int(0, 99_999_999), 8);
 
@@ -466,7 +463,7 @@ class PersonSynthesizer {
 
   private status(i: number, birthYear: number): PersonStatus {
     const rng = new Random(mixSeed(this.seed, Stream.personStatus, i));
-    const age = 2026 - birthYear;
+    const age = REFERENCE_YEAR - birthYear;
     const deceased = age >= 85 ? 0.3 : age >= 75 ? 0.12 : age >= 60 ? 0.04 : 0.003;
     const u = rng.next();
     if (u < deceased) return 'DECEASED';
@@ -488,8 +485,8 @@ class PersonSynthesizer {
   }
 
   private householdOf(i: number): { household: Household; position: number } {
-    const lap = Math.floor(i / KEY_SPACE);
-    const block = Math.floor(i / HOUSEHOLD_BLOCK);
+    const lap = floor(i / KEY_SPACE);
+    const block = floor(i / HOUSEHOLD_BLOCK);
     let cachedBlock = this.blockCache.get(lap);
     if (!cachedBlock || cachedBlock.block !== block) {
       cachedBlock = { block, starts: this.householdStarts(block) };
@@ -523,7 +520,7 @@ class PersonSynthesizer {
     const rng = new Random(mixSeed(this.seed, Stream.household, start));
     const county = rng.weighted(COUNTIES_BY_POPULATION);
     const { roles, headYears } = householdPattern(size, rng);
-    const headYear = headYears[0] + Math.floor(((rng.next() + rng.next()) / 2) * (headYears[1] - headYears[0] + 1));
+    const headYear = headYears[0] + floor(((rng.next() + rng.next()) / 2) * (headYears[1] - headYears[0] + 1));
     const headEthnicity = rng.weighted(county.ethnicities);
     const surname = drawSurname(rng, usesSurname(headEthnicity) ? headEthnicity : '汉族');
     const serial = (start * HOUSEHOLD_NUMBER_MULTIPLIER + this.householdNumberOffset) % HOUSEHOLD_NUMBER_SPACE;
@@ -556,7 +553,9 @@ function householdPattern(size: number, rng: Random): { roles: Role[]; headYears
 /** The year nearest to `proposed` that is in range, not yet taken for this key, and a leap year for 02-29. */
 function settleBirthYear(proposed: number, taken: readonly number[], leapDay: boolean): number {
   for (let distance = 0; distance <= LATEST_BIRTH_YEAR - EARLIEST_BIRTH_YEAR; distance++) {
-    for (const year of distance === 0 ? [proposed] : [proposed + distance, proposed - distance]) {
+    // Try proposed + distance, then proposed - distance.
+    for (let sign = 1; sign >= (distance === 0 ? 1 : -1); sign -= 2) {
+      const year = proposed + sign * distance;
       if (year < EARLIEST_BIRTH_YEAR || year > LATEST_BIRTH_YEAR) continue;
       if (leapDay && !isLeapYear(year)) continue;
       if (!taken.includes(year)) return year;
@@ -566,7 +565,7 @@ function settleBirthYear(proposed: number, taken: readonly number[], leapDay: bo
 }
 
 function clampYear(year: number): number {
-  return Math.min(LATEST_BIRTH_YEAR, Math.max(EARLIEST_BIRTH_YEAR, year));
+  return min(LATEST_BIRTH_YEAR, max(EARLIEST_BIRTH_YEAR, year));
 }
 
 // ───────────────────────────── Legal entities ─────────────────────────────
@@ -717,7 +716,8 @@ const INSTITUTION_SCOPES: Readonly<Record<string, string>> = {
   实验小学: PRIMARY_SCHOOL_SCOPE,
 };
 const COUNTY_INSTITUTIONS = ['人民医院', '中医医院', '妇幼保健院', '疾病预防控制中心', '图书馆', '档案馆', '融媒体中心', '第一中学', '实验小学'];
-const UPPER_INSTITUTIONS = ['第一人民医院', '中医医院', '妇幼保健院', '疾病预防控制中心', '图书馆', '档案馆', '博物馆', '第一中学'];
+const UPPER_INSTITUTIONS = ['第一人民医院', '中医医院', '妇幼保健院', '疾病预防控制中心', '图书馆', '档案馆', '博物馆', '第一中学', '实验小学'];
+const INSTITUTION_TEMPLATES = COUNTY_INSTITUTIONS.length; // both lists have this length
 
 const TRADE_SCOPE = '加强行业自律，开展行业调研、技术交流、人才培训和咨询服务，维护会员合法权益';
 const ARTS_SCOPE = '团结文艺工作者，开展艺术创作、展览交流和培训活动，繁荣文化事业';
@@ -794,7 +794,7 @@ class LegalEntitySynthesizer {
     const slot = k % 100;
     const kind = this.kindSlots[slot];
     const share = KIND_SHARES.find(([c]) => c === kind)![1];
-    const ordinal = Math.floor(k / 100) * share + this.rankInKind[slot]; // n-th entity of this kind
+    const ordinal = floor(k / 100) * share + this.rankInKind[slot]; // n-th entity of this kind
     const rng = new Random(mixSeed(this.seed, Stream.entityPlan, k));
 
     let divisionCode: string;
@@ -849,7 +849,8 @@ class LegalEntitySynthesizer {
 
     let name = plan.line.label;
     let registeredCapital: number | null = null;
-    const area = authorityArea(plan.divisionCode);
+    // Small businesses put their county first, e.g. 五华区张记米线店, 宜良县金穗蔬菜种植专业合作社.
+    const county = divisionOf(plan.divisionCode)!.name;
     switch (plan.kind) {
       case 'ENTERPRISE': {
         const form = rng.weighted(LEGAL_FORMS);
@@ -861,11 +862,11 @@ class LegalEntitySynthesizer {
         const surname = this.persons.surnameAt(representative);
         // "张记" names need a surname; Tibetan and Dai owners get a trade name instead.
         const trade = surname && rng.chance(0.7) ? `${surname}记` : rng.pick(regionalBrands(plan.divisionCode));
-        name = `${area}${trade}${plan.line.label}`;
+        name = `${county}${trade}${plan.line.label}`;
         break;
       }
       case 'FARMER_COOPERATIVE':
-        name = `${area}${rng.pick(regionalBrands(plan.divisionCode))}${plan.line.label}专业合作社`;
+        name = `${county}${rng.pick(regionalBrands(plan.divisionCode))}${plan.line.label}专业合作社`;
         break;
       default:
         break; // public bodies were named when planned
@@ -915,8 +916,9 @@ class LegalEntitySynthesizer {
     const areas = this.areaOrder.length;
     const capacity = areas * this.departmentOrder.length;
     if (ordinal < capacity) {
-      const divisionCode = this.areaOrder[ordinal % areas];
-      const department = this.departmentOrder[Math.floor(ordinal / areas)];
+      const cell = scatter(ordinal, capacity);
+      const divisionCode = this.areaOrder[cell % areas];
+      const department = this.departmentOrder[floor(cell / areas)];
       const provincial = divisionOf(divisionCode)!.level === 'province';
       const label = authorityArea(divisionCode) + (provincial ? department.provincialName : department.name);
       return { divisionCode, line: publicLine(label, department.duty), earliest: department.since };
@@ -928,22 +930,26 @@ class LegalEntitySynthesizer {
 
   private institution(ordinal: number): { divisionCode: string; line: BusinessLine } {
     const areas = this.areaOrder.length;
-    const divisionCode = this.areaOrder[ordinal % areas];
-    const n = Math.floor(ordinal / areas); // n-th institution of this area
-    const singles = divisionOf(divisionCode)!.level === 'county' ? COUNTY_INSTITUTIONS : UPPER_INSTITUTIONS;
+    const capacity = areas * INSTITUTION_TEMPLATES;
+    let divisionCode: string;
     let suffix: string;
     let scope: string;
-    if (n < singles.length) {
-      suffix = singles[n];
+    if (ordinal < capacity) {
+      // One of each standard institution per area first, in scattered order.
+      const cell = scatter(ordinal, capacity);
+      divisionCode = this.areaOrder[cell % areas];
+      const templates = divisionOf(divisionCode)!.level === 'county' ? COUNTY_INSTITUTIONS : UPPER_INSTITUTIONS;
+      suffix = templates[floor(cell / areas)];
       scope = INSTITUTION_SCOPES[suffix];
     } else {
       // Then numbered hospitals and schools: 第二人民医院, 第二中学, 第一小学, 第三人民医院, …
-      const t = n - singles.length;
-      const round = Math.floor(t / 3);
+      divisionCode = this.areaOrder[(ordinal - capacity) % areas];
+      const t = floor((ordinal - capacity) / areas);
+      const cycle = floor(t / 3);
       [suffix, scope] = [
-        [`第${chineseNumeral(round + 2)}人民医院`, HOSPITAL_SCOPE],
-        [`第${chineseNumeral(round + 2)}中学`, MIDDLE_SCHOOL_SCOPE],
-        [`第${chineseNumeral(round + 1)}小学`, PRIMARY_SCHOOL_SCOPE],
+        [`第${chineseNumeral(cycle + 2)}人民医院`, HOSPITAL_SCOPE],
+        [`第${chineseNumeral(cycle + 2)}中学`, MIDDLE_SCHOOL_SCOPE],
+        [`第${chineseNumeral(cycle + 1)}小学`, PRIMARY_SCHOOL_SCOPE],
       ][t % 3];
     }
     return { divisionCode, line: publicLine(authorityArea(divisionCode) + suffix, scope) };
@@ -953,28 +959,39 @@ class LegalEntitySynthesizer {
     const areas = this.areaOrder.length;
     const capacity = areas * SOCIAL_TOPICS.length;
     if (ordinal < capacity) {
-      const divisionCode = this.areaOrder[ordinal % areas];
-      const [topic, scope] = SOCIAL_TOPICS[Math.floor(ordinal / areas)];
-      return { divisionCode, line: publicLine(authorityArea(divisionCode) + topic, scope) };
+      const cell = scatter(ordinal, capacity);
+      const divisionCode = this.areaOrder[cell % areas];
+      const [topic, scope] = SOCIAL_TOPICS[floor(cell / areas)];
+      return { divisionCode, line: publicLine(authorityArea(divisionCode) + topic, scope, false) };
     }
     const { county, place, topic: [topic, scope] } = townshipSlot(ordinal - capacity, LOCAL_SOCIAL_TOPICS);
-    return { divisionCode: county, line: publicLine(`${authorityArea(county)}${place}${topic}`, scope) };
+    return { divisionCode: county, line: publicLine(`${authorityArea(county)}${place}${topic}`, scope, false) };
   }
 }
+
+/**
+ * A bijection of [0, capacity) that spreads consecutive ordinals over the (area × template) grid, so the first
+ * few public bodies are not all of one department. The multiplier is a prime above any capacity used here.
+ */
+function scatter(ordinal: number, capacity: number): number {
+  return (ordinal * SCATTER_PRIME) % capacity;
+}
+const SCATTER_PRIME = 1_000_003;
 
 /** m-th (county, township place, topic) combination; unique up to counties × places × topics, then repeats. */
 function townshipSlot<T>(m: number, topics: readonly T[]): { county: string; place: string; topic: T } {
   const county = COUNTY_CODES[m % COUNTY_CODES.length];
-  const rest = Math.floor(m / COUNTY_CODES.length);
+  const rest = floor(m / COUNTY_CODES.length);
   return {
     county,
     place: TOWNSHIP_PLACES[rest % TOWNSHIP_PLACES.length],
-    topic: topics[Math.floor(rest / TOWNSHIP_PLACES.length) % topics.length],
+    topic: topics[floor(rest / TOWNSHIP_PLACES.length) % topics.length],
   };
 }
 
-function publicLine(name: string, scope: string): BusinessLine {
-  return { label: name, scope, sellsFood: false, builds: true };
+/** Agencies and institutions commission buildings; associations do not. */
+function publicLine(name: string, scope: string, builds = true): BusinessLine {
+  return { label: name, scope, sellsFood: false, builds };
 }
 
 function marketLine(rng: Random, kind: LegalEntityKind, county: County): BusinessLine {
@@ -1010,13 +1027,13 @@ function registrationAuthority(kind: LegalEntityKind, divisionCode: string): str
 }
 
 function growingDate(rng: Random, earliest: string): string {
-  const from = Number(earliest.slice(0, 4));
-  const year = from + Math.min(2025 - from, Math.floor(Math.sqrt(rng.next()) * (2026 - from)));
+  const from = yearOf(earliest);
+  const year = from + min(2025 - from, floor(sqrt(rng.next()) * (2026 - from)));
   return rng.dateBetween(year === from ? earliest : `${year}-01-01`, `${year}-12-31`);
 }
 
 function entityStatus(rng: Random, kind: LegalEntityKind, established: string): LegalEntityStatus {
-  const age = 2026 - Number(established.slice(0, 4));
+  const age = REFERENCE_YEAR - yearOf(established);
   const u = rng.next();
   switch (kind) {
     case 'GOVERNMENT_AGENCY': return u < 0.01 ? 'DEREGISTERED' : 'ACTIVE';
@@ -1038,6 +1055,9 @@ const LICENCE_PREFIX: Readonly<Record<LicenceType, string>> = {
 };
 const PERSON_LICENCE_TYPES = weightedTable<LicenceType>([
   ['RESIDENT_ID_CARD', 45], ['DRIVING_LICENCE', 30], ['MARRIAGE_CERTIFICATE', 15], ['PRACTISING_CERTIFICATE', 10],
+]);
+const ENTITY_LICENCE_TYPES = weightedTable<LicenceType>([
+  ['BUSINESS_LICENCE', 60], ['FOOD_BUSINESS_PERMIT', 25], ['CONSTRUCTION_PERMIT', 15],
 ]);
 const DRIVING_TERMS = weightedTable<number | null>([[6, 50], [10, 35], [null, 15]]);
 const SERIAL_SPACE = 10_000_000;
@@ -1145,24 +1165,24 @@ class LicenceSynthesizer {
     return { holderKind: 'PERSON', holderId: person.idNumber, terms };
   }
 
+  /** Null when no entity able to hold the drawn type turns up (tiny datasets); a person licence is issued instead. */
   private entityLicence(rng: Random): { holderKind: HolderKind; holderId: string; terms: LicenceTerms } | null {
-    for (let attempt = 0; attempt < 20; attempt++) {
+    const type = rng.weighted(ENTITY_LICENCE_TYPES);
+    for (let attempt = 0; attempt < 80; attempt++) {
       const plan = this.entities.plan(rng.int(0, this.size.legalEntities - 1));
-      const type = pickEntityLicenceType(rng, plan);
-      if (type) return { holderKind: 'LEGAL_ENTITY', holderId: plan.creditCode, terms: entityTerms(rng, type, plan) };
+      if (canHold(plan, type)) return { holderKind: 'LEGAL_ENTITY', holderId: plan.creditCode, terms: entityTerms(rng, type, plan) };
     }
     return null;
   }
 }
 
 /** Business licences for market entities, food permits for food sellers, construction permits for builders. */
-function pickEntityLicenceType(rng: Random, plan: EntityPlan): LicenceType | null {
-  const market = plan.kind === 'ENTERPRISE' || plan.kind === 'INDIVIDUAL_BUSINESS' || plan.kind === 'FARMER_COOPERATIVE';
-  const options: Array<readonly [LicenceType, number]> = [];
-  if (market) options.push(['BUSINESS_LICENCE', 55]);
-  if (plan.line.sellsFood) options.push(['FOOD_BUSINESS_PERMIT', 25]);
-  if (plan.line.builds && plan.kind !== 'SOCIAL_ORGANISATION') options.push(['CONSTRUCTION_PERMIT', 20]);
-  return options.length === 0 ? null : rng.weighted(weightedTable(options));
+function canHold(plan: EntityPlan, type: LicenceType): boolean {
+  switch (type) {
+    case 'BUSINESS_LICENCE': return plan.kind === 'ENTERPRISE' || plan.kind === 'INDIVIDUAL_BUSINESS' || plan.kind === 'FARMER_COOPERATIVE';
+    case 'FOOD_BUSINESS_PERMIT': return plan.line.sellsFood;
+    default: return plan.line.builds;
+  }
 }
 
 function entityTerms(rng: Random, type: LicenceType, plan: EntityPlan): LicenceTerms {
@@ -1220,7 +1240,7 @@ function identityCardExpiry(birthDate: string, issuedOn: string): string | null 
 function* chunked<T>(count: number, chunkSize: number, make: (index: number) => T): Generator<T[]> {
   if (!Number.isInteger(chunkSize) || chunkSize < 1) throw new RangeError(`chunkSize must be a positive integer, got ${chunkSize}`);
   for (let start = 0; start < count; start += chunkSize) {
-    const end = Math.min(count, start + chunkSize);
+    const end = min(count, start + chunkSize);
     const chunk = new Array<T>(end - start);
     for (let i = start; i < end; i++) chunk[i - start] = make(i);
     yield chunk;
@@ -1254,13 +1274,17 @@ function shuffle<T>(rng: Random, items: T[]): T[] {
 }
 
 function pad(n: number, width: number): string {
-  return String(n).padStart(width, '0');
+  return `${n}`.padStart(width, '0');
+}
+
+function yearOf(iso: string): number {
+  return +iso.slice(0, 4);
 }
 
 function base31(n: number, width: number): string {
   const charset = '0123456789ABCDEFGHJKLMNPQRTUWXY';
   let out = '';
-  for (let i = 0; i < width; i++, n = Math.floor(n / 31)) out = charset[n % 31] + out;
+  for (let i = 0; i < width; i++, n = floor(n / 31)) out = charset[n % 31] + out;
   return out;
 }
 
@@ -1270,13 +1294,13 @@ function isLeapYear(year: number): boolean {
 
 /** Same month and day `years` later (or earlier); 02-29 becomes 02-28 in common years. */
 function addYears(iso: string, years: number): string {
-  const year = Number(iso.slice(0, 4)) + years;
+  const year = yearOf(iso) + years;
   const monthDay = iso.slice(5) === '02-29' && !isLeapYear(year) ? '02-28' : iso.slice(5);
   return `${pad(year, 4)}-${monthDay}`;
 }
 
 function ageOn(birthDate: string, date: string): number {
-  const years = Number(date.slice(0, 4)) - Number(birthDate.slice(0, 4));
+  const years = yearOf(date) - yearOf(birthDate);
   return date.slice(5) < birthDate.slice(5) ? years - 1 : years;
 }
 

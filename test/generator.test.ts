@@ -211,7 +211,7 @@ describe('legal entities', () => {
     expectEvery(entities, (e) => (e.registeredCapital === null) === (e.kind !== 'ENTERPRISE')
       && e.establishedDate >= '1980-01-01' && e.establishedDate <= '2025-12-31'
       && e.address.startsWith(fullDivisionName(e.divisionCode.slice(0, 2) + '0000')!)
-      && /^[\u4e00-\u9fa5]{4}/.test(e.businessScope)
+      && /^[\u4e00-\u9fa5]{2}/.test(e.businessScope) && e.businessScope.length >= 4
       && (e.kind !== 'FARMER_COOPERATIVE' || e.establishedDate >= '2007-07-01')
       && (authority[e.kind] ?? /市场监督管理局$/).test(e.registrationAuthority));
     expect(share(entities, (e) => e.status === 'ACTIVE')).toBeGreaterThan(0.75);
@@ -310,6 +310,19 @@ describe('licences', () => {
           ? l.divisionCode.startsWith(divisionPrefix(holderDivision))
           : l.divisionCode === holderDivision));
     });
+  });
+});
+
+describe('tiny datasets', () => {
+  test('references still resolve when few holders exist', () => {
+    for (const size of [{ persons: 1, legalEntities: 1, licences: 30 }, { persons: 5, legalEntities: 150, licences: 300 }, { persons: 3, legalEntities: 0, licences: 10 }]) {
+      const ids = new Set([...generatePersons(7, size.persons)].flat().map((p) => p.idNumber));
+      const tinyEntities = [...generateLegalEntities(7, size)].flat();
+      const codes = new Set(tinyEntities.map((e) => e.creditCode));
+      expectEvery(tinyEntities, (e) => ids.has(e.legalRepresentativeIdNumber));
+      expectEvery([...generateLicences(7, size)].flat(), (l) => (l.holderKind === 'PERSON' ? ids : codes).has(l.holderId));
+    }
+    expect(() => [...generateLegalEntities(7, { persons: 0, legalEntities: 1, licences: 0 })]).toThrow(RangeError);
   });
 });
 

@@ -234,11 +234,12 @@ function filterField(
   const childPlan = newPlan(named);
   const denialsBefore = walk.outcome.denials.length;
   const selections = filterSelections(walk, node.selectionSet, named, concreteTypes(walk.schema, named), childPath, childPlan);
-  if (selections.every((s) => s.kind === Kind.FIELD && s.name.value === '__typename')) {
+  const lostEverything = walk.outcome.denials.length > denialsBefore && selections.every((s) => s.kind === Kind.FIELD && s.name.value === '__typename');
+  if (lostEverything) {
     // Nothing of substance left below: remove the field itself, explained by its first child's reason.
     const reason = walk.outcome.denials[denialsBefore];
     walk.outcome.denials.length = denialsBefore;
-    return deny(walk, plan, applicable, key, path, reason?.coordinate ?? coordinates[0], reason?.code ?? 'NOT_DECLARED');
+    return deny(walk, plan, applicable, key, path, reason.coordinate, reason.code);
   }
   for (const coordinate of coordinates) walk.outcome.returned.add(coordinate);
   if (isAbstractType(named) && planIsActive(childPlan)) {

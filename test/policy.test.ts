@@ -149,7 +149,7 @@ describe('policy at query time', () => {
   describe('app developers and the public', () => {
     it('get unconditionally open data, with or without a key', async () => {
       const query = '{ legalEntitiesByDivision(divisionCode: "530100", first: 3) { totalCount edges { node { creditCode name status } } } }';
-      for (const headers of [{}, { 'x-api-key': credentials.apiKey('someone') }]) {
+      for (const headers of [{}, { 'x-api-key': credentials.apiKey('someone') }] as Record<string, string>[]) {
         const result: any = await graphql(url, query, undefined, headers);
         expect(result.errors).toBeUndefined();
         expect(result.data.legalEntitiesByDivision.edges).toHaveLength(3);

@@ -58,6 +58,8 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
     gateway: gateway as never, // @apollo/gateway 2 implements the gateway interface Apollo Server 5 expects
     plugins: [ApolloServerPluginLandingPageDisabled()],
     includeStacktraceInErrorResponses: false,
+    // No "Did you mean …?" in validation errors: suggestions would reveal fields a caller may not see.
+    hideSchemaDetailsFromClientErrors: true,
   });
   await apollo.start();
 

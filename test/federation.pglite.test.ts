@@ -2,5 +2,5 @@
 import { federationSuite } from './support/federation-suite';
 
 describe('federated graph on PGlite (embedded default)', () => {
-  federationSuite(() => ({ DATABASE_URL: '', POLICY: 'off' }));
+  federationSuite(() => ({ DATABASE_URL: '' }));
 });

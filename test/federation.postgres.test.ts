@@ -4,6 +4,6 @@ import { describeWithPostgres, dropSchemas, TEST_DATABASE_URL, uniqueSchemaPrefi
 
 describeWithPostgres('federated graph', () => {
   const prefix = uniqueSchemaPrefix('fed');
-  federationSuite(() => ({ DATABASE_URL: TEST_DATABASE_URL, DB_SCHEMA_PREFIX: prefix, POLICY: 'off' }));
+  federationSuite(() => ({ DATABASE_URL: TEST_DATABASE_URL, DB_SCHEMA_PREFIX: prefix }));
   afterAll(() => dropSchemas(prefix));
 });

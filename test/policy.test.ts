@@ -255,6 +255,12 @@ describe('policy at query time', () => {
       expect(mixed.data.person.gender).toMatch(/^(MALE|FEMALE)$/);
     });
 
+    it('validation errors suggest no field names', async () => {
+      const result: any = await graphql(url, 'query($id: ID!) { person(idNumber: $id) { phon } }', { id: ids[0] }, granted());
+      expect(result.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect(JSON.stringify(result.errors)).not.toMatch(/Did you mean|phone/);
+    });
+
     it('a malformed scenario header is a coded 400', async () => {
       const result = await graphql(url, '{ __typename }', undefined, { 'x-scenario-id': 'bad scenario with spaces' });
       expect(result.status).toBe(400);

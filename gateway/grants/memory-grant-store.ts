@@ -1,6 +1,6 @@
 // Grants held in this process: the default when no REDIS_URL is set (a single replica).
 import type { Grant } from '../../directives/grants';
-import { granteeKey, type Grantee, type GrantSet, type GrantStore } from './grant-store';
+import { granteeKey, parseGrant, type Grantee, type GrantSet, type GrantStore } from './grant-store';
 
 export function createMemoryGrantStore(): GrantStore {
   const byGrantee = new Map<string, Map<string, Grant>>();
@@ -14,6 +14,7 @@ export function createMemoryGrantStore(): GrantStore {
       return { grants: [...(byGrantee.get(key)?.values() ?? [])], version: String(versions.get(key) ?? 0) };
     },
     async put(grant) {
+      parseGrant(grant);
       const key = granteeKey(grant.grantee);
       const previousOwner = owner.get(grant.id);
       if (previousOwner && previousOwner !== key) {

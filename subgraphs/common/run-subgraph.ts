@@ -15,9 +15,11 @@ import { loadSubgraphSdl, type SubgraphInfo } from '../registry';
 import { readSubgraphSettings, type SubgraphSettings } from './settings';
 import { configureCursorSecret } from './pagination';
 import { requireGatewaySignature } from './gateway-signature';
+import { callerKindOf, withRoleRules, type RoleContext } from './role-rules';
+import { CALLER_HEADER } from '../../lib/signature';
 import type { Progress } from './seed';
 
-export interface SubgraphContext<Loaders> {
+export interface SubgraphContext<Loaders> extends RoleContext {
   loaders: Loaders;
   /** For statements that are not batched lookups (listings); counted like the loaders' ones. */
   db: Database;
@@ -71,10 +73,10 @@ export async function runSubgraph<Loaders>(domain: DomainModule<Loaders>): Promi
   const statements = new client.Counter({ name: 'subgraph_sql_statements_total', help: 'SQL statements issued', registers: [registry] });
   const db = countStatements(rawDb, statements);
 
-  const schema = buildSubgraphSchema({
-    typeDefs: parse(loadSubgraphSdl(domain.info)),
-    resolvers: domain.resolvers as never,
-  });
+  const sdl = loadSubgraphSdl(domain.info);
+  const federated = buildSubgraphSchema({ typeDefs: parse(sdl), resolvers: domain.resolvers as never });
+  // Unsigned development mode trusts nobody's caller header, so it cannot apply role rules either.
+  const schema = settings.allowUnsigned ? federated : withRoleRules(federated, sdl);
   const apollo = new ApolloServer<SubgraphContext<Loaders>>({
     schema,
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
@@ -92,8 +94,8 @@ export async function runSubgraph<Loaders>(domain: DomainModule<Loaders>): Promi
     maxBodyBytes: 20_000_000, // entity batches from the gateway can be large
     context: async (req, body) => {
       requests.inc();
-      if (settings.gatewaySecret) requireGatewaySignature(settings.gatewaySecret, req, body);
-      return { loaders: domain.createLoaders(db), db };
+      if (settings.gatewaySecret && !settings.allowUnsigned) requireGatewaySignature(settings.gatewaySecret, req, body);
+      return { loaders: domain.createLoaders(db), db, callerKind: callerKindOf(req.headers[CALLER_HEADER] as string | undefined) };
     },
     routes: {
       'GET /healthz': () => ({ status: 200, body: 'ok' }),

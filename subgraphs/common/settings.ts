@@ -13,7 +13,7 @@ export interface SubgraphSettings {
   dataScale: number;
   /** Shared secret the gateway signs subgraph requests with. */
   gatewaySecret?: string;
-  /** Serve unsigned requests (development and the bare-gateway benchmark only). */
+  /** Serve unsigned requests and skip role rules (development and the bare-gateway benchmark only). */
   allowUnsigned: boolean;
 }
 

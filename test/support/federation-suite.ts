@@ -1,22 +1,41 @@
 // The federated graph's behaviour, asserted over HTTP on a running channel. Defined once and run
 // against each storage engine (PGlite by default, the real PostgreSQL when DATABASE_URL is set).
-import { graphql } from './graphql';
+import { Credentials, writeGrantsFile } from './credentials';
+import { graphql as request } from './graphql';
 import { metricsUrlOf, readCounter, startStack, type Stack } from './stack';
 
 /** Test data size: 1,000 persons, 250 legal entities, 2,000 licences — enough for N = 500. */
 export const TEST_SCALE = '0.05';
 
+const INSTITUTION = '11530100015301017M';
+
+/** A grant of every field the domains share, plain, so these tests see the data as stored. */
+const FULL_GRANT = {
+  id: 'federation-test-all-fields',
+  grantee: { kind: 'institution', id: INSTITUTION },
+  scenario: 'federation-test',
+  fields: ['Person.*', 'LegalEntity.*', 'Licence.*', 'Query.*'],
+  plain: ['Person.*', 'LegalEntity.*', 'Licence.*', 'Query.*'],
+  validFrom: '2020-01-01T00:00:00Z',
+  validUntil: '2100-01-01T00:00:00Z',
+};
+
 export function federationSuite(env: () => NodeJS.ProcessEnv): void {
+  const credentials = new Credentials();
   let stack: Stack;
   let url: string;
+  let headers: Record<string, string>;
+  const graphql = (target: string, query: string, variables?: Record<string, unknown>) => request(target, query, variables, headers);
 
   beforeAll(async () => {
-    stack = await startStack({ DATA_SCALE: TEST_SCALE, ...env() });
+    stack = await startStack({ DATA_SCALE: TEST_SCALE, GRANTS_FILE: writeGrantsFile([FULL_GRANT]), ...credentials.env(), ...env() });
     url = stack.gatewayUrl;
+    headers = { authorization: `Bearer ${await credentials.token({ org: INSTITUTION })}`, 'x-scenario-id': 'federation-test' };
   }, 180_000);
 
   afterAll(async () => {
     await stack?.stop();
+    credentials.cleanup();
   });
 
   async function someIds(count: number): Promise<string[]> {

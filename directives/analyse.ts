@@ -30,6 +30,10 @@ import type { MaskStrategy } from './vocabulary';
 
 /** Alias under which the gateway asks for __typename where the response walk needs the runtime type. */
 export const TYPENAME_ALIAS = '_policyTypename';
+/** Alias under which the gateway asks for a record's data-subject key, for the audit record. */
+export const SUBJECT_ALIAS = '_policySubject';
+/** Response keys starting with this belong to the gateway; clients may not use them as aliases. */
+export const RESERVED_PREFIX = '_policy';
 
 export interface FieldPlan {
   deny?: DenialCode;
@@ -43,6 +47,8 @@ export interface SelectionPlan {
   /** Parent type name when it is concrete; otherwise the runtime type is read from TYPENAME_ALIAS. */
   staticType?: string;
   injectedTypename: boolean;
+  /** Concrete types whose objects carry SUBJECT_ALIAS (their data subject's key). */
+  subjectTypes: Set<string>;
 }
 
 export interface Denial {
@@ -70,8 +76,12 @@ export interface PolicyOutcome {
 
 export type DecideCoordinate = (coordinate: string) => Verdict;
 
+/** The field naming the data subject of a type's records, if it has one (see @dataset(subjectKey)). */
+export type SubjectKeyOf = (typeName: string) => string | undefined;
+
 interface Walk {
   schema: GraphQLSchema;
+  subjectKeyOf: SubjectKeyOf;
   fragments: Map<string, FragmentDefinitionNode>;
   variables: Record<string, unknown>;
   decide: DecideCoordinate;
@@ -124,7 +134,7 @@ function planEntry(plan: SelectionPlan, typeName: string, key: string): FieldPla
 }
 
 function planIsActive(plan: SelectionPlan): boolean {
-  if (plan.injectedTypename) return true;
+  if (plan.injectedTypename || plan.subjectTypes.size > 0) return true;
   for (const fields of plan.byType.values()) {
     for (const entry of fields.values()) {
       if (entry.deny || entry.mask || (entry.child && planIsActive(entry.child))) return true;
@@ -196,8 +206,12 @@ function filterField(
   plan: SelectionPlan,
 ): FieldNode | null {
   const name = node.name.value;
-  if (name === '__typename') return withoutConditions(node);
   const key = node.alias?.value ?? name;
+  if (key.startsWith(RESERVED_PREFIX)) {
+    // The gateway's own response keys: a client using one could make the walk misread types or subjects.
+    return deny(walk, plan, applicable, key, path, `${parent.name}.${name}`, 'RESERVED_ALIAS');
+  }
+  if (name === '__typename') return withoutConditions(node);
   if (name === '__schema' || name === '__type') {
     return deny(walk, plan, applicable, key, path, `Query.${name}`, 'INTROSPECTION_MIXED');
   }
@@ -242,13 +256,16 @@ function filterField(
     return deny(walk, plan, applicable, key, path, reason.coordinate, reason.code);
   }
   for (const coordinate of coordinates) walk.outcome.returned.add(coordinate);
-  if (isAbstractType(named) && planIsActive(childPlan)) {
+  injectSubjectKeys(walk, named, childPlan, selections);
+  if (selections.length === 0) {
+    // Every child was skipped by @skip/@include: the client gets {} as GraphQL says; the document
+    // still needs a selection, so ask for the type under the gateway's own key and drop it after.
     childPlan.injectedTypename = true;
-    selections.push({
-      kind: Kind.FIELD,
-      alias: { kind: Kind.NAME, value: TYPENAME_ALIAS },
-      name: { kind: Kind.NAME, value: '__typename' },
-    });
+    selections.push(aliasedField(TYPENAME_ALIAS, '__typename'));
+  }
+  if (isAbstractType(named) && planIsActive(childPlan) && !childPlan.injectedTypename) {
+    childPlan.injectedTypename = true;
+    selections.push(aliasedField(TYPENAME_ALIAS, '__typename'));
   }
   if (planIsActive(childPlan)) {
     for (const typeName of applicable) mergeChild(planEntry(plan, typeName, key), childPlan);
@@ -256,8 +273,30 @@ function filterField(
   return withoutConditions({ ...node, selectionSet: { kind: Kind.SELECTION_SET, selections } });
 }
 
+function aliasedField(alias: string, name: string): FieldNode {
+  return { kind: Kind.FIELD, alias: { kind: Kind.NAME, value: alias }, name: { kind: Kind.NAME, value: name } };
+}
+
+/** Asks for the data-subject key of every record the selection returns, so the audit knows whose data left. */
+function injectSubjectKeys(walk: Walk, type: GraphQLCompositeType, plan: SelectionPlan, selections: SelectionNode[]): void {
+  for (const typeName of concreteTypes(walk.schema, type)) {
+    const key = walk.subjectKeyOf(typeName);
+    if (!key) continue;
+    plan.subjectTypes.add(typeName);
+    if (!isAbstractType(type)) {
+      selections.push(aliasedField(SUBJECT_ALIAS, key));
+      continue;
+    }
+    selections.push({
+      kind: Kind.INLINE_FRAGMENT,
+      typeCondition: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: typeName } },
+      selectionSet: { kind: Kind.SELECTION_SET, selections: [aliasedField(SUBJECT_ALIAS, key)] },
+    });
+  }
+}
+
 function newPlan(type: GraphQLCompositeType): SelectionPlan {
-  return { byType: new Map(), staticType: isAbstractType(type) ? undefined : type.name, injectedTypename: false };
+  return { byType: new Map(), staticType: isAbstractType(type) ? undefined : type.name, injectedTypename: false, subjectTypes: new Set() };
 }
 
 /** The same response key may be selected in several fragments: their plans merge. */
@@ -268,6 +307,7 @@ function mergeChild(entry: FieldPlan, child: SelectionPlan): void {
   }
   const target = entry.child;
   target.injectedTypename ||= child.injectedTypename;
+  for (const typeName of child.subjectTypes) target.subjectTypes.add(typeName);
   for (const [typeName, fields] of child.byType) {
     for (const [key, plan] of fields) {
       const into = planEntry(target, typeName, key);
@@ -285,6 +325,7 @@ export function analyseOperation(
   operationName: string | null | undefined,
   variables: Record<string, unknown>,
   decide: DecideCoordinate,
+  subjectKeyOf: SubjectKeyOf = () => undefined,
 ): PolicyOutcome {
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
@@ -293,6 +334,12 @@ export function analyseOperation(
     document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]),
   );
   const rootType = schema.getRootType(operation.operation)!;
+  // @skip/@include see a variable's default when the request omits it, as execution will.
+  const withDefaults: Record<string, unknown> = { ...variables };
+  for (const definition of operation.variableDefinitions ?? []) {
+    const name = definition.variable.name.value;
+    if (withDefaults[name] === undefined && definition.defaultValue?.kind === Kind.BOOLEAN) withDefaults[name] = definition.defaultValue.value;
+  }
   const outcome: PolicyOutcome = {
     document,
     operation,
@@ -304,7 +351,7 @@ export function analyseOperation(
     grantIds: new Set(),
     empty: false,
   };
-  const walk: Walk = { schema, fragments, variables, decide, verdicts: new Map(), outcome };
+  const walk: Walk = { schema, subjectKeyOf, fragments, variables: withDefaults, decide, verdicts: new Map(), outcome };
   const plan = newPlan(rootType);
   const selections = filterSelections(walk, operation.selectionSet, rootType, [rootType.name], [], plan);
   const filtered: OperationDefinitionNode = { ...operation, selectionSet: { kind: Kind.SELECTION_SET, selections } };

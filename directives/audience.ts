@@ -1,23 +1,53 @@
 // Contracts per audience: the schema a caller may introspect shows only fields it could ever be
 // granted — institutions see what is shared at all, developers what is open at all, the public what
 // is unconditionally open. Types left without fields disappear, and so do fields that led to them.
-import { buildASTSchema, Kind, parse, printSchema, type DefinitionNode, type DocumentNode, type FieldDefinitionNode, type GraphQLSchema } from 'graphql';
+import { buildASTSchema, Kind, parse, printSchema, type DefinitionNode, type DocumentNode, type FieldDefinitionNode, type GraphQLSchema, type TypeNode } from 'graphql';
 import type { CallerKind } from './caller';
 import type { Catalog } from './catalog';
 import type { FieldPolicy } from './vocabulary';
 
 function everVisible(policy: FieldPolicy | undefined, audience: CallerKind): boolean {
   if (!policy) return false;
+  if (policy.platform) return true;
   if (!policy.share && !policy.open) return policy.composite && !policy.dataset && policy.typeName !== 'Query' && policy.typeName !== 'Mutation';
   if (audience === 'institution') return policy.share !== undefined && policy.share.attribute !== 'NONE';
   if (audience === 'developer') return policy.open !== undefined && policy.open.attribute !== 'NONE';
+  // anonymous callers and data subjects: unconditionally open data
   return policy.open?.attribute === 'UNCONDITIONAL';
 }
 
+function unwrap(type: TypeNode): string {
+  return type.kind === Kind.NAMED_TYPE ? type.name.value : unwrap(type.type);
+}
+
 function namedTypeOf(field: FieldDefinitionNode): string {
-  let type = field.type;
-  while (type.kind !== Kind.NAMED_TYPE) type = type.type;
-  return type.name.value;
+  return unwrap(field.type);
+}
+
+/** Keeps only the types a caller can reach from the root types: the contract shows nothing else. */
+function reachableFromRoots(definitions: DefinitionNode[]): DefinitionNode[] {
+  const byName = new Map<string, DefinitionNode>();
+  for (const d of definitions) if ('name' in d && d.name) byName.set(d.name.value, d);
+  const reached = new Set<string>();
+  const visit = (name: string) => {
+    if (reached.has(name)) return;
+    reached.add(name);
+    const d = byName.get(name);
+    if (!d) return;
+    if (d.kind === Kind.OBJECT_TYPE_DEFINITION || d.kind === Kind.INTERFACE_TYPE_DEFINITION) {
+      for (const i of d.interfaces ?? []) visit(i.name.value);
+      for (const f of d.fields ?? []) {
+        visit(unwrap(f.type));
+        for (const a of f.arguments ?? []) visit(unwrap(a.type));
+      }
+    } else if (d.kind === Kind.UNION_TYPE_DEFINITION) {
+      for (const t of d.types ?? []) visit(t.name.value);
+    } else if (d.kind === Kind.INPUT_OBJECT_TYPE_DEFINITION) {
+      for (const f of d.fields ?? []) visit(unwrap(f.type));
+    }
+  };
+  for (const root of ['Query', 'Mutation', 'Subscription']) visit(root);
+  return definitions.filter((d) => !('name' in d && d.name) || d.kind === Kind.SCALAR_TYPE_DEFINITION || reached.has(d.name.value));
 }
 
 const POLICY_TYPES = new Set(['ShareAttribute', 'OpenAttribute', 'MaskStrategy', 'DataLevel']);
@@ -55,6 +85,7 @@ export function audienceSchema(apiSchema: GraphQLSchema, catalog: Catalog, audie
         return { ...d, fields: d.fields?.filter((f) => !removed.has(namedTypeOf(f))) };
       });
   }
+  definitions = reachableFromRoots(definitions);
   if (!definitions.some((d) => d.kind === Kind.OBJECT_TYPE_DEFINITION && d.name.value === 'Query')) {
     definitions.push({ kind: Kind.OBJECT_TYPE_DEFINITION, name: { kind: Kind.NAME, value: 'Query' }, fields: [] });
   }

@@ -13,6 +13,8 @@ export type Caller =
       /** institution, provider, admin … (control-plane rights; data rights come from grants). */
       roles: readonly string[];
     }
-  | { kind: 'developer'; developer: string; name?: string };
+  | { kind: 'developer'; developer: string; name?: string }
+  /** A data subject (数据主体) authenticated as themselves, e.g. through a real-name identity provider. */
+  | { kind: 'subject'; idNumber: string };
 
 export type CallerKind = Caller['kind'];

@@ -13,6 +13,7 @@ const ROOT_TYPES = new Set(['Query', 'Mutation', 'Subscription']);
 
 /** Fields that must be declared: every field of a dataset or root type, and every leaf elsewhere. */
 function mustDeclare(policy: FieldPolicy): boolean {
+  if (policy.platform) return false;
   return policy.dataset !== undefined || ROOT_TYPES.has(policy.typeName) || !policy.composite;
 }
 
@@ -33,6 +34,9 @@ export function checkCatalog(catalog: Catalog): CatalogProblem[] {
     }
     if (open?.attribute === 'CONDITIONAL' && !open.condition?.trim()) {
       report(coordinate, `${coordinate} is @open(attribute: CONDITIONAL) without condition: state the opening condition (开放条件)`);
+    }
+    if (policy.platform && (policy.dataset || share || open)) {
+      report(coordinate, `${coordinate} is @platform but also catalogued data: platform operations carry no share/open attribute and belong to no dataset`);
     }
     if (policy.mask && !maskable(policy)) {
       report(coordinate, `${coordinate} has @mask but returns ${policy.returnType}: masks apply to String and ID fields only`);

@@ -71,8 +71,10 @@ export function readCatalog(supergraph: string | DocumentNode): Catalog {
       updateFrequency: datasetArgs.updateFrequency,
       resourceKind: datasetArgs.resourceKind,
       level: datasetArgs.level as DataLevel,
+      subjectKey: datasetArgs.subjectKey,
     };
     if (dataset) datasets.set(typeName, dataset);
+    const platformType = directiveArgs(definition.directives, POLICY_DIRECTIVES.platform) !== undefined;
     for (const field of definition.fields ?? []) {
       const share = directiveArgs(field.directives, POLICY_DIRECTIVES.share) as ShareDeclaration | undefined;
       const open = directiveArgs(field.directives, POLICY_DIRECTIVES.open) as OpenDeclaration | undefined;
@@ -89,6 +91,7 @@ export function readCatalog(supergraph: string | DocumentNode): Catalog {
         mask,
         level: higherLevel(ownLevel, dataset?.level),
         dataset,
+        platform: platformType || directiveArgs(field.directives, POLICY_DIRECTIVES.platform) !== undefined,
         composite: composite.has(returnType),
         returnType,
       });

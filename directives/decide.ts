@@ -20,6 +20,7 @@ const ALLOWED: Verdict = { allowed: true };
 export function decideCoordinate(catalog: Catalog, coordinate: string, input: DecisionInput): Verdict {
   const policy = catalog.fields.get(coordinate);
   if (!policy) return { allowed: false, code: 'NOT_DECLARED' };
+  if (policy.platform) return ALLOWED; // the platform's own role rules decide
   const declared = policy.share !== undefined || policy.open !== undefined;
   if (!declared) {
     const navigation = policy.composite && !policy.dataset && policy.typeName !== 'Query' && policy.typeName !== 'Mutation';
@@ -31,6 +32,7 @@ export function decideCoordinate(catalog: Catalog, coordinate: string, input: De
     case 'developer':
       return decideOpen(policy, input.scenario, input.lookup, true);
     case 'anonymous':
+    case 'subject':
       return decideOpen(policy, undefined, undefined, false);
   }
 }

@@ -86,8 +86,13 @@ export function createPolicyEngine(schema: GraphQLSchema, catalog: Catalog, cach
 
       const lookup = who && request.scenario ? grantLookup(request.grants, who, request.scenario, request.now) : undefined;
       const input = { caller: request.caller, scenario: request.scenario, lookup };
-      const outcome = analyseOperation(schema, request.document, request.operationName, request.variables, (coordinate) =>
-        decideCoordinate(catalog, coordinate, input),
+      const outcome = analyseOperation(
+        schema,
+        request.document,
+        request.operationName,
+        request.variables,
+        (coordinate) => decideCoordinate(catalog, coordinate, input),
+        (typeName) => catalog.datasets.get(typeName)?.subjectKey,
       );
       outcomes.set(key, { outcome, validUntil: nextBoundary(request.grants, now) });
       return outcome;

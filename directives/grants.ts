@@ -39,9 +39,10 @@ function covers(list: readonly string[] | undefined, coordinate: string): boolea
  * when several cover the same coordinate; an expired-only match is reported so the error can say so.
  */
 export function grantLookup(grants: readonly Grant[], grantee: { kind: GranteeKind; id: string }, scenario: string, now: Date): GrantLookup {
-  const mine = grants.filter((g) => g.grantee.kind === grantee.kind && g.grantee.id === grantee.id && g.scenario === scenario && (g.status ?? 'active') === 'active');
+  const mine = grants.filter((g) => g.grantee.kind === grantee.kind && g.grantee.id === grantee.id && g.scenario === scenario);
   const at = now.getTime();
-  const active = mine.filter((g) => Date.parse(g.validFrom) <= at && at < Date.parse(g.validUntil));
+  // Suspended or revoked grants count as inactive: the caller learns its grant no longer holds.
+  const active = mine.filter((g) => (g.status ?? 'active') === 'active' && Date.parse(g.validFrom) <= at && at < Date.parse(g.validUntil));
   const inactive = mine.filter((g) => !active.includes(g));
   return (coordinate) => {
     let found: Coverage | undefined;

@@ -46,13 +46,23 @@ export function maskName(value: string): string {
   return chars.slice(0, surnameLength).join('') + HIDDEN.repeat(chars.length - surnameLength);
 }
 
-// Province, prefecture and county parts of a Chinese address; everything after them is hidden.
-const ADDRESS_PREFIX = /^((?:[^省市区县]{2,7}(?:省|自治区))?(?:[^省市区县]{1,10}?(?:市|自治州|州|地区|盟))?(?:[^省市区县]{1,10}?(?:区|县|市|旗)))/u;
+// Province, prefecture and county parts of a Chinese address, matched one after the other from the
+// start; everything after them is hidden. A part never contains street-level words or digits, and a
+// 区 that is a residential or scenic area (小区, 社区 …) is not a district.
+const NOT_ADMINISTRATIVE = '省市区县旗路街道巷弄号栋楼幢村组室单元\\d\\s';
+const PROVINCE = new RegExp(`^[^${NOT_ADMINISTRATIVE}]{2,7}?(?:省|自治区)`, 'u');
+const PREFECTURE = new RegExp(`^[^${NOT_ADMINISTRATIVE}]{1,10}?(?:市|自治州|地区|盟|州(?!市))`, 'u');
+const COUNTY = new RegExp(`^[^${NOT_ADMINISTRATIVE}]{1,8}?(?:区|县|市|旗)`, 'u');
+const NOT_A_DISTRICT = /(?:小|社|园|景|校|厂|矿|营|片|街)区$/u;
 
 export function maskAddress(value: string): string {
-  const match = ADDRESS_PREFIX.exec(value);
-  if (!match || match[1].length >= value.length) return REDACTED;
-  return `${match[1]}${REDACTED}`;
+  let kept = '';
+  for (const part of [PROVINCE, PREFECTURE, COUNTY]) {
+    const match = part.exec(value.slice(kept.length));
+    if (match && !(part === COUNTY && NOT_A_DISTRICT.test(match[0]))) kept += match[0];
+  }
+  if (kept.length === 0 || kept.length >= value.length) return REDACTED;
+  return `${kept}${REDACTED}`;
 }
 
 export function maskDateToYear(value: string): string {

@@ -19,7 +19,7 @@ export const MASK_STRATEGIES: readonly MaskStrategy[] = ['ID_NUMBER', 'NAME', 'P
 export const DATA_LEVELS: readonly DataLevel[] = ['L1', 'L2', 'L3', 'L4', 'IMPORTANT', 'CORE'];
 
 /** Directive names as the subgraphs import them (see schema/policy.graphql). */
-export const POLICY_DIRECTIVES = { share: 'share', open: 'open', mask: 'mask', level: 'level', dataset: 'dataset' } as const;
+export const POLICY_DIRECTIVES = { share: 'share', open: 'open', mask: 'mask', level: 'level', dataset: 'dataset', platform: 'platform' } as const;
 
 export interface ShareDeclaration {
   attribute: ShareAttribute;
@@ -42,6 +42,8 @@ export interface DatasetFacts {
   updateFrequency: string;
   resourceKind: string;
   level: DataLevel;
+  /** Field whose value identifies the data subject of a record (Person.idNumber, LegalEntity.creditCode). */
+  subjectKey?: string;
 }
 
 /** Everything the catalog says about one field coordinate. */
@@ -55,6 +57,8 @@ export interface FieldPolicy {
   /** The field's level: its own @level, else its dataset's (就高从严: never lower than the dataset). */
   level?: DataLevel;
   dataset?: DatasetFacts;
+  /** A platform operation (@platform): reachable by any caller, decided by the platform's role rules. */
+  platform: boolean;
   /** True when the field returns an object, interface or union (it leads to data, holds none itself). */
   composite: boolean;
   /** Named return type, e.g. "String" or "Person". */

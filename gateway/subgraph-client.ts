@@ -1,15 +1,13 @@
 // The gateway's requests to subgraphs, each signed so subgraphs can refuse anything that did not
 // come through the policy (see lib/signature.ts). Keep-alive connections are reused.
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
+import { callerClaimOf, encodeCallerClaim } from '../lib/caller-header';
 import { CALLER_HEADER, SIGNATURE_HEADER, signRequest, TIMESTAMP_HEADER } from '../lib/signature';
 import type { GatewayContext } from './context';
 
 function callerSummary(context: Partial<GatewayContext> | undefined): string {
   const identity = context?.identity;
-  if (!identity) return 'system';
-  const { caller, scenario } = identity;
-  const who = caller.kind === 'institution' ? `institution:${caller.institution}` : caller.kind === 'developer' ? `developer:${caller.developer}` : 'anonymous';
-  return `${who};scenario=${scenario ?? ''}`;
+  return encodeCallerClaim(identity ? callerClaimOf(identity.caller, identity.scenario) : { kind: 'system' });
 }
 
 export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {

@@ -11,6 +11,7 @@ export interface DevKeys {
   gatewaySubgraphSecret: string;
   apiKeySecret: string;
   maskHashKey: string;
+  auditSubjectKey: string;
   issuer: string;
 }
 
@@ -26,10 +27,12 @@ export function ensureDevKeys(dir: string): DevKeys {
     fs.writeFileSync(privateKeyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
     fs.writeFileSync(publicKeyFile, publicKey.export({ type: 'spki', format: 'pem' }));
   }
-  if (!fs.existsSync(secretsFile)) {
-    const secret = () => crypto.randomBytes(32).toString('base64url');
-    fs.writeFileSync(secretsFile, JSON.stringify({ gatewaySubgraphSecret: secret(), apiKeySecret: secret(), maskHashKey: secret() }, null, 2), { mode: 0o600 });
+  const secret = () => crypto.randomBytes(32).toString('base64url');
+  const secrets = (fs.existsSync(secretsFile) ? JSON.parse(fs.readFileSync(secretsFile, 'utf8')) : {}) as Partial<DevKeys>;
+  const names = ['gatewaySubgraphSecret', 'apiKeySecret', 'maskHashKey', 'auditSubjectKey'] as const;
+  if (names.some((name) => !secrets[name])) {
+    for (const name of names) secrets[name] ??= secret();
+    fs.writeFileSync(secretsFile, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   }
-  const secrets = JSON.parse(fs.readFileSync(secretsFile, 'utf8')) as Pick<DevKeys, 'gatewaySubgraphSecret' | 'apiKeySecret' | 'maskHashKey'>;
-  return { privateKeyFile, publicKeyFile, issuer: DEV_ISSUER, ...secrets };
+  return { privateKeyFile, publicKeyFile, issuer: DEV_ISSUER, ...(secrets as Pick<DevKeys, (typeof names)[number]>) };
 }

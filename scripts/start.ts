@@ -78,12 +78,13 @@ async function stop(exitCode: number): Promise<void> {
 function developmentDefaults(): NodeJS.ProcessEnv {
   const defaults: NodeJS.ProcessEnv = {};
   const missing = (name: string) => !process.env[name];
-  if (['JWT_PUBLIC_KEY_FILE', 'API_KEY_SECRET', 'GATEWAY_SUBGRAPH_SECRET', 'MASK_HASH_KEY'].some(missing)) {
+  if (['JWT_PUBLIC_KEY_FILE', 'API_KEY_SECRET', 'GATEWAY_SUBGRAPH_SECRET', 'MASK_HASH_KEY', 'AUDIT_SUBJECT_KEY'].some(missing)) {
     const keys = ensureDevKeys(path.resolve(ROOT_DIR, process.env.DEV_KEYS_DIR ?? '.keys'));
     if (missing('JWT_PUBLIC_KEY_FILE') && missing('JWT_JWKS_URL')) defaults.JWT_PUBLIC_KEY_FILE = keys.publicKeyFile;
     if (missing('API_KEY_SECRET')) defaults.API_KEY_SECRET = keys.apiKeySecret;
     if (missing('GATEWAY_SUBGRAPH_SECRET')) defaults.GATEWAY_SUBGRAPH_SECRET = keys.gatewaySubgraphSecret;
     if (missing('MASK_HASH_KEY')) defaults.MASK_HASH_KEY = keys.maskHashKey;
+    if (missing('AUDIT_SUBJECT_KEY')) defaults.AUDIT_SUBJECT_KEY = keys.auditSubjectKey;
   }
   if (process.env.GRANTS_FILE === undefined) defaults.GRANTS_FILE = 'gateway/fixtures/grants.dev.json';
   return defaults;

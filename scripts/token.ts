@@ -1,5 +1,6 @@
 // npm run --silent token -- --role institution --org <creditCode> --sub <operator> [--div <division>] [--ttl 8h]
 // npm run --silent token -- --role developer --sub <developerId>
+// npm run --silent token -- --role subject --sub <identity number>   (a data subject, for myAccesses)
 // Prints a development credential that `npm start` trusts: a JWT signed with the key in .keys/
 // (operators, providers, admins) or an API key (developers). Never use these keys in production.
 import fs from 'node:fs';
@@ -7,9 +8,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { importPKCS8, SignJWT } from 'jose';
 import { makeApiKey } from '../gateway/identity/api-keys';
-import { KNOWN_ROLES } from '../gateway/identity/jwt-verifier';
+import { KNOWN_ROLES, SUBJECT_ROLE } from '../gateway/identity/jwt-verifier';
 import { ensureDevKeys } from '../lib/dev-keys';
-import { validateCreditCode, validateDivisionCode } from '../lib/identifiers';
+import { validateCitizenId, validateCreditCode, validateDivisionCode } from '../lib/identifiers';
 import { ROOT_DIR } from '../subgraphs/registry';
 
 function die(message: string): never {
@@ -32,6 +33,12 @@ async function main(): Promise<void> {
   if (values.role === 'developer') {
     if (!values.sub) die('--sub <developerId> is required');
     console.log(makeApiKey(keys.apiKeySecret, values.sub));
+    return;
+  }
+  if (values.role === SUBJECT_ROLE) {
+    if (!values.sub || !validateCitizenId(values.sub).ok) die('--sub <identity number> is required for a data subject');
+    const key = await importPKCS8(fs.readFileSync(keys.privateKeyFile, 'utf8'), 'ES256');
+    console.log(await new SignJWT({ roles: [SUBJECT_ROLE] }).setProtectedHeader({ alg: 'ES256' }).setSubject(values.sub).setIssuer(keys.issuer).setAudience(values.audience!).setIssuedAt().setExpirationTime(values.ttl!).sign(key));
     return;
   }
   const roles = values.role!.split(',');

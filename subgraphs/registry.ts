@@ -13,6 +13,8 @@ export interface SubgraphInfo {
   dbSchema: string;
   /** Entry module that starts it. */
   entry: string;
+  /** Keep PGlite data on disk by default (the audit log must survive restarts). */
+  durable?: boolean;
 }
 
 export const ROOT_DIR = path.resolve(__dirname, '..');
@@ -22,6 +24,7 @@ export const SUBGRAPHS: readonly SubgraphInfo[] = [
   { name: 'population', sdlFile: 'population.graphql', defaultPort: 4001, dbSchema: 'population', entry: 'subgraphs/population/main.ts' },
   { name: 'legal-entity', sdlFile: 'legal-entity.graphql', defaultPort: 4002, dbSchema: 'legal_entity', entry: 'subgraphs/legal-entity/main.ts' },
   { name: 'licence', sdlFile: 'licence.graphql', defaultPort: 4003, dbSchema: 'licence', entry: 'subgraphs/licence/main.ts' },
+  { name: 'platform', sdlFile: 'platform.graphql', defaultPort: 4004, dbSchema: 'platform', entry: 'subgraphs/platform/main.ts', durable: true },
 ];
 
 export function sdlPath(info: SubgraphInfo): string {

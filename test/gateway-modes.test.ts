@@ -13,6 +13,7 @@ import { TEST_SCALE } from './support/federation-suite';
 import { startStack, type Stack } from './support/stack';
 import { personIdAt, DEFAULT_SEED } from '../subgraphs/seed/generator';
 import { signRequest } from '../lib/signature';
+import { encodeCallerClaim } from '../lib/caller-header';
 
 const ROOT = path.resolve(__dirname, '..');
 const INSTITUTION = '11530100015301017M';
@@ -97,10 +98,10 @@ describe('POLICY_DENIAL_MODE=refuse', () => {
       const signature = signRequest(credentials.keys.gatewaySubgraphSecret, { timestamp, caller, query, variables });
       return graphql(stack.subgraphUrls.population, query, variables, { 'x-pd-timestamp': timestamp, 'x-pd-caller': caller, 'x-pd-signature': signature });
     };
-    const developer: any = await send('developer:some-app;scenario=x');
+    const developer: any = await send(encodeCallerClaim({ kind: 'developer', id: 'some-app', scenario: 'x' }));
     expect(developer.data._entities[0]?.name ?? null).toBeNull();
     expect(developer.errors[0].extensions.code).toBe('FORBIDDEN');
-    const institution: any = await send(`institution:${INSTITUTION};scenario=s`);
+    const institution: any = await send(encodeCallerClaim({ kind: 'institution', id: INSTITUTION, roles: ['institution'], scenario: 's' }));
     expect(institution.errors).toBeUndefined();
     expect(institution.data._entities[0].name).toMatch(/^\p{Script=Han}+$/u);
   });

@@ -2,7 +2,7 @@
 // The trusted issuer's key comes from configuration — a PEM file or a JWKS URL.
 import fs from 'node:fs';
 import { createLocalJWKSet, createRemoteJWKSet, errors, importSPKI, jwtVerify, type JWTPayload, type KeyLike } from 'jose';
-import { validateCreditCode, validateDivisionCode } from '../../lib/identifiers';
+import { validateCitizenId, validateCreditCode, validateDivisionCode } from '../../lib/identifiers';
 import type { Caller } from '../../directives/caller';
 
 export interface JwtSettings {
@@ -21,9 +21,11 @@ export class InvalidToken extends Error {
 }
 
 export const KNOWN_ROLES = ['institution', 'provider', 'admin'] as const;
+/** A data subject's token: issued after real-name authentication; sub is the identity number. */
+export const SUBJECT_ROLE = 'subject';
 const ALGORITHMS = ['ES256', 'ES384', 'EdDSA', 'RS256', 'PS256'];
 
-export type VerifyToken = (token: string) => Promise<Extract<Caller, { kind: 'institution' }>>;
+export type VerifyToken = (token: string) => Promise<Extract<Caller, { kind: 'institution' | 'subject' }>>;
 
 export async function createJwtVerifier(settings: JwtSettings): Promise<VerifyToken> {
   let key: KeyLike | ReturnType<typeof createLocalJWKSet> | ReturnType<typeof createRemoteJWKSet>;
@@ -49,6 +51,10 @@ export async function createJwtVerifier(settings: JwtSettings): Promise<VerifyTo
       throw new InvalidToken('MALFORMED', 'malformed token');
     }
     const { sub, org, div, roles } = payload as JWTPayload & { org?: unknown; div?: unknown; roles?: unknown };
+    if (Array.isArray(roles) && roles.length === 1 && roles[0] === SUBJECT_ROLE) {
+      if (typeof sub !== 'string' || !validateCitizenId(sub).ok) throw new InvalidToken('CLAIMS', 'a subject token needs a valid identity number as sub');
+      return { kind: 'subject', idNumber: sub };
+    }
     if (typeof sub !== 'string' || sub.length === 0 || sub.length > 128) throw new InvalidToken('CLAIMS', 'token has no operator (sub)');
     if (typeof org !== 'string' || !validateCreditCode(org).ok) throw new InvalidToken('CLAIMS', 'token has no valid institution credit code (org)');
     if (typeof div !== 'string' || !validateDivisionCode(div).ok) throw new InvalidToken('CLAIMS', 'token has no valid division code (div)');

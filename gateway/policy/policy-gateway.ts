@@ -90,7 +90,7 @@ export function withPolicy(inner: GatewayInterface, options: PolicyGatewayOption
     let grants: readonly Grant[] = [];
     let grantsVersion = 'none';
     let storeDown = false;
-    if (caller.kind !== 'anonymous' && scenario) {
+    if ((caller.kind === 'institution' || caller.kind === 'developer') && scenario) {
       const grantee = caller.kind === 'institution' ? { kind: 'institution' as const, id: caller.institution } : { kind: 'developer' as const, id: caller.developer };
       try {
         ({ grants, version: grantsVersion } = await options.grantStore.grantsOf(grantee));
@@ -141,7 +141,7 @@ export function withPolicy(inner: GatewayInterface, options: PolicyGatewayOption
       return inner.onSchemaLoadOrUpdate((schemaContext) => {
         const catalog = readCatalog(schemaContext.coreSupergraphSdl);
         engine = createPolicyEngine(schemaContext.apiSchema, catalog);
-        audiences = new Map((['institution', 'developer', 'anonymous'] as const).map((kind) => [kind, audienceSchema(schemaContext.apiSchema, catalog, kind)]));
+        audiences = new Map((['institution', 'developer', 'anonymous', 'subject'] as const).map((kind) => [kind, audienceSchema(schemaContext.apiSchema, catalog, kind)]));
         callback(schemaContext);
       });
     },

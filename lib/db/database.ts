@@ -1,10 +1,15 @@
 // One SQL interface over two engines: PostgreSQL (through `pg`) when a URL is configured, PGlite
 // (embedded, WASM Postgres) otherwise — so the same SQL and migrations run in production and on a
 // laptop with nothing installed. Every database user lives in its own schema.
+import fs from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { Pool } from 'pg';
 
 export type DatabaseKind = 'postgres' | 'pglite';
+
+export interface Queryable {
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+}
 
 export interface Database {
   readonly kind: DatabaseKind;
@@ -13,6 +18,8 @@ export interface Database {
   query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
+  /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Runs `work` holding a session-level advisory lock, so concurrent starters do not race. */
   withLock<T>(key: string, work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -59,6 +66,22 @@ async function openPostgres(url: string, schema: string, poolSize: number): Prom
     async exec(sql: string) {
       await pool.query(sql);
     },
+    async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await work({
+          query: async <Row>(sql: string, params: readonly unknown[] = []) => (await client.query(sql, params as unknown[])).rows as Row[],
+        });
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
     async withLock<T>(key: string, work: () => Promise<T>): Promise<T> {
       const client = await pool.connect();
       try {
@@ -77,6 +100,7 @@ async function openPostgres(url: string, schema: string, poolSize: number): Prom
 }
 
 async function openPglite(schema: string, dir?: string): Promise<Database> {
+  if (dir) fs.mkdirSync(dir, { recursive: true });
   const db = new PGlite(dir);
   await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema};`);
   return {
@@ -89,6 +113,8 @@ async function openPglite(schema: string, dir?: string): Promise<Database> {
     async exec(sql: string) {
       await db.exec(sql);
     },
+    transaction: <T>(work: (tx: Queryable) => Promise<T>) =>
+      db.transaction((tx) => work({ query: async <Row>(sql: string, params: readonly unknown[] = []) => (await tx.query<Row>(sql, params as unknown[])).rows })),
     // One process owns a PGlite database, so there is no one to race with.
     withLock: <T>(_key: string, work: () => Promise<T>) => work(),
     close: () => db.close(),

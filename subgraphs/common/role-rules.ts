@@ -8,6 +8,7 @@ import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { allow, rule, shield } from 'graphql-shield';
 import type { CallerKind } from '../../directives/caller';
+import type { CallerClaim } from '../../lib/caller-header';
 import { readCatalog } from '../../directives/catalog';
 import type { FieldPolicy } from '../../directives/vocabulary';
 
@@ -15,19 +16,23 @@ export type SubgraphCallerKind = CallerKind | 'unknown';
 
 export interface RoleContext {
   callerKind: SubgraphCallerKind;
+  caller?: CallerClaim;
 }
 
-/** The caller kind from the gateway's signed summary, e.g. "institution:1153…;scenario=x". */
-export function callerKindOf(summary: string | undefined): SubgraphCallerKind {
-  const kind = summary?.split(/[:;]/, 1)[0];
-  return kind === 'institution' || kind === 'developer' || kind === 'anonymous' ? kind : 'unknown';
+/** The caller kind from the gateway's signed caller claim. */
+export function callerKindOf(claim: CallerClaim | undefined): SubgraphCallerKind {
+  const kind = claim?.kind;
+  return kind === 'institution' || kind === 'developer' || kind === 'anonymous' || kind === 'subject' ? kind : 'unknown';
 }
 
 function kindsAllowed(policy: FieldPolicy): Set<CallerKind> {
   const kinds = new Set<CallerKind>();
   if (policy.share && policy.share.attribute !== 'NONE') kinds.add('institution');
   if (policy.open && policy.open.attribute !== 'NONE') kinds.add('developer');
-  if (policy.open?.attribute === 'UNCONDITIONAL') kinds.add('anonymous');
+  if (policy.open?.attribute === 'UNCONDITIONAL') {
+    kinds.add('anonymous');
+    kinds.add('subject');
+  }
   return kinds;
 }
 
@@ -35,14 +40,14 @@ const FORBIDDEN = new GraphQLError('调用方类型无权访问该字段 / this 
   extensions: { code: 'FORBIDDEN' },
 });
 
-export function withRoleRules(schema: GraphQLSchema, subgraphSdl: string): GraphQLSchema {
+export function withRoleRules(schema: GraphQLSchema, subgraphSdl: string, extra: Record<string, Record<string, unknown>> = {}): GraphQLSchema {
   const catalog = readCatalog(subgraphSdl);
   const rules: Record<string, Record<string, unknown>> = {};
   const ruleFor = new Map<string, ReturnType<ReturnType<typeof rule>>>();
   for (const policy of catalog.fields.values()) {
     if (!policy.share && !policy.open) continue;
     const kinds = kindsAllowed(policy);
-    if (kinds.size === 3) continue; // open to everyone: nothing to check
+    if (kinds.size === 4) continue; // open to everyone: nothing to check
     const key = [...kinds].sort().join(',');
     let check = ruleFor.get(key);
     if (!check) {
@@ -51,6 +56,7 @@ export function withRoleRules(schema: GraphQLSchema, subgraphSdl: string): Graph
     }
     (rules[policy.typeName] ??= {})[policy.fieldName] = check;
   }
+  for (const [typeName, fields] of Object.entries(extra)) rules[typeName] = { ...rules[typeName], ...fields };
   const permissions = shield(rules as never, { fallbackRule: allow, fallbackError: FORBIDDEN, allowExternalErrors: true });
   return applyMiddleware(schema, permissions);
 }

@@ -8,7 +8,7 @@ import { parse } from 'graphql';
 import client from 'prom-client';
 import { openDatabase, type Database } from '../../lib/db/database';
 import { migrate, type Migration } from '../../lib/db/migrate';
-import { startHttpServer, type RunningHttpServer } from '../../lib/http/http-server';
+import { startHttpServer, type PlainRoutes, type RunningHttpServer } from '../../lib/http/http-server';
 import { announceListening } from '../../lib/announce';
 import { createLogger } from '../../lib/log';
 import { loadSubgraphSdl, type SubgraphInfo } from '../registry';
@@ -17,12 +17,15 @@ import { configureCursorSecret } from './pagination';
 import { requireGatewaySignature } from './gateway-signature';
 import { callerKindOf, withRoleRules, type RoleContext } from './role-rules';
 import { CALLER_HEADER } from '../../lib/signature';
+import { decodeCallerClaim, type CallerClaim } from '../../lib/caller-header';
 import type { Progress } from './seed';
 
 export interface SubgraphContext<Loaders> extends RoleContext {
   loaders: Loaders;
   /** For statements that are not batched lookups (listings); counted like the loaders' ones. */
   db: Database;
+  /** Who the gateway says is calling (trusted because the request is signed). */
+  caller?: CallerClaim;
 }
 
 export interface DomainModule<Loaders> {
@@ -31,6 +34,10 @@ export interface DomainModule<Loaders> {
   seed(db: Database, settings: SubgraphSettings, progress?: Progress): Promise<void>;
   createLoaders(db: Database): Loaders;
   resolvers: GraphQLResolverMap<SubgraphContext<Loaders>>;
+  /** Extra role rules (graphql-shield) beyond those derived from the catalog. */
+  permissions?: Record<string, Record<string, unknown>>;
+  /** Extra plain HTTP routes (e.g. internal endpoints), given the database and settings. */
+  routes?(db: Database, settings: SubgraphSettings): PlainRoutes;
 }
 
 export interface RunningSubgraph {
@@ -76,7 +83,7 @@ export async function runSubgraph<Loaders>(domain: DomainModule<Loaders>): Promi
   const sdl = loadSubgraphSdl(domain.info);
   const federated = buildSubgraphSchema({ typeDefs: parse(sdl), resolvers: domain.resolvers as never });
   // Unsigned development mode trusts nobody's caller header, so it cannot apply role rules either.
-  const schema = settings.allowUnsigned ? federated : withRoleRules(federated, sdl);
+  const schema = settings.allowUnsigned ? federated : withRoleRules(federated, sdl, domain.permissions);
   const apollo = new ApolloServer<SubgraphContext<Loaders>>({
     schema,
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
@@ -95,9 +102,11 @@ export async function runSubgraph<Loaders>(domain: DomainModule<Loaders>): Promi
     context: async (req, body) => {
       requests.inc();
       if (settings.gatewaySecret && !settings.allowUnsigned) requireGatewaySignature(settings.gatewaySecret, req, body);
-      return { loaders: domain.createLoaders(db), db, callerKind: callerKindOf(req.headers[CALLER_HEADER] as string | undefined) };
+      const caller = decodeCallerClaim(req.headers[CALLER_HEADER] as string | undefined);
+      return { loaders: domain.createLoaders(db), db, caller, callerKind: callerKindOf(caller) };
     },
     routes: {
+      ...domain.routes?.(db, settings),
       'GET /healthz': () => ({ status: 200, body: 'ok' }),
       'GET /metrics': async () => ({
         status: 200,

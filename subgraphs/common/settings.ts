@@ -39,7 +39,7 @@ export function readSubgraphSettings(info: SubgraphInfo, env = process.env): Sub
     port: portSetting(subgraphEnvName('PORT', info.name), info.defaultPort),
     host: env.HOST ?? '127.0.0.1',
     databaseUrl: env.DATABASE_URL || undefined,
-    pgliteDir: pgliteRoot ? path.resolve(ROOT_DIR, pgliteRoot, info.name) : undefined,
+    pgliteDir: pgliteRoot ? path.resolve(ROOT_DIR, pgliteRoot, info.name) : info.durable ? path.resolve(ROOT_DIR, '.pglite', info.name) : undefined,
     dbSchema: `${env.DB_SCHEMA_PREFIX ?? ''}${info.dbSchema}`,
     dataSeed: numberSetting('DATA_SEED', 20261125),
     dataScale: numberSetting('DATA_SCALE', 1),

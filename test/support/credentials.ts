@@ -30,7 +30,7 @@ export class Credentials {
 
   /** Environment for startStack: trust these keys. */
   env(): NodeJS.ProcessEnv {
-    return { DEV_KEYS_DIR: this.dir, JWT_PUBLIC_KEY_FILE: '', API_KEY_SECRET: '', GATEWAY_SUBGRAPH_SECRET: '', MASK_HASH_KEY: '' };
+    return { DEV_KEYS_DIR: this.dir, JWT_PUBLIC_KEY_FILE: '', API_KEY_SECRET: '', GATEWAY_SUBGRAPH_SECRET: '', MASK_HASH_KEY: '', AUDIT_SUBJECT_KEY: '' };
   }
 
   async token(claims: TokenClaims, key?: KeyLike): Promise<string> {

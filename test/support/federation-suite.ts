@@ -59,7 +59,7 @@ export function federationSuite(env: () => NodeJS.ProcessEnv): void {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ ready: true, subgraphs: { population: 'up', 'legal-entity': 'up', licence: 'up' } });
+    expect(await ready.json()).toEqual({ ready: true, subgraphs: { population: 'up', 'legal-entity': 'up', licence: 'up', platform: 'up' } });
   });
 
   it('serves a GraphQL IDE from its own files to a browser', async () => {

@@ -1,6 +1,8 @@
 // Starts the whole channel as `npm start` does (scripts/start.ts, real processes, free ports) and
 // stops it the way a user does, with SIGINT.
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 
@@ -16,6 +18,8 @@ export interface Stack {
 const ROOT = path.resolve(__dirname, '../..');
 
 export async function startStack(env: NodeJS.ProcessEnv = {}, timeoutMs = 120_000): Promise<Stack> {
+  // Each stack keeps its durable PGlite data (the platform's audit log) in a directory of its own.
+  const pgliteDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pd-pglite-'));
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
     cwd: ROOT,
     env: {
@@ -25,6 +29,7 @@ export async function startStack(env: NodeJS.ProcessEnv = {}, timeoutMs = 120_00
       SUBGRAPH_PORT_LEGAL_ENTITY: '0',
       SUBGRAPH_PORT_LICENCE: '0',
       START_QUIET: '1',
+      PGLITE_DIR: pgliteDir,
       LOG_LEVEL: 'warn',
       ...env,
     },
@@ -54,6 +59,7 @@ export async function startStack(env: NodeJS.ProcessEnv = {}, timeoutMs = 120_00
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
       await exited;
+      fs.rmSync(pgliteDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,39 @@
+// The caller as the gateway tells subgraphs (inside the signed request): compact JSON, base64url.
+// Subgraphs trust it only because the signature covers it.
+import type { Caller } from '../directives/caller';
+
+export interface CallerClaim {
+  kind: Caller['kind'] | 'system';
+  /** Institution credit code, developer id or the subject's identity number. */
+  id?: string;
+  operator?: string;
+  roles?: readonly string[];
+  scenario?: string;
+}
+
+export function encodeCallerClaim(claim: CallerClaim): string {
+  return Buffer.from(JSON.stringify(claim), 'utf8').toString('base64url');
+}
+
+export function decodeCallerClaim(header: string | undefined): CallerClaim | undefined {
+  if (!header) return undefined;
+  try {
+    const claim = JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as CallerClaim;
+    return typeof claim === 'object' && claim !== null && typeof claim.kind === 'string' ? claim : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function callerClaimOf(caller: Caller, scenario?: string): CallerClaim {
+  switch (caller.kind) {
+    case 'institution':
+      return { kind: 'institution', id: caller.institution, operator: caller.operator, roles: caller.roles, scenario };
+    case 'developer':
+      return { kind: 'developer', id: caller.developer, scenario };
+    case 'subject':
+      return { kind: 'subject', id: caller.idNumber, scenario };
+    case 'anonymous':
+      return { kind: 'anonymous', scenario };
+  }
+}

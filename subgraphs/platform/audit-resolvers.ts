@@ -1,0 +1,103 @@
+// Reading the audit log: admins everything, providers the use of their own datasets (Yunnan Art.30),
+// data subjects the accesses to their own records (Yunnan Art.24) — found through the keyed hash of
+// their identity number, never by storing it.
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type { Database } from '../../lib/db/database';
+import { subjectHash, type AuditRecord } from '../../lib/audit/chain';
+import { checkPageSize, decodeCursor, encodeCursor } from '../common/pagination';
+import type { SubgraphContext } from '../common/run-subgraph';
+import { AUDIT_SELECT } from './audit-appender';
+import { forbidden } from './permissions';
+
+type Context = SubgraphContext<Record<string, never>>;
+
+export interface AuditReadOptions {
+  /** Provider credit code → the dataset codes it provides (from the catalog). */
+  datasetsOfProvider: (providerCode: string) => string[];
+  subjectKey: string;
+}
+
+interface Filter {
+  institution?: string;
+  scenario?: string;
+  dataset?: string;
+  decision?: string;
+  from?: string;
+  to?: string;
+}
+
+/** Admins see everything; a provider only records touching its datasets. */
+function scopeOf(ctx: Context, options: AuditReadOptions): string[] | 'all' {
+  const roles = ctx.caller?.roles ?? [];
+  if (roles.includes('admin')) return 'all';
+  if (roles.includes('provider') && ctx.caller?.id) return options.datasetsOfProvider(ctx.caller.id);
+  throw forbidden('无权查看审计记录', 'not allowed to read the audit log');
+}
+
+function where(filter: Filter, scope: string[] | 'all', params: unknown[]): string {
+  const clauses: string[] = [];
+  const add = (sql: string, value: unknown) => {
+    params.push(value);
+    clauses.push(sql.replace('?', `$${params.length}`));
+  };
+  if (scope !== 'all') add('datasets && ?::text[]', scope);
+  if (filter.institution) add('institution = ?', filter.institution);
+  if (filter.scenario) add('scenario = ?', filter.scenario);
+  if (filter.dataset) add('? = ANY(datasets)', filter.dataset);
+  if (filter.decision) add('decision = ?', filter.decision);
+  if (filter.from) add('recorded_at >= ?::timestamptz', filter.from);
+  if (filter.to) add('recorded_at < ?::timestamptz', filter.to);
+  return clauses.length ? clauses.join(' AND ') : 'true';
+}
+
+export function auditResolvers(options: AuditReadOptions): GraphQLResolverMap<Context> {
+  const page = async (db: Database, sql: string, params: unknown[], first: number) => db.query<AuditRecord>(sql, [...params, first + 1]);
+  return {
+    Query: {
+      auditRecords: async (_: unknown, args: { filter?: Filter; first?: number; after?: string }, ctx: Context) => {
+        const first = checkPageSize(args.first);
+        const params: unknown[] = [];
+        let condition = where(args.filter ?? {}, scopeOf(ctx, options), params);
+        const after = decodeCursor(args.after);
+        if (after) {
+          params.push(Number(after));
+          condition += ` AND seq < $${params.length}`;
+        }
+        const rows = await page(ctx.db, `SELECT ${AUDIT_SELECT} FROM audit_record WHERE ${condition} ORDER BY seq DESC LIMIT $${params.length + 1}`, params, first);
+        const records = rows.slice(0, first).map((r) => ({ ...r, subjectCount: r.subjects.length }));
+        return { records, nextCursor: rows.length > first ? encodeCursor(String(records[records.length - 1].seq)) : null };
+      },
+      myAccesses: async (_: unknown, args: { first?: number; after?: string }, ctx: Context) => {
+        const first = checkPageSize(args.first);
+        const hash = subjectHash(options.subjectKey, ctx.caller!.id!);
+        const after = decodeCursor(args.after);
+        const rows = await ctx.db.query<AuditRecord>(
+          `SELECT ${AUDIT_SELECT} FROM audit_record WHERE subjects @> ARRAY[$1]::text[] AND kind = 'query' ${after ? 'AND seq < $3' : ''}
+           ORDER BY seq DESC LIMIT $2`,
+          after ? [hash, first, Number(after)] : [hash, first],
+        );
+        return rows.map((r) => ({
+          recordedAt: r.recordedAt,
+          institution: r.institution,
+          scenario: r.scenario,
+          datasets: r.datasets,
+          fields: [...r.fieldsReturned, ...r.fieldsMasked],
+        }));
+      },
+      auditUsage: async (_: unknown, args: { from?: string; to?: string }, ctx: Context) => {
+        const params: unknown[] = [];
+        const scope = scopeOf(ctx, options);
+        const condition = where({ from: args.from, to: args.to }, scope, params);
+        const datasetFilter = scope === 'all' ? '' : `WHERE dataset = ANY($${params.push(scope)}::text[])`;
+        return ctx.db.query(
+          `SELECT dataset, institution, scenario, count(*)::int AS requests,
+                  to_char(max(recorded_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "lastUsedAt"
+           FROM (SELECT unnest(datasets) AS dataset, institution, scenario, recorded_at FROM audit_record WHERE ${condition} AND decision <> 'denied') used
+           ${datasetFilter}
+           GROUP BY dataset, institution, scenario ORDER BY requests DESC, dataset LIMIT 1000`,
+          params,
+        );
+      },
+    },
+  };
+}

@@ -1,0 +1,45 @@
+// POST /internal/audit: the gateway's signed batches of audit entries. Answers only after the
+// batch is committed, with the chain positions — the gateway releases a response only then.
+import type { PlainResponse, PlainRoutes } from '../../lib/http/http-server';
+import { readBody } from '../../lib/http/http-server';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyRequest } from '../../lib/signature';
+import type { AuditEntry } from '../../lib/audit/chain';
+import type { AuditAppender } from './audit-appender';
+
+export const AUDIT_PATH = '/internal/audit';
+
+const json = (status: number, body: unknown): PlainResponse => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+const STRING_ARRAYS = ['roles', 'grantIds', 'fieldsReturned', 'fieldsMasked', 'fieldsDenied', 'datasets', 'subjects', 'errorCodes'] as const;
+
+function isEntry(value: unknown): value is AuditEntry {
+  const e = value as AuditEntry;
+  return (
+    typeof e === 'object' && e !== null &&
+    typeof e.requestId === 'string' && !Number.isNaN(Date.parse(e.recordedAt)) &&
+    (e.kind === 'query' || e.kind === 'control') && typeof e.callerKind === 'string' && typeof e.gatewayInstance === 'string' &&
+    ['allowed', 'partial', 'denied', 'error'].includes(e.decision) && Number.isInteger(e.latencyMs) &&
+    STRING_ARRAYS.every((key) => Array.isArray(e[key]) && e[key].every((item) => typeof item === 'string'))
+  );
+}
+
+export function auditRoutes(appender: AuditAppender, secret: string | undefined): PlainRoutes {
+  return {
+    [`POST ${AUDIT_PATH}`]: async (req) => {
+      const body = await readBody(req, 10_000_000);
+      const header = (name: string) => String(req.headers[name] ?? '');
+      if (!secret || !verifyRequest(secret, { timestamp: header(TIMESTAMP_HEADER), caller: 'audit', query: body, variables: {} }, header(SIGNATURE_HEADER))) {
+        return json(401, { error: 'UNSIGNED_REQUEST' });
+      }
+      let entries: unknown;
+      try {
+        entries = (JSON.parse(body) as { entries?: unknown }).entries;
+      } catch {
+        return json(400, { error: 'BAD_REQUEST' });
+      }
+      if (!Array.isArray(entries) || entries.length === 0 || !entries.every(isEntry)) return json(400, { error: 'BAD_REQUEST' });
+      const records = await appender.append(entries);
+      return json(200, { seqs: records.map((r) => r.seq) });
+    },
+  };
+}

@@ -1,0 +1,39 @@
+// The platform subgraph: the channel's own records — the tamper-evident audit log (and, with the
+// control plane, catalog, applications and grants). Its data stays on disk by default.
+import fs from 'node:fs';
+import path from 'node:path';
+import { readCatalog } from '../../directives/catalog';
+import { runSubgraph, type DomainModule } from '../common/run-subgraph';
+import { ROOT_DIR, SUBGRAPHS } from '../registry';
+import { AuditAppender } from './audit-appender';
+import { auditResolvers } from './audit-resolvers';
+import { auditRoutes } from './audit-routes';
+import { MIGRATIONS } from './migrations';
+import { PLATFORM_PERMISSIONS } from './permissions';
+
+const catalog = readCatalog(fs.readFileSync(path.resolve(ROOT_DIR, process.env.SUPERGRAPH_FILE ?? 'schema/supergraph.graphql'), 'utf8'));
+
+function datasetsOfProvider(providerCode: string): string[] {
+  return [...catalog.datasets.values()].filter((d) => d.providerCode === providerCode).map((d) => d.code);
+}
+
+export const platformDomain: DomainModule<Record<string, never>> = {
+  info: SUBGRAPHS.find((s) => s.name === 'platform')!,
+  migrations: MIGRATIONS,
+  async seed() {},
+  createLoaders: () => ({}),
+  resolvers: auditResolvers({ datasetsOfProvider, subjectKey: process.env.AUDIT_SUBJECT_KEY ?? '' }),
+  permissions: PLATFORM_PERMISSIONS,
+  routes: (db, settings) => auditRoutes(new AuditAppender(db), settings.gatewaySecret),
+};
+
+if (require.main === module) {
+  if (!process.env.AUDIT_SUBJECT_KEY) {
+    console.error('AUDIT_SUBJECT_KEY is not set: data subjects could not be found in the audit log');
+    process.exit(1);
+  }
+  runSubgraph(platformDomain).catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

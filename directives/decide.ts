@@ -13,6 +13,8 @@ export interface DecisionInput {
   scenario?: string;
   /** The caller's grants for the scenario; undefined without scenario or grants. */
   lookup?: GrantLookup;
+  /** Dataset codes suspended for sharing / for opening (暂停, 撤回); 'all' when unknown (fail closed). */
+  suspendedDatasets?: { share: ReadonlySet<string>; open: ReadonlySet<string> } | 'all';
 }
 
 const ALLOWED: Verdict = { allowed: true };
@@ -25,6 +27,11 @@ export function decideCoordinate(catalog: Catalog, coordinate: string, input: De
   if (!declared) {
     const navigation = policy.composite && !policy.dataset && policy.typeName !== 'Query' && policy.typeName !== 'Mutation';
     return navigation ? ALLOWED : { allowed: false, code: 'NOT_DECLARED' };
+  }
+  if (policy.dataset && input.suspendedDatasets) {
+    const side = input.caller.kind === 'institution' ? 'share' : 'open';
+    if (input.suspendedDatasets === 'all') return { allowed: false, code: 'POLICY_STATE_UNAVAILABLE' };
+    if (input.suspendedDatasets[side].has(policy.dataset.code)) return { allowed: false, code: 'DATASET_SUSPENDED' };
   }
   switch (input.caller.kind) {
     case 'institution':

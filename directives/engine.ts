@@ -21,6 +21,8 @@ export interface PolicyRequest {
   /** The caller's grants (any scenario) and the version of the store they came from. */
   grants: readonly Grant[];
   grantsVersion: string;
+  /** Datasets suspended for sharing / opening; 'all' when the state is unknown (fail closed). */
+  suspendedDatasets?: { share: readonly string[]; open: readonly string[] } | 'all';
   now: Date;
 }
 
@@ -79,13 +81,20 @@ export function createPolicyEngine(schema: GraphQLSchema, catalog: Catalog, cach
         who?.id ?? '',
         request.scenario ?? '',
         request.grantsVersion,
+        request.suspendedDatasets === 'all' ? 'all' : '',
       ].join('\u0000');
       const now = request.now.getTime();
       const cached = outcomes.get(key);
       if (cached && now < cached.validUntil) return cached.outcome;
 
       const lookup = who && request.scenario ? grantLookup(request.grants, who, request.scenario, request.now) : undefined;
-      const input = { caller: request.caller, scenario: request.scenario, lookup };
+      const suspended = request.suspendedDatasets;
+      const input = {
+        caller: request.caller,
+        scenario: request.scenario,
+        lookup,
+        suspendedDatasets: suspended === 'all' || suspended === undefined ? suspended : { share: new Set(suspended.share), open: new Set(suspended.open) },
+      };
       const outcome = analyseOperation(
         schema,
         request.document,

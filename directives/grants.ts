@@ -55,3 +55,18 @@ export function grantLookup(grants: readonly Grant[], grantee: { kind: GranteeKi
     return inactive.some((g) => covers(g.fields, coordinate)) ? 'expired' : undefined;
   };
 }
+
+/** Checks a grant read from a file or the control plane, so bad data is refused rather than half-applied. */
+export function parseGrant(value: unknown): Grant {
+  const g = value as Grant;
+  const ok =
+    typeof g === 'object' && g !== null &&
+    typeof g.id === 'string' && g.id.length > 0 && g.id.length <= 128 &&
+    (g.grantee?.kind === 'institution' || g.grantee?.kind === 'developer') && typeof g.grantee.id === 'string' &&
+    typeof g.scenario === 'string' && g.scenario.length > 0 &&
+    Array.isArray(g.fields) && g.fields.length > 0 && g.fields.every((f) => typeof f === 'string' && /^[A-Za-z_]\w*\.(\*|[A-Za-z_]\w*)$/.test(f)) &&
+    (g.plain === undefined || (Array.isArray(g.plain) && g.plain.every((f) => typeof f === 'string' && covers(g.fields, f)))) &&
+    !Number.isNaN(Date.parse(g.validFrom)) && !Number.isNaN(Date.parse(g.validUntil)) && Date.parse(g.validFrom) < Date.parse(g.validUntil);
+  if (!ok) throw new Error(`invalid grant: ${JSON.stringify(value).slice(0, 200)}`);
+  return g;
+}

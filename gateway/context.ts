@@ -1,8 +1,11 @@
 // What the gateway knows about one request, built before execution and read by the policy,
 // the subgraph client and the audit.
+import type { PolicyOutcome } from '../directives/analyse';
 import type { Identity } from './identity/identify';
 
 export interface GatewayContext {
   identity: Identity;
   requestId: string;
+  /** Set by the policy: what was decided, and whose records (data-subject keys) were returned. */
+  decision?: { outcome: PolicyOutcome; subjects: ReadonlySet<string> };
 }

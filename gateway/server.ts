@@ -1,6 +1,5 @@
 // The gateway process: Apollo Server over @apollo/gateway with a static supergraph, the policy in
 // between, behind the thin HTTP front that also serves health, readiness and the IDE.
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -10,7 +9,7 @@ import { readCatalog } from '../directives/catalog';
 import { startHttpServer } from '../lib/http/http-server';
 import { announceListening } from '../lib/announce';
 import type { GatewayContext } from './context';
-import { openGrantStore } from './grants/open-grant-store';
+import { createPolicySource } from './grants/policy-source';
 import { identify } from './identity/identify';
 import { createJwtVerifier } from './identity/jwt-verifier';
 import { ideRoutes } from './ide/graphiql-page';
@@ -18,6 +17,10 @@ import { withPolicy } from './policy/policy-gateway';
 import { checkReadiness } from './readiness';
 import type { GatewaySettings } from './settings';
 import { SignedDataSource } from './subgraph-client';
+import { createAuditClient, type AuditSink } from './audit/audit-client';
+import { createAuditPlugin } from './audit/audit-plugin';
+import { auditCommitSeconds, registry } from './metrics';
+import type { Catalog } from '../directives/catalog';
 
 export interface RunningGateway {
   url: string;
@@ -35,28 +38,52 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
     buildService: ({ name, url }) => {
       const target = settings.subgraphUrls[name] ?? url!;
       subgraphUrls.set(name, target);
-      return new SignedDataSource(target, settings.gatewaySubgraphSecret);
+      return new SignedDataSource(name, target, settings.gatewaySubgraphSecret);
     },
   });
 
   let gateway: GatewayInterface = federation as unknown as GatewayInterface;
-  let contextOf: (req: Parameters<typeof identify>[0]) => Promise<GatewayContext>;
+  let catalog: () => Catalog | undefined = () => undefined;
+  let contextOf: (req: Parameters<typeof identify>[0], requestId: string) => Promise<GatewayContext>;
   const closers: (() => Promise<void>)[] = [];
   if (settings.policy) {
     if (!settings.apiKeySecret) throw new Error('API_KEY_SECRET is not set: developers\' API keys cannot be checked');
     const verifyToken = await createJwtVerifier(settings.jwt);
-    const grantStore = await openGrantStore(settings);
-    closers.push(() => grantStore.close());
-    gateway = withPolicy(gateway, { grantStore, maskSettings: settings.mask, mode: settings.denialMode });
+    if (!settings.gatewaySubgraphSecret) throw new Error('GATEWAY_SUBGRAPH_SECRET is not set: the policy state must be read over signed requests');
+    const policySource = createPolicySource({
+      platformUrl: () => subgraphUrls.get('platform'),
+      secret: settings.gatewaySubgraphSecret,
+      cacheMs: settings.grantCacheMs,
+      redisUrl: settings.redisUrl,
+      redisPrefix: settings.redisPrefix,
+    });
+    closers.push(() => policySource.close());
+    const policyGateway = withPolicy(gateway, { policySource, maskSettings: settings.mask, mode: settings.denialMode });
+    catalog = () => policyGateway.catalog();
+    gateway = policyGateway;
     const apiKeySecret = settings.apiKeySecret;
-    contextOf = async (req) => ({ identity: await identify(req, { verifyToken, apiKeySecret }), requestId: crypto.randomUUID() });
+    contextOf = async (req, requestId) => ({ identity: await identify(req, { verifyToken, apiKeySecret }), requestId });
   } else {
-    contextOf = async () => ({ identity: { caller: { kind: 'anonymous' } }, requestId: crypto.randomUUID() });
+    contextOf = async (_req, requestId) => ({ identity: { caller: { kind: 'anonymous' } }, requestId });
   }
 
+  let sink: AuditSink | undefined;
+  if (settings.audit) {
+    if (!settings.auditSubjectKey) throw new Error('AUDIT_SUBJECT_KEY is not set: data subjects cannot be recorded (AUDIT=off disables the audit, for benchmarks only)');
+    if (!settings.gatewaySubgraphSecret) throw new Error('GATEWAY_SUBGRAPH_SECRET is not set: audit batches must be signed');
+    const platformUrl = () => subgraphUrls.get('platform');
+    sink = createAuditClient({
+      endpoint: () => platformUrl()?.replace(/\/graphql$/, '/internal/audit'),
+      secret: settings.gatewaySubgraphSecret,
+      onCommit: (seconds) => auditCommitSeconds.observe(seconds),
+    });
+  }
   const apollo = new ApolloServer<GatewayContext>({
     gateway: gateway as never, // @apollo/gateway 2 implements the gateway interface Apollo Server 5 expects
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      createAuditPlugin({ sink, instance: settings.instance, subjectKey: settings.auditSubjectKey ?? '', catalog: () => catalog() }),
+    ],
     includeStacktraceInErrorResponses: false,
     // No "Did you mean …?" in validation errors: suggestions would reveal fields a caller may not see.
     hideSchemaDetailsFromClientErrors: true,
@@ -68,10 +95,11 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
     port: settings.port,
     host: settings.host,
     maxBodyBytes: settings.maxBodyBytes,
-    context: (req) => contextOf(req),
+    context: (req, _body, requestId) => contextOf(req, requestId),
     routes: {
       ...ideRoutes(),
       'GET /healthz': () => ({ status: 200, body: 'ok' }),
+      'GET /metrics': async () => ({ status: 200, headers: { 'content-type': registry.contentType }, body: await registry.metrics() }),
       'GET /readyz': async () => {
         const report = await checkReadiness(subgraphUrls);
         return { status: report.ready ? 200 : 503, headers: { 'content-type': 'application/json' }, body: JSON.stringify(report) };

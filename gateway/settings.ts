@@ -1,5 +1,6 @@
 // Gateway settings, read once from the environment with documented defaults (README "Settings").
 // Invalid values stop the start with a message naming the variable.
+import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_MASK_SETTINGS, type KeepEnds, type MaskSettings } from '../directives/mask';
 import { ROOT_DIR, SUBGRAPHS, subgraphEnvName } from '../subgraphs/registry';
@@ -21,7 +22,9 @@ export interface GatewaySettings {
   redisUrl?: string;
   redisPrefix: string;
   grantCacheMs: number;
-  grantsFile?: string;
+  audit: boolean;
+  auditSubjectKey?: string;
+  instance: string;
 }
 
 function fail(name: string, value: string | undefined, expected: string): never {
@@ -48,6 +51,9 @@ export function readGatewaySettings(env = process.env): GatewaySettings {
   if (policy !== 'on' && policy !== 'off') fail('POLICY', env.POLICY, 'on or off');
   const denialMode = (env.POLICY_DENIAL_MODE ?? 'filter') as DenialMode;
   if (denialMode !== 'filter' && denialMode !== 'refuse') fail('POLICY_DENIAL_MODE', env.POLICY_DENIAL_MODE, 'filter or refuse');
+  // A plain federation gateway (POLICY=off) serves supergraphs without a platform: no audit by default.
+  const audit = (env.AUDIT ?? policy).toLowerCase();
+  if (audit !== 'on' && audit !== 'off') fail('AUDIT', env.AUDIT, 'on or off');
   const grantCacheMs = Number(env.GRANT_CACHE_MS ?? 1000);
   if (!Number.isFinite(grantCacheMs) || grantCacheMs < 0) fail('GRANT_CACHE_MS', env.GRANT_CACHE_MS, 'milliseconds ≥ 0');
   return {
@@ -76,6 +82,8 @@ export function readGatewaySettings(env = process.env): GatewaySettings {
     redisUrl: env.REDIS_URL || undefined,
     redisPrefix: env.REDIS_KEY_PREFIX ?? 'pd:',
     grantCacheMs,
-    grantsFile: env.GRANTS_FILE ? path.resolve(ROOT_DIR, env.GRANTS_FILE) : undefined,
+    audit: audit === 'on',
+    auditSubjectKey: env.AUDIT_SUBJECT_KEY || undefined,
+    instance: env.GATEWAY_INSTANCE || `${os.hostname()}:${process.pid}`,
   };
 }

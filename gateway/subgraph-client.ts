@@ -4,6 +4,7 @@ import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { callerClaimOf, encodeCallerClaim } from '../lib/caller-header';
 import { CALLER_HEADER, SIGNATURE_HEADER, signRequest, TIMESTAMP_HEADER } from '../lib/signature';
 import type { GatewayContext } from './context';
+import { subgraphRequestSeconds } from './metrics';
 
 function callerSummary(context: Partial<GatewayContext> | undefined): string {
   const identity = context?.identity;
@@ -11,8 +12,17 @@ function callerSummary(context: Partial<GatewayContext> | undefined): string {
 }
 
 export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(url: string, private readonly secret: string | undefined) {
+  constructor(private readonly subgraph: string, url: string, private readonly secret: string | undefined) {
     super({ url });
+  }
+
+  override async process(options: Parameters<RemoteGraphQLDataSource<GatewayContext>['process']>[0]) {
+    const stop = subgraphRequestSeconds.startTimer({ subgraph: this.subgraph });
+    try {
+      return await super.process(options);
+    } finally {
+      stop();
+    }
   }
 
   override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]): void {

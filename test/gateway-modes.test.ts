@@ -1,36 +1,20 @@
 // Gateway settings that change its character: refusing whole requests instead of filtering, serving
 // only supergraphs that declare the policy, and POLICY=off as a plain federation gateway.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
 import { Credentials, writeGrantsFile } from './support/credentials';
 import { graphql } from './support/graphql';
 import { TEST_SCALE } from './support/federation-suite';
 import { startStack, type Stack } from './support/stack';
+import { startGatewayProcess } from './support/gateway-process';
 import { personIdAt, DEFAULT_SEED } from '../subgraphs/seed/generator';
 import { signRequest } from '../lib/signature';
 import { encodeCallerClaim } from '../lib/caller-header';
 
-const ROOT = path.resolve(__dirname, '..');
 const INSTITUTION = '11530100015301017M';
-
-/** Starts gateway/main.ts alone; resolves with its URL, or rejects with its output if it exits. */
-function startGatewayProcess(env: NodeJS.ProcessEnv): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/main.ts'], { cwd: ROOT, env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output: string[] = [];
-  readline.createInterface({ input: child.stderr! }).on('line', (l) => output.push(l));
-  return new Promise((resolve, reject) => {
-    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
-      output.push(line);
-      if (line.includes('"listening"')) resolve({ url: JSON.parse(line).url, stop: () => child.kill('SIGTERM') });
-    });
-    child.once('exit', (code) => reject(new Error(`exit ${code}: ${output.join('\n')}`)));
-  });
-}
 
 function plainSupergraph(): string {
   const result = composeServices([
@@ -61,7 +45,7 @@ describe('a supergraph without the policy vocabulary', () => {
       const result = await graphql(gateway.url, '{ __typename }');
       expect(result.data).toEqual({ __typename: 'Query' });
     } finally {
-      gateway.stop();
+      await gateway.stop();
     }
   });
 });

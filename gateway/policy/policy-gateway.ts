@@ -8,25 +8,23 @@ import { execute, GraphQLError, Kind, print, type DocumentNode, type GraphQLSche
 import type { PolicyOutcome } from '../../directives/analyse';
 import { audienceSchema } from '../../directives/audience';
 import type { CallerKind } from '../../directives/caller';
-import { readCatalog } from '../../directives/catalog';
+import { readCatalog, type Catalog } from '../../directives/catalog';
 import { denialMessage } from '../../directives/denials';
 import { createPolicyEngine, type PolicyEngine } from '../../directives/engine';
-import type { Grant } from '../../directives/grants';
 import type { MaskSettings } from '../../directives/mask';
 import { applyPlan } from '../../directives/response';
 import type { GatewayContext } from '../context';
-import { GrantStoreUnavailable, type GrantStore } from '../grants/grant-store';
+import { PolicyStateUnavailable, type PolicySource } from '../grants/policy-source';
+import type { PolicyState } from '../../lib/policy-state';
 
 export type DenialMode = 'filter' | 'refuse';
 
 export interface PolicyGatewayOptions {
-  grantStore: GrantStore;
+  policySource: PolicySource;
   maskSettings: MaskSettings;
   /** filter: denied fields come back null with errors (default); refuse: the whole request is refused. */
   mode: DenialMode;
   now?: () => Date;
-  /** Called once per decided request (audit, metrics). */
-  onDecision?: (context: GatewayContext, outcome: PolicyOutcome) => void;
 }
 
 const documentHashes = new WeakMap<DocumentNode, string>();
@@ -45,14 +43,11 @@ function isIntrospectionOnly(document: DocumentNode): boolean {
   );
 }
 
-function denialErrors(outcome: PolicyOutcome, storeDown: boolean): GraphQLError[] {
+function denialErrors(outcome: PolicyOutcome, stateUnavailable: boolean): GraphQLError[] {
   return outcome.denials.map((denial) => {
-    const code = storeDown && (denial.code === 'GRANT_REQUIRED' || denial.code === 'GRANT_EXPIRED') ? 'GRANT_STORE_UNAVAILABLE' : denial.code;
-    const message =
-      code === 'GRANT_STORE_UNAVAILABLE'
-        ? `${denial.coordinate}: 授权存储暂不可用，需授权的数据拒绝返回 / the grant store is unreachable: data that needs a grant is withheld`
-        : denialMessage(denial.code, denial.coordinate);
-    return new GraphQLError(message, { path: denial.path, extensions: { code, coordinate: denial.coordinate } });
+    // Without the policy state, a missing grant may only mean we could not read it: say so.
+    const code = stateUnavailable && (denial.code === 'GRANT_REQUIRED' || denial.code === 'GRANT_EXPIRED') ? 'POLICY_STATE_UNAVAILABLE' : denial.code;
+    return new GraphQLError(denialMessage(code, denial.coordinate), { path: denial.path, extensions: { code, coordinate: denial.coordinate } });
   });
 }
 
@@ -67,7 +62,12 @@ function provenance(engine: PolicyEngine, outcome: PolicyOutcome, retrievedAt: s
   return { retrievedAt, sources: [...datasets.values()] };
 }
 
-export function withPolicy(inner: GatewayInterface, options: PolicyGatewayOptions): GatewayInterface {
+export interface PolicyGateway extends GatewayInterface {
+  /** The catalog of the loaded supergraph (undefined before load). */
+  catalog(): Catalog | undefined;
+}
+
+export function withPolicy(inner: GatewayInterface, options: PolicyGatewayOptions): PolicyGateway {
   let engine: PolicyEngine | undefined;
   let audiences: Map<CallerKind, GraphQLSchema> | undefined;
   const now = options.now ?? (() => new Date());
@@ -87,18 +87,17 @@ export function withPolicy(inner: GatewayInterface, options: PolicyGatewayOption
       }) as never;
     }
 
-    let grants: readonly Grant[] = [];
-    let grantsVersion = 'none';
-    let storeDown = false;
-    if ((caller.kind === 'institution' || caller.kind === 'developer') && scenario) {
-      const grantee = caller.kind === 'institution' ? { kind: 'institution' as const, id: caller.institution } : { kind: 'developer' as const, id: caller.developer };
-      try {
-        ({ grants, version: grantsVersion } = await options.grantStore.grantsOf(grantee));
-      } catch (error) {
-        if (!(error instanceof GrantStoreUnavailable)) throw error;
-        storeDown = true; // fail closed: decide as if there were no grants
-        grantsVersion = 'unavailable';
-      }
+    // The caller's policy state: grants, suspensions. Unreachable → decide as if nothing were granted
+    // and every dataset suspended (fail closed).
+    const grantee = caller.kind === 'institution' ? { kind: 'institution' as const, id: caller.institution } : caller.kind === 'developer' ? { kind: 'developer' as const, id: caller.developer } : undefined;
+    let state: PolicyState | undefined;
+    try {
+      state = await options.policySource.stateOf(grantee);
+    } catch (error) {
+      if (!(error instanceof PolicyStateUnavailable)) throw error;
+    }
+    if (state?.granteeSuspended) {
+      return { errors: [new GraphQLError('访问已被暂停 / access suspended for this institution or developer', { extensions: { code: 'SUSPENDED' } })] };
     }
     const at = now();
     const outcome = engine.decide({
@@ -108,13 +107,16 @@ export function withPolicy(inner: GatewayInterface, options: PolicyGatewayOption
       variables: requestContext.request.variables ?? {},
       caller,
       scenario,
-      grants,
-      grantsVersion,
+      grants: state?.grants ?? [],
+      grantsVersion: state?.version ?? 'unavailable',
+      suspendedDatasets: state?.suspendedDatasets ?? 'all',
       now: at,
     });
-    options.onDecision?.(context, outcome);
-    const errors = denialErrors(outcome, storeDown);
-    if (errors.length && options.mode === 'refuse') return { errors };
+    const errors = denialErrors(outcome, state === undefined);
+    if (errors.length && options.mode === 'refuse') {
+      context.decision = { outcome, subjects: new Set() };
+      return { errors };
+    }
 
     let result;
     if (outcome.empty) {
@@ -127,7 +129,8 @@ export function withPolicy(inner: GatewayInterface, options: PolicyGatewayOption
       }) as GatewayGraphQLRequestContext;
       result = await innerExecutor(filtered);
     }
-    if (outcome.plan) applyPlan(result.data as Record<string, unknown>, outcome.plan, options.maskSettings);
+    const subjects = outcome.plan ? applyPlan(result.data as Record<string, unknown>, outcome.plan, options.maskSettings) : new Set<string>();
+    context.decision = { outcome, subjects };
     const allErrors = [...(result.errors ?? []), ...errors];
     return {
       ...result,
@@ -137,6 +140,7 @@ export function withPolicy(inner: GatewayInterface, options: PolicyGatewayOption
   }
 
   return {
+    catalog: () => engine?.catalog,
     onSchemaLoadOrUpdate(callback) {
       return inner.onSchemaLoadOrUpdate((schemaContext) => {
         const catalog = readCatalog(schemaContext.coreSupergraphSdl);

@@ -1,6 +1,7 @@
 // A thin HTTP front for Apollo Server on Node's own http module: the GraphQL endpoint plus a few
 // plain routes (health, metrics, static IDE files). Kept small on purpose — it sits on the hot path
 // and an extra framework layer would cost throughput for nothing we need.
+import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext, type ContextThunk } from '@apollo/server';
@@ -16,7 +17,8 @@ export type PlainRoutes = Record<string, (req: http.IncomingMessage) => Promise<
 
 export interface HttpServerOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
-  context: (req: http.IncomingMessage, body: unknown) => Promise<TContext>;
+  /** Builds the request context; `requestId` is also returned to the client as x-request-id. */
+  context: (req: http.IncomingMessage, body: unknown, requestId: string) => Promise<TContext>;
   routes?: PlainRoutes;
   graphqlPath?: string;
   /** Largest request body accepted, in bytes. */
@@ -95,12 +97,13 @@ export async function startHttpServer<TContext extends BaseContext>(options: Htt
       for (const [key, value] of Object.entries(req.headers)) {
         if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
       }
-      const context: ContextThunk<TContext> = () => options.context(req, body);
+      const requestId = crypto.randomUUID();
+      const context: ContextThunk<TContext> = () => options.context(req, body, requestId);
       const response = await options.apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
         context,
       });
-      const outHeaders: Record<string, string> = {};
+      const outHeaders: Record<string, string> = { 'x-request-id': requestId };
       for (const [key, value] of response.headers) outHeaders[key] = value;
       res.writeHead(response.status ?? 200, outHeaders);
       if (response.body.kind === 'complete') {

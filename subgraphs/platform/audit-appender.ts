@@ -86,11 +86,13 @@ export class AuditAppender {
         batch.push(item);
         size += item.entries.length;
       }
-      const entries = batch.flatMap((item) => item.entries);
+      // Times are hashed exactly as the database gives them back: normalise before chaining.
+      const entries = batch.flatMap((item) => item.entries).map((entry) => ({ ...entry, recordedAt: new Date(entry.recordedAt).toISOString() }));
       try {
         const records = await this.db.transaction(async (tx) => {
-          await this.ensurePartitions(tx, entries);
+          // The head lock first: it also serialises partition creation across replicas.
           const [head] = await tx.query<{ seq: string; hash: string }>('SELECT seq::text AS seq, hash FROM audit_chain_head WHERE id = 1 FOR UPDATE');
+          await this.ensurePartitions(tx, entries);
           const chained = chain(entries, Number(head.seq), head.hash);
           await tx.query(INSERT, [JSON.stringify(chained)]);
           const last = chained[chained.length - 1];

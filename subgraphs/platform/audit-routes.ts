@@ -11,6 +11,7 @@ export const AUDIT_PATH = '/internal/audit';
 const json = (status: number, body: unknown): PlainResponse => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 const STRING_ARRAYS = ['roles', 'grantIds', 'fieldsReturned', 'fieldsMasked', 'fieldsDenied', 'datasets', 'subjects', 'errorCodes'] as const;
+const NULLABLE_STRINGS = ['operator', 'institution', 'scenario', 'operationName', 'operationHash'] as const;
 
 function isEntry(value: unknown): value is AuditEntry {
   const e = value as AuditEntry;
@@ -18,7 +19,8 @@ function isEntry(value: unknown): value is AuditEntry {
     typeof e === 'object' && e !== null &&
     typeof e.requestId === 'string' && !Number.isNaN(Date.parse(e.recordedAt)) &&
     (e.kind === 'query' || e.kind === 'control') && typeof e.callerKind === 'string' && typeof e.gatewayInstance === 'string' &&
-    ['allowed', 'partial', 'denied', 'error'].includes(e.decision) && Number.isInteger(e.latencyMs) &&
+    ['allowed', 'partial', 'denied', 'error'].includes(e.decision) && Number.isInteger(e.latencyMs) && e.latencyMs >= 0 && e.latencyMs < 2 ** 31 &&
+    NULLABLE_STRINGS.every((key) => e[key] === null || typeof e[key] === 'string') &&
     STRING_ARRAYS.every((key) => Array.isArray(e[key]) && e[key].every((item) => typeof item === 'string'))
   );
 }

@@ -10,7 +10,12 @@ import { auditResolvers } from './audit-resolvers';
 import { auditRoutes } from './audit-routes';
 import { MIGRATIONS } from './migrations';
 import { PLATFORM_PERMISSIONS } from './permissions';
+import { changePolicy, upsertGrant } from './grant-writer';
+import { PolicyChangeNotifier } from './policy-state';
+import { policyRoutes } from './policy-routes';
+import { parseGrant } from '../../directives/grants';
 
+const notifier = new PolicyChangeNotifier(process.env.REDIS_URL || undefined, process.env.REDIS_KEY_PREFIX ?? 'pd:');
 const catalog = readCatalog(fs.readFileSync(path.resolve(ROOT_DIR, process.env.SUPERGRAPH_FILE ?? 'schema/supergraph.graphql'), 'utf8'));
 
 function datasetsOfProvider(providerCode: string): string[] {
@@ -20,11 +25,19 @@ function datasetsOfProvider(providerCode: string): string[] {
 export const platformDomain: DomainModule<Record<string, never>> = {
   info: SUBGRAPHS.find((s) => s.name === 'platform')!,
   migrations: MIGRATIONS,
-  async seed() {},
+  async seed(db) {
+    // Grants from a file (GRANTS_FILE: development fixtures, migrations from another system).
+    const file = process.env.GRANTS_FILE;
+    if (!file) return;
+    const grants = (JSON.parse(fs.readFileSync(path.resolve(ROOT_DIR, file), 'utf8')) as unknown[]).map(parseGrant);
+    await changePolicy(db, notifier, async (tx) => {
+      for (const grant of grants) await upsertGrant(tx, grant);
+    });
+  },
   createLoaders: () => ({}),
   resolvers: auditResolvers({ datasetsOfProvider, subjectKey: process.env.AUDIT_SUBJECT_KEY ?? '' }),
   permissions: PLATFORM_PERMISSIONS,
-  routes: (db, settings) => auditRoutes(new AuditAppender(db), settings.gatewaySecret),
+  routes: (db, settings) => ({ ...auditRoutes(new AuditAppender(db), settings.gatewaySecret), ...policyRoutes(db, settings.gatewaySecret) }),
 };
 
 if (require.main === module) {

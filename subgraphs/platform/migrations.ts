@@ -43,4 +43,82 @@ export const MIGRATIONS: readonly Migration[] = [
       INSERT INTO audit_chain_head VALUES (1, 0, '${GENESIS_HASH}');
     `,
   },
+  {
+    version: 2,
+    name: 'control_plane',
+    sql: `
+      -- Grants (授权): the source of truth the gateways read (through /internal/policy-state).
+      CREATE TABLE grant_record (
+        id text PRIMARY KEY,
+        grantee_kind text NOT NULL CHECK (grantee_kind IN ('institution', 'developer')),
+        grantee_id text NOT NULL,
+        scenario text NOT NULL,
+        fields text[] NOT NULL,
+        plain text[] NOT NULL DEFAULT '{}',
+        valid_from timestamptz NOT NULL,
+        valid_until timestamptz NOT NULL,
+        status text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'suspended', 'revoked')),
+        emergency boolean NOT NULL DEFAULT false,
+        application_id text,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX grant_record_grantee_idx ON grant_record (grantee_kind, grantee_id);
+      -- Suspensions (暂停 / 撤回): of an institution, a developer, a grant or a dataset (share, open or both).
+      CREATE TABLE suspension (
+        id text PRIMARY KEY,
+        target_kind text NOT NULL CHECK (target_kind IN ('institution', 'developer', 'grant', 'dataset')),
+        target_id text NOT NULL,
+        scope text NOT NULL DEFAULT 'both' CHECK (scope IN ('share', 'open', 'both')),
+        reason text NOT NULL,
+        created_by text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        lifted_at timestamptz
+      );
+      CREATE INDEX suspension_target_idx ON suspension (target_kind, target_id) WHERE lifted_at IS NULL;
+      -- One counter for every change that can alter a decision: part of the gateways' cache keys.
+      CREATE TABLE policy_version (id integer PRIMARY KEY CHECK (id = 1), version bigint NOT NULL);
+      INSERT INTO policy_version VALUES (1, 1);
+      -- Applications (一场景一申请) and every step they take, with deadlines in working days.
+      CREATE TABLE application (
+        id text PRIMARY KEY,
+        applicant_kind text NOT NULL CHECK (applicant_kind IN ('institution', 'developer')),
+        applicant_id text NOT NULL,
+        operator text NOT NULL,
+        purpose text NOT NULL CHECK (purpose IN ('share', 'open')),
+        scenario text NOT NULL,
+        scenario_name text NOT NULL,
+        description text NOT NULL,
+        legal_basis text,
+        fields text[] NOT NULL,
+        plain text[] NOT NULL DEFAULT '{}',
+        provider_code text NOT NULL,
+        valid_from timestamptz NOT NULL,
+        valid_until timestamptz NOT NULL,
+        stages text[] NOT NULL,
+        stage_index integer NOT NULL DEFAULT 0,
+        status text NOT NULL CHECK (status IN ('pending', 'approved', 'refused')),
+        filed_at timestamptz NOT NULL,
+        due_on date NOT NULL,
+        decided_at timestamptz,
+        refusal_basis text,
+        commitment_accepted boolean NOT NULL DEFAULT false,
+        agreement_accepted boolean NOT NULL DEFAULT false,
+        grant_id text
+      );
+      CREATE INDEX application_applicant_idx ON application (applicant_kind, applicant_id);
+      CREATE INDEX application_pending_idx ON application (status, due_on);
+      CREATE TABLE application_step (
+        application_id text NOT NULL REFERENCES application (id),
+        seq integer NOT NULL,
+        stage text NOT NULL,
+        action text NOT NULL,
+        actor text NOT NULL,
+        at timestamptz NOT NULL,
+        due_on date,
+        note text,
+        PRIMARY KEY (application_id, seq)
+      );
+    `,
+  },
 ];

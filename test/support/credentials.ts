@@ -45,6 +45,19 @@ export class Credentials {
       .sign(key ?? this.signingKey);
   }
 
+  /** A data subject's token (real-name authenticated citizen): sub is the identity number. */
+  async subjectToken(idNumber: string): Promise<string> {
+    this.signingKey ??= await importPKCS8(fs.readFileSync(this.keys.privateKeyFile, 'utf8'), 'ES256');
+    return new SignJWT({ roles: ['subject'] })
+      .setProtectedHeader({ alg: 'ES256' })
+      .setSubject(idNumber)
+      .setIssuer(DEV_ISSUER)
+      .setAudience('public-data-gateway')
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(this.signingKey);
+  }
+
   /** A well-formed token signed by a key the gateway does not trust. */
   async forgedToken(claims: TokenClaims): Promise<string> {
     const { privateKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });

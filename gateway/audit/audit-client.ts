@@ -1,0 +1,82 @@
+// Sends audit entries to the platform's append endpoint with group commit: entries of concurrent
+// requests travel together (one signed POST, one transaction), and each request waits for the
+// commit of its own entry. Any failure rejects, so the caller can fail closed.
+import { SIGNATURE_HEADER, signRequest, TIMESTAMP_HEADER } from '../../lib/signature';
+import type { AuditEntry } from '../../lib/audit/chain';
+
+export class AuditUnavailable extends Error {}
+
+export interface AuditSink {
+  record(entry: AuditEntry): Promise<void>;
+}
+
+export interface AuditClientOptions {
+  /** The platform's append endpoint, resolved when first needed (subgraph URLs are known after load). */
+  endpoint: () => string | undefined;
+  secret: string;
+  maxBatch?: number;
+  /** How long an entry may wait for companions before its batch leaves. */
+  maxDelayMs?: number;
+  timeoutMs?: number;
+  onCommit?: (seconds: number, entries: number) => void;
+}
+
+interface Pending {
+  entry: AuditEntry;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+export function createAuditClient(options: AuditClientOptions): AuditSink {
+  const maxBatch = options.maxBatch ?? 256;
+  const maxDelayMs = options.maxDelayMs ?? 1;
+  const timeoutMs = options.timeoutMs ?? 3000;
+  let queue: Pending[] = [];
+  let timer: NodeJS.Timeout | undefined;
+
+  async function send(batch: Pending[]): Promise<void> {
+    const started = process.hrtime.bigint();
+    try {
+      const endpoint = options.endpoint();
+      if (!endpoint) throw new AuditUnavailable('no platform endpoint');
+      const body = JSON.stringify({ entries: batch.map((p) => p.entry) });
+      const timestamp = String(Date.now());
+      const response = await fetch(endpoint, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          [TIMESTAMP_HEADER]: timestamp,
+          [SIGNATURE_HEADER]: signRequest(options.secret, { timestamp, caller: 'audit', query: body, variables: {} }),
+        },
+        body,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      if (!response.ok) throw new AuditUnavailable(`audit store answered ${response.status}`);
+      await response.arrayBuffer();
+      options.onCommit?.(Number(process.hrtime.bigint() - started) / 1e9, batch.length);
+      for (const pending of batch) pending.resolve();
+    } catch (error) {
+      const failure = error instanceof AuditUnavailable ? error : new AuditUnavailable((error as Error).message);
+      for (const pending of batch) pending.reject(failure);
+    }
+  }
+
+  function flush(): void {
+    timer = undefined;
+    while (queue.length) {
+      const batch = queue.slice(0, maxBatch);
+      queue = queue.slice(maxBatch);
+      void send(batch);
+    }
+  }
+
+  return {
+    record(entry) {
+      return new Promise<void>((resolve, reject) => {
+        queue.push({ entry, resolve, reject });
+        if (queue.length >= maxBatch) flush();
+        else timer ??= setTimeout(flush, maxDelayMs);
+      });
+    },
+  };
+}

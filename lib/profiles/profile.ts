@@ -1,0 +1,203 @@
+// Jurisdiction profiles: what differs between Yunnan, Kunming, Guiyang-Gui'an and Ganzi is data
+// (deadlines, approval stages, auto-approval, calendar) in lib/profiles/<id>.json, not code forks.
+// Each deadline records the article that sets it and how it was obtained (`basis`), so a reviewer
+// can tell a statutory figure from a value the platform chose where a regulation is silent.
+import fs from 'node:fs';
+import path from 'node:path';
+import { BUNDLED_CALENDAR_FILE, CALENDAR_DIR, CHINA_TIME_ZONE, loadCalendar, WorkingCalendar } from '../calendar/working-days';
+
+export const ACTIVE_PROFILE_ENV = 'JURISDICTION_PROFILE';
+export const DEFAULT_PROFILE_ID = 'yunnan';
+const PROFILE_DIR = __dirname;
+
+/** Each procedure with a deadline, and the event its working days count from (the `startedAt`). */
+export const PROCEDURES = {
+  unconditionalShareAnswer: 'answer to a request for unconditionally shared data; from the request',
+  unconditionalShareDelivery: 'delivery of unconditionally shared data; from the request',
+  conditionalShareAnswer: 'provider\'s answer to a conditional-share application; from the provider\'s receipt',
+  conditionalShareDelivery: 'delivery after a conditional-share approval; from the answer',
+  conditionalOpenAnswer: 'provider\'s answer to a conditional-open application; from receipt',
+  conditionalOpenDelivery: 'opening after a conditional-open approval; from the approval',
+  objectionAnswer: 'check of an objection / correction request (异议、校核); from receipt',
+  dataReturnAnswer: 'answer to a data-return request (数据回流) from a lower level; from the request',
+  feedbackDays: 'user\'s report on use and quality of shared data; from delivery of the data',
+} as const;
+export type Procedure = keyof typeof PROCEDURES;
+
+/**
+ * statute: the cited article sets the figure. inherited: this regulation is silent, the Yunnan
+ * profile's figure (and article) is used. platform-default: no regulation sets a figure; one is
+ * chosen by analogy and the notes say from what. none: no such deadline (workingDays is null).
+ */
+export const SLA_BASES = ['statute', 'inherited', 'platform-default', 'none'] as const;
+export type SlaBasis = (typeof SLA_BASES)[number];
+
+export interface SlaEntry {
+  workingDays: number | null;
+  /** Longest allowed extension, where the article permits one (e.g. 云南 第二十二条: 5 → 10). */
+  extendableTo?: number;
+  /** e.g. "云南 第二十九条". */
+  article: string;
+  basis: SlaBasis;
+  notes?: string;
+}
+
+export const APPROVAL_STAGES = ['big-data-department', 'provider'] as const;
+export type ApprovalStage = (typeof APPROVAL_STAGES)[number];
+
+export interface JurisdictionProfile {
+  id: string;
+  name: string;
+  regulation: { title: string; inForce: string | null; notes?: string };
+  /** Calendar JSON file in lib/calendar/. */
+  calendar: string;
+  /** Reviewers of a conditional-share application, in order. */
+  approvalStages: ApprovalStage[];
+  /** Unconditional-share requests are granted without a provider's decision. */
+  autoApproveUnconditional: boolean;
+  approvalBasis: { article: string; notes?: string };
+  sla: Record<Procedure, SlaEntry>;
+  notes?: string;
+}
+
+/** Bad profile JSON; the message names the file and the field. */
+export class ProfileError extends Error {
+  override readonly name = 'ProfileError';
+}
+
+export function knownProfileIds(): string[] {
+  return fs.readdirSync(PROFILE_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+}
+
+export function loadProfile(id: string): JurisdictionProfile {
+  const known = knownProfileIds();
+  if (!known.includes(id)) {
+    throw new ProfileError(`unknown jurisdiction profile "${id}"; known profiles: ${known.join(', ')}`);
+  }
+  const file = path.join(PROFILE_DIR, `${id}.json`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ProfileError(`${file}: not valid JSON (${(err as Error).message})`);
+  }
+  const profile = parseProfile(raw, file);
+  if (profile.id !== id) throw new ProfileError(`${file}: id: "${profile.id}" does not match the file name "${id}"`);
+  return profile;
+}
+
+/** The profile named by $JURISDICTION_PROFILE, or Yunnan's. */
+export function loadActiveProfile(env: NodeJS.ProcessEnv = process.env): JurisdictionProfile {
+  return loadProfile(env[ACTIVE_PROFILE_ENV]?.trim() || DEFAULT_PROFILE_ID);
+}
+
+/** The profile's calendar, with an admin's extra calendar files (e.g. a later year) on top. */
+export function calendarFor(profile: JurisdictionProfile, extraFiles: readonly string[] = []): WorkingCalendar {
+  const own = profile.calendar === BUNDLED_CALENDAR_FILE ? [] : [path.join(CALENDAR_DIR, profile.calendar)];
+  return loadCalendar([...own, ...extraFiles]);
+}
+
+/**
+ * Due date of `procedure` started at `startedAt` (its calendar day in Beijing time, not counted).
+ * `extended` uses the extension the article allows (e.g. objections 5 → 10 with approval).
+ * Throws where the profile has no such deadline (basis "none").
+ */
+export function deadlineFor(
+  profile: JurisdictionProfile,
+  procedure: Procedure,
+  startedAt: Date,
+  calendar: WorkingCalendar,
+  options: { extended?: boolean } = {},
+): { due: string; workingDays: number; article: string } {
+  const entry = profile.sla[procedure];
+  if (entry.workingDays === null) {
+    throw new Error(`profile ${profile.id} sets no deadline for ${procedure} (${entry.article}): ${entry.notes ?? ''}`);
+  }
+  let workingDays = entry.workingDays;
+  if (options.extended) {
+    if (entry.extendableTo === undefined) {
+      throw new Error(`profile ${profile.id}: ${procedure} cannot be extended (${entry.article})`);
+    }
+    workingDays = entry.extendableTo;
+  }
+  return { due: calendar.addWorkingDays(startedAt, workingDays, CHINA_TIME_ZONE), workingDays, article: entry.article };
+}
+
+// ---- strict validation: unknown keys, missing keys and wrong types are all errors ----
+
+const ARTICLE = /^\S+ 第[〇零一二三四五六七八九十百]+条$/;
+
+export function parseProfile(raw: unknown, file: string): JurisdictionProfile {
+  const fail = (field: string, problem: string): never => {
+    throw new ProfileError(`${file}: ${field}: ${problem}`);
+  };
+  const obj = (x: unknown, field: string, required: string[], optional: string[] = []): Record<string, unknown> => {
+    if (typeof x !== 'object' || x === null || Array.isArray(x)) return fail(field, 'expected an object');
+    const o = x as Record<string, unknown>;
+    for (const k of required) if (!(k in o)) fail(`${field}.${k}`, 'missing');
+    for (const k of Object.keys(o)) {
+      if (!required.includes(k) && !optional.includes(k)) fail(`${field}.${k}`, `unknown field (allowed: ${[...required, ...optional].join(', ')})`);
+    }
+    return o;
+  };
+  const str = (x: unknown, field: string): string =>
+    typeof x === 'string' && x.trim() !== '' ? x : fail(field, 'expected a non-empty string');
+  const optStr = (x: unknown, field: string): string | undefined => (x === undefined ? undefined : str(x, field));
+  const article = (x: unknown, field: string): string =>
+    ARTICLE.test(str(x, field)) ? (x as string) : fail(field, `"${x}" is not an article like "云南 第二十九条"`);
+
+  const p = obj(raw, '(root)', ['id', 'name', 'regulation', 'calendar', 'approvalStages', 'autoApproveUnconditional', 'approvalBasis', 'sla'], ['notes']);
+  const id = str(p.id, 'id');
+  if (!/^[a-z0-9-]+$/.test(id)) fail('id', `"${id}" must be lower-case letters, digits and hyphens`);
+
+  const r = obj(p.regulation, 'regulation', ['title', 'inForce'], ['notes']);
+  const inForce = r.inForce === null ? null : str(r.inForce, 'regulation.inForce');
+  if (inForce !== null && !/^\d{4}-\d{2}-\d{2}$/.test(inForce)) fail('regulation.inForce', `"${inForce}" must be YYYY-MM-DD or null`);
+
+  const calendar = str(p.calendar, 'calendar');
+  if (path.basename(calendar) !== calendar || !fs.existsSync(path.join(CALENDAR_DIR, calendar))) {
+    fail('calendar', `"${calendar}" is not a file in lib/calendar/`);
+  }
+
+  if (!Array.isArray(p.approvalStages) || p.approvalStages.length === 0) fail('approvalStages', 'expected a non-empty list');
+  const stages = (p.approvalStages as unknown[]).map((s, i) =>
+    APPROVAL_STAGES.includes(s as ApprovalStage) ? (s as ApprovalStage) : fail(`approvalStages[${i}]`, `"${s}" is not one of ${APPROVAL_STAGES.join(', ')}`));
+  if (new Set(stages).size !== stages.length) fail('approvalStages', 'a stage is listed twice');
+  if (typeof p.autoApproveUnconditional !== 'boolean') fail('autoApproveUnconditional', 'expected true or false');
+  const ab = obj(p.approvalBasis, 'approvalBasis', ['article'], ['notes']);
+
+  const s = obj(p.sla, 'sla', Object.keys(PROCEDURES));
+  const sla = {} as Record<Procedure, SlaEntry>;
+  for (const proc of Object.keys(PROCEDURES) as Procedure[]) {
+    const at = `sla.${proc}`;
+    const e = obj(s[proc], at, ['workingDays', 'article', 'basis'], ['extendableTo', 'notes']);
+    const basis = SLA_BASES.includes(e.basis as SlaBasis) ? (e.basis as SlaBasis) : fail(`${at}.basis`, `"${e.basis}" is not one of ${SLA_BASES.join(', ')}`);
+    const days = e.workingDays;
+    if (basis === 'none' ? days !== null : !(Number.isInteger(days) && (days as number) >= 0)) {
+      fail(`${at}.workingDays`, basis === 'none' ? 'must be null when basis is "none"' : 'expected a whole number ≥ 0');
+    }
+    if (e.extendableTo !== undefined && !(Number.isInteger(e.extendableTo) && typeof days === 'number' && (e.extendableTo as number) > days)) {
+      fail(`${at}.extendableTo`, 'expected a whole number larger than workingDays');
+    }
+    const art = article(e.article, `${at}.article`);
+    if (basis === 'inherited' && !art.startsWith('云南 ')) fail(`${at}.article`, 'an inherited value cites the Yunnan article it comes from');
+    const notes = optStr(e.notes, `${at}.notes`);
+    if (basis !== 'statute' && notes === undefined) fail(`${at}.notes`, `required when basis is "${basis}": say where the value comes from`);
+    sla[proc] = { workingDays: days as number | null, article: art, basis, ...(e.extendableTo !== undefined && { extendableTo: e.extendableTo as number }), ...(notes !== undefined && { notes }) };
+  }
+
+  const regulationNotes = optStr(r.notes, 'regulation.notes');
+  const approvalNotes = optStr(ab.notes, 'approvalBasis.notes');
+  const notes = optStr(p.notes, 'notes');
+  return {
+    id,
+    name: str(p.name, 'name'),
+    regulation: { title: str(r.title, 'regulation.title'), inForce, ...(regulationNotes !== undefined && { notes: regulationNotes }) },
+    calendar,
+    approvalStages: stages,
+    autoApproveUnconditional: p.autoApproveUnconditional as boolean,
+    approvalBasis: { article: article(ab.article, 'approvalBasis.article'), ...(approvalNotes !== undefined && { notes: approvalNotes }) },
+    sla,
+    ...(notes !== undefined && { notes }),
+  };
+}

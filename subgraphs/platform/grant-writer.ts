@@ -1,0 +1,28 @@
+// Writes grants (from approvals, emergency decisions or the grants file) in one transaction with a
+// policy version bump, then announces the change to every gateway.
+import type { Database, Queryable } from '../../lib/db/database';
+import type { Grant } from '../../directives/grants';
+import type { PolicyChangeNotifier } from './policy-state';
+
+export async function upsertGrant(tx: Queryable, grant: Grant, applicationId?: string): Promise<void> {
+  await tx.query(
+    `INSERT INTO grant_record (id, grantee_kind, grantee_id, scenario, fields, plain, valid_from, valid_until, status, emergency, application_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+     ON CONFLICT (id) DO UPDATE SET grantee_kind = EXCLUDED.grantee_kind, grantee_id = EXCLUDED.grantee_id, scenario = EXCLUDED.scenario,
+       fields = EXCLUDED.fields, plain = EXCLUDED.plain, valid_from = EXCLUDED.valid_from, valid_until = EXCLUDED.valid_until,
+       status = EXCLUDED.status, emergency = EXCLUDED.emergency, updated_at = now()`,
+    [grant.id, grant.grantee.kind, grant.grantee.id, grant.scenario, grant.fields, grant.plain ?? [], grant.validFrom, grant.validUntil, grant.status ?? 'active', grant.emergency ?? false, applicationId ?? null],
+  );
+}
+
+/** Runs a change that can alter decisions: commits it with a version bump, then tells the gateways. */
+export async function changePolicy<T>(db: Database, notifier: PolicyChangeNotifier, work: (tx: Queryable) => Promise<T>): Promise<T> {
+  let version = '';
+  const result = await db.transaction(async (tx) => {
+    const value = await work(tx);
+    version = await notifier.bump(tx);
+    return value;
+  });
+  await notifier.announce(version);
+  return result;
+}

@@ -1,0 +1,26 @@
+// GET /internal/policy-state?kind=&id=: what a gateway needs to decide a caller's requests.
+// Signed by the gateway like every internal call; read from the database, the source of truth.
+import type { Database } from '../../lib/db/database';
+import type { PlainResponse, PlainRoutes } from '../../lib/http/http-server';
+import { POLICY_STATE_PATH } from '../../lib/policy-state';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyRequest } from '../../lib/signature';
+import { readPolicyState } from './policy-state';
+
+const json = (status: number, body: unknown): PlainResponse => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+export function policyRoutes(db: Database, secret: string | undefined): PlainRoutes {
+  return {
+    [`GET ${POLICY_STATE_PATH}`]: async (req) => {
+      const target = req.url ?? '';
+      const header = (name: string) => String(req.headers[name] ?? '');
+      if (!secret || !verifyRequest(secret, { timestamp: header(TIMESTAMP_HEADER), caller: 'policy-state', query: target, variables: {} }, header(SIGNATURE_HEADER))) {
+        return json(401, { error: 'UNSIGNED_REQUEST' });
+      }
+      const params = new URL(target, 'http://platform').searchParams;
+      const kind = params.get('kind');
+      const id = params.get('id');
+      if ((kind !== null && kind !== 'institution' && kind !== 'developer') || (kind !== null) !== (id !== null)) return json(400, { error: 'BAD_REQUEST' });
+      return json(200, await readPolicyState(db, kind && id ? { kind, id } : undefined));
+    },
+  };
+}

@@ -1,0 +1,166 @@
+// The audit log as its users meet it, on a running channel: every response a client receives has
+// its record (even when a gateway is SIGKILLed under load), the chain verifies, a data subject sees
+// accesses to their own records only, providers see their datasets only, and data requests fail
+// closed when the audit store cannot be reached.
+import { openDatabase } from '../lib/db/database';
+import { verifyAuditStore } from '../lib/audit/verify-store';
+import { personIdAt, DEFAULT_SEED } from '../subgraphs/seed/generator';
+import { Credentials, writeGrantsFile } from './support/credentials';
+import { TEST_SCALE } from './support/federation-suite';
+import { replicaEnv, startGatewayProcess } from './support/gateway-process';
+import { graphql } from './support/graphql';
+import { describeWithPostgres, dropSchemas, TEST_DATABASE_URL, uniqueSchemaPrefix } from './support/services';
+import { startStack, type Stack } from './support/stack';
+
+const INSTITUTION = '11530100015301017M';
+const POLICE = '11530000015200013A'; // provider of 人口基础信息
+const MARKET = '115300000152000215'; // provider of 法人基础信息
+const GRANT = {
+  id: 'audit-test',
+  grantee: { kind: 'institution', id: INSTITUTION },
+  scenario: 'audit-test',
+  fields: ['Person.*', 'Query.*'],
+  plain: ['Person.name'],
+  validFrom: '2020-01-01T00:00:00Z',
+  validUntil: '2100-01-01T00:00:00Z',
+};
+const PERSON_QUERY = 'query($ids: [ID!]!) { persons(idNumbers: $ids) { name gender } }';
+
+function auditSuite(env: () => NodeJS.ProcessEnv, verifyChain?: () => Promise<void>): void {
+  const credentials = new Credentials();
+  const grantsFile = writeGrantsFile([GRANT]);
+  let stack: Stack;
+  let institution: Record<string, string>;
+  let admin: Record<string, string>;
+
+  beforeAll(async () => {
+    stack = await startStack({ DATA_SCALE: TEST_SCALE, GRANTS_FILE: grantsFile, ...credentials.env(), ...env() });
+    institution = { authorization: `Bearer ${await credentials.token({ org: INSTITUTION, sub: 'op-audit' })}`, 'x-scenario-id': 'audit-test' };
+    admin = { authorization: `Bearer ${await credentials.token({ org: POLICE, roles: ['admin'], div: '530000' })}` };
+  }, 180_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+    credentials.cleanup();
+  });
+
+  async function allRecords(): Promise<any[]> {
+    const records: any[] = [];
+    let after: string | null = null;
+    do {
+      const page: any = await graphql(stack.gatewayUrl, 'query($after: String) { auditRecords(first: 1000, after: $after) { records { seq requestId institution scenario decision subjectCount fieldsReturned datasets } nextCursor } }', { after }, admin);
+      records.push(...page.data.auditRecords.records);
+      after = page.data.auditRecords.nextCursor;
+    } while (after);
+    return records;
+  }
+
+  it('keeps a record of every response a client received, across a SIGKILLed gateway, and the chain verifies', async () => {
+    const env = replicaEnv(stack.subgraphUrls, credentials, grantsFile);
+    const victim = await startGatewayProcess(env);
+    const received: string[] = [];
+    let stop = false;
+    const worker = async (n: number) => {
+      for (let i = 0; !stop; i++) {
+        try {
+          const response = await fetch(victim.url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...institution },
+            body: JSON.stringify({ query: PERSON_QUERY, variables: { ids: [personIdAt(DEFAULT_SEED, (n * 97 + i) % 1000)] } }),
+          });
+          const body: any = await response.json();
+          if (response.status === 200 && body.data?.persons?.[0]?.name) received.push(response.headers.get('x-request-id')!);
+        } catch {
+          return; // the gateway is gone
+        }
+      }
+    };
+    const load = Promise.all([0, 1, 2, 3, 4, 5, 6, 7].map(worker));
+    await new Promise((r) => setTimeout(r, 1500));
+    await victim.stop('SIGKILL');
+    stop = true;
+    await load;
+    expect(received.length).toBeGreaterThan(20);
+
+    const restarted = await startGatewayProcess(env);
+    try {
+      const after: any = await graphql(restarted.url, PERSON_QUERY, { ids: [personIdAt(DEFAULT_SEED, 5)] }, institution);
+      expect(after.data.persons[0].name).toBeTruthy();
+    } finally {
+      await restarted.stop();
+    }
+    const recorded = new Set((await allRecords()).map((r) => r.requestId));
+    const missing = received.filter((id) => !recorded.has(id));
+    expect(missing).toEqual([]);
+    await verifyChain?.();
+  }, 120_000);
+
+  it('shows a data subject the accesses to their own records, and not another person\'s', async () => {
+    const mine = personIdAt(DEFAULT_SEED, 11);
+    const theirs = personIdAt(DEFAULT_SEED, 12);
+    const looked: any = await graphql(stack.gatewayUrl, PERSON_QUERY, { ids: [mine] }, { ...institution, 'x-scenario-id': 'audit-test' });
+    expect(looked.errors).toBeUndefined();
+    const query = '{ myAccesses(first: 100) { recordedAt institution scenario datasets fields } }';
+    const me: any = await graphql(stack.gatewayUrl, query, undefined, { authorization: `Bearer ${await credentials.subjectToken(mine)}` });
+    expect(me.errors).toBeUndefined();
+    expect(me.data.myAccesses).toEqual(
+      expect.arrayContaining([expect.objectContaining({ institution: INSTITUTION, scenario: 'audit-test', datasets: ['530000-GA-0001'] })]),
+    );
+    const other: any = await graphql(stack.gatewayUrl, query, undefined, { authorization: `Bearer ${await credentials.subjectToken(theirs)}` });
+    expect(other.data.myAccesses.every((a: any) => a.recordedAt !== undefined)).toBe(true);
+    const lookedAtMe = me.data.myAccesses.length;
+    expect(other.data.myAccesses.length).toBeLessThan(lookedAtMe);
+    // Only subjects may ask; nobody can ask for someone else.
+    const byInstitution: any = await graphql(stack.gatewayUrl, query, undefined, institution);
+    expect(byInstitution.errors[0].extensions.code).toBe('FORBIDDEN');
+  });
+
+  it('shows a provider the use of its own datasets only, and refuses plain institutions', async () => {
+    const police = { authorization: `Bearer ${await credentials.token({ org: POLICE, roles: ['provider'], div: '530000' })}` };
+    const market = { authorization: `Bearer ${await credentials.token({ org: MARKET, roles: ['provider'], div: '530000' })}` };
+    const query = '{ auditRecords(first: 50) { records { datasets } } }';
+    const policeView: any = await graphql(stack.gatewayUrl, query, undefined, police);
+    expect(policeView.data.auditRecords.records.length).toBeGreaterThan(0);
+    for (const record of policeView.data.auditRecords.records) expect(record.datasets).toContain('530000-GA-0001');
+    const marketView: any = await graphql(stack.gatewayUrl, query, undefined, market);
+    for (const record of marketView.data.auditRecords.records) expect(record.datasets).toContain('530000-SJ-0001');
+    const usage: any = await graphql(stack.gatewayUrl, '{ auditUsage { dataset institution scenario requests } }', undefined, police);
+    expect(usage.data.auditUsage).toEqual(expect.arrayContaining([expect.objectContaining({ dataset: '530000-GA-0001', institution: INSTITUTION, scenario: 'audit-test' })]));
+    const refused: any = await graphql(stack.gatewayUrl, query, undefined, institution);
+    expect(refused.errors[0].extensions.code).toBe('FORBIDDEN');
+  });
+
+  it('withholds data with AUDIT_UNAVAILABLE when the audit store cannot be reached', async () => {
+    const env = { ...replicaEnv(stack.subgraphUrls, credentials, grantsFile), SUBGRAPH_URL_PLATFORM: 'http://127.0.0.1:9/graphql' };
+    const cutOff = await startGatewayProcess(env);
+    try {
+      const result: any = await graphql(cutOff.url, PERSON_QUERY, { ids: [personIdAt(DEFAULT_SEED, 1)] }, institution);
+      expect(result.status).toBe(503);
+      expect(result.data ?? null).toBeNull();
+      expect(result.errors).toEqual([expect.objectContaining({ extensions: { code: 'AUDIT_UNAVAILABLE' } })]);
+    } finally {
+      await cutOff.stop();
+    }
+  });
+}
+
+describe('audit on PGlite (embedded default)', () => {
+  auditSuite(() => ({ DATABASE_URL: '' }));
+});
+
+describeWithPostgres('audit', () => {
+  const prefix = uniqueSchemaPrefix('audit');
+  auditSuite(
+    () => ({ DATABASE_URL: TEST_DATABASE_URL, DB_SCHEMA_PREFIX: prefix }),
+    async () => {
+      const db = await openDatabase({ url: TEST_DATABASE_URL, schema: `${prefix}platform` });
+      try {
+        const result = await verifyAuditStore(db);
+        expect(result).toMatchObject({ ok: true });
+      } finally {
+        await db.close();
+      }
+    },
+  );
+  afterAll(() => dropSchemas(prefix));
+});

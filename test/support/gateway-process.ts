@@ -1,0 +1,54 @@
+// One more gateway replica beside a running stack (or alone), as its own process.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import readline from 'node:readline';
+import type { Credentials } from './credentials';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+export interface GatewayProcess {
+  url: string;
+  process: ChildProcess;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Starts gateway/main.ts; resolves with its URL, or rejects with its output if it exits first. */
+export function startGatewayProcess(env: NodeJS.ProcessEnv): Promise<GatewayProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  readline.createInterface({ input: child.stderr! }).on('line', (l) => output.push(l));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return new Promise((resolve, reject) => {
+    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+      output.push(line);
+      if (!line.includes('"listening"')) return;
+      resolve({
+        url: JSON.parse(line).url,
+        process: child,
+        async stop(signal = 'SIGTERM') {
+          if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+          await exited;
+        },
+      });
+    });
+    child.once('exit', (code) => reject(new Error(`gateway exited with ${code}: ${output.join('\n')}`)));
+  });
+}
+
+/** Settings for a replica that joins a stack: its subgraphs, and the keys the stack trusts. */
+export function replicaEnv(subgraphUrls: Record<string, string>, credentials: Credentials, grantsFile: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    JWT_PUBLIC_KEY_FILE: credentials.keys.publicKeyFile,
+    API_KEY_SECRET: credentials.keys.apiKeySecret,
+    GATEWAY_SUBGRAPH_SECRET: credentials.keys.gatewaySubgraphSecret,
+    MASK_HASH_KEY: credentials.keys.maskHashKey,
+    AUDIT_SUBJECT_KEY: credentials.keys.auditSubjectKey,
+    GRANTS_FILE: grantsFile,
+  };
+  for (const [name, url] of Object.entries(subgraphUrls)) env[`SUBGRAPH_URL_${name.toUpperCase().replace(/-/g, '_')}`] = url;
+  return env;
+}

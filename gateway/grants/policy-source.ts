@@ -13,6 +13,8 @@ export class PolicyStateUnavailable extends Error {}
 
 export interface PolicySource {
   stateOf(grantee: Grantee | undefined): Promise<PolicyState>;
+  /** Forget cached state (this replica just changed policy itself). */
+  invalidate(): void;
   close(): Promise<void>;
 }
 
@@ -93,6 +95,7 @@ export function createPolicySource(options: PolicySourceOptions): PolicySource {
       }
       return pending;
     },
+    invalidate,
     async close() {
       subscriber?.disconnect();
     },

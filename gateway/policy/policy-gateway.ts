@@ -128,6 +128,8 @@ export function withPolicy(inner: GatewayInterface, options: PolicyGatewayOption
         queryHash: { value: hashOf(outcome.document) },
       }) as GatewayGraphQLRequestContext;
       result = await innerExecutor(filtered);
+      // A control-plane change made through this replica applies to its next request, Redis or not.
+      if (requestContext.operation.operation === 'mutation') options.policySource.invalidate();
     }
     const subjects = outcome.plan ? applyPlan(result.data as Record<string, unknown>, outcome.plan, options.maskSettings) : new Set<string>();
     context.decision = { outcome, subjects };

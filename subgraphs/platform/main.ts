@@ -9,6 +9,18 @@ import { AuditAppender } from './audit-appender';
 import { auditResolvers } from './audit-resolvers';
 import { auditRoutes } from './audit-routes';
 import { MIGRATIONS } from './migrations';
+import { applicationResolvers } from './application-resolvers';
+import { catalogResolvers } from './catalog-resolvers';
+import { grantResolvers } from './grant-resolvers';
+import { calendarFor, loadActiveProfile } from '../../lib/profiles/profile';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+
+/** Resolver maps of several modules, merged type by type. */
+function mergeResolvers<C>(...maps: GraphQLResolverMap<C>[]): GraphQLResolverMap<C> {
+  const merged: Record<string, Record<string, unknown>> = {};
+  for (const map of maps) for (const [type, fields] of Object.entries(map)) merged[type] = { ...merged[type], ...(fields as Record<string, unknown>) };
+  return merged as GraphQLResolverMap<C>;
+}
 import { PLATFORM_PERMISSIONS } from './permissions';
 import { changePolicy, upsertGrant } from './grant-writer';
 import { PolicyChangeNotifier } from './policy-state';
@@ -16,6 +28,8 @@ import { policyRoutes } from './policy-routes';
 import { parseGrant } from '../../directives/grants';
 
 const notifier = new PolicyChangeNotifier(process.env.REDIS_URL || undefined, process.env.REDIS_KEY_PREFIX ?? 'pd:');
+const profile = loadActiveProfile();
+const calendar = calendarFor(profile, (process.env.CALENDAR_FILES ?? '').split(',').filter(Boolean));
 const catalog = readCatalog(fs.readFileSync(path.resolve(ROOT_DIR, process.env.SUPERGRAPH_FILE ?? 'schema/supergraph.graphql'), 'utf8'));
 
 function datasetsOfProvider(providerCode: string): string[] {
@@ -35,7 +49,12 @@ export const platformDomain: DomainModule<Record<string, never>> = {
     });
   },
   createLoaders: () => ({}),
-  resolvers: auditResolvers({ datasetsOfProvider, subjectKey: process.env.AUDIT_SUBJECT_KEY ?? '' }),
+  resolvers: mergeResolvers(
+    auditResolvers({ datasetsOfProvider, subjectKey: process.env.AUDIT_SUBJECT_KEY ?? '' }),
+    catalogResolvers(catalog, process.env.PUBLIC_BASE_URL ?? 'http://localhost:4000') as never,
+    applicationResolvers({ catalog, profile, calendar, notifier }),
+    grantResolvers({ catalog, notifier }),
+  ),
   permissions: PLATFORM_PERMISSIONS,
   routes: (db, settings) => ({ ...auditRoutes(new AuditAppender(db), settings.gatewaySecret), ...policyRoutes(db, settings.gatewaySecret) }),
 };

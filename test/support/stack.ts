@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
+import { SUBGRAPHS, subgraphEnvName } from '../../subgraphs/registry';
 
 export interface Stack {
   gatewayUrl: string;
@@ -25,9 +26,7 @@ export async function startStack(env: NodeJS.ProcessEnv = {}, timeoutMs = 120_00
     env: {
       ...process.env,
       PORT: '0',
-      SUBGRAPH_PORT_POPULATION: '0',
-      SUBGRAPH_PORT_LEGAL_ENTITY: '0',
-      SUBGRAPH_PORT_LICENCE: '0',
+      ...Object.fromEntries(SUBGRAPHS.map((info) => [subgraphEnvName('PORT', info.name), '0'])),
       START_QUIET: '1',
       PGLITE_DIR: pgliteDir,
       LOG_LEVEL: 'warn',

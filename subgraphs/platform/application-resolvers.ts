@@ -1,0 +1,223 @@
+// Applications (一场景一申请、一需求一审核): filed by an institution (sharing) or a developer (opening)
+// for fields of one provider's datasets and one scenario; reviewed stage by stage as the jurisdiction
+// profile says (Guiyang-Gui'an: big-data department, then provider); each stage has a deadline in
+// working days; an approval becomes a grant, a refusal cites its legal basis (Yunnan Art.29).
+import crypto from 'node:crypto';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type { Catalog } from '../../directives/catalog';
+import type { Queryable } from '../../lib/db/database';
+import type { WorkingCalendar } from '../../lib/calendar/working-days';
+import { deadlineFor, type JurisdictionProfile, type Procedure } from '../../lib/profiles/profile';
+import { badUserInput } from '../common/errors';
+import type { SubgraphContext } from '../common/run-subgraph';
+import { changePolicy, upsertGrant } from './grant-writer';
+import { forbidden } from './permissions';
+import type { PolicyChangeNotifier } from './policy-state';
+
+type Context = SubgraphContext<Record<string, never>>;
+
+export interface ApplicationDeps {
+  catalog: Catalog;
+  profile: JurisdictionProfile;
+  calendar: WorkingCalendar;
+  notifier: PolicyChangeNotifier;
+  now?: () => Date;
+}
+
+interface ApplicationInput {
+  purpose?: 'SHARE' | 'OPEN';
+  scenario: string;
+  scenarioName: string;
+  description: string;
+  legalBasis?: string;
+  fields: string[];
+  plain?: string[];
+  validFrom: string;
+  validUntil: string;
+  acceptSecurityCommitment?: boolean;
+  acceptUseAgreement?: boolean;
+}
+
+const ISO = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+export const APPLICATION_SELECT = `id, applicant_kind AS "applicantKind", applicant_id AS "applicantId", operator, upper(purpose) AS purpose,
+  scenario, scenario_name AS "scenarioName", description, legal_basis AS "legalBasis", fields, plain, provider_code AS "providerCode",
+  ${ISO('valid_from')} AS "validFrom", ${ISO('valid_until')} AS "validUntil", stages, stage_index AS "stageIndex", upper(status) AS status,
+  ${ISO('filed_at')} AS "filedAt", due_on::text AS "dueOn", ${ISO('decided_at')} AS "decidedAt", refusal_basis AS "refusalBasis",
+  commitment_accepted AS "commitmentAccepted", agreement_accepted AS "agreementAccepted", grant_id AS "grantId"`;
+
+interface ApplicationRow {
+  id: string;
+  applicantKind: 'institution' | 'developer';
+  applicantId: string;
+  purpose: 'SHARE' | 'OPEN';
+  scenario: string;
+  fields: string[];
+  plain: string[];
+  providerCode: string;
+  validFrom: string;
+  validUntil: string;
+  stages: string[];
+  stageIndex: number;
+  status: 'PENDING' | 'APPROVED' | 'REFUSED';
+  dueOn: string;
+}
+
+const SCENARIO_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+
+function chinaToday(now: Date): string {
+  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+/** Due date of a stage; past the calendar's years it counts weekdays only and says so in the step. */
+function dueOn(deps: ApplicationDeps, procedure: Procedure, from: Date): { due: string; note?: string } {
+  try {
+    return { due: deadlineFor(deps.profile, procedure, from, deps.calendar).due };
+  } catch (error) {
+    let date = new Date(from);
+    let left = deps.profile.sla[procedure].workingDays ?? 0;
+    while (left > 0) {
+      date = new Date(date.getTime() + 86_400_000);
+      const day = new Date(date.getTime() + 8 * 3600_000).getUTCDay();
+      if (day !== 0 && day !== 6) left -= 1;
+    }
+    return { due: chinaToday(date), note: `calendar incomplete (${(error as Error).message}); weekdays counted` };
+  }
+}
+
+async function addStep(tx: Queryable, id: string, stage: string, action: string, actor: string, at: Date, due: string | null, note: string | null): Promise<void> {
+  await tx.query(
+    `INSERT INTO application_step (application_id, seq, stage, action, actor, at, due_on, note)
+     VALUES ($1, (SELECT coalesce(max(seq), 0) + 1 FROM application_step WHERE application_id = $1), $2, $3, $4, $5, $6, $7)`,
+    [id, stage, action, actor, at.toISOString(), due, note],
+  );
+}
+
+function actorOf(ctx: Context): string {
+  return `${ctx.caller?.kind}:${ctx.caller?.id}${ctx.caller?.operator ? `/${ctx.caller.operator}` : ''}`;
+}
+
+async function approve(tx: Queryable, row: ApplicationRow, at: Date): Promise<string> {
+  const grantId = `grant-${row.id}`;
+  await upsertGrant(
+    tx,
+    { id: grantId, grantee: { kind: row.applicantKind, id: row.applicantId }, scenario: row.scenario, fields: row.fields, plain: row.plain, validFrom: row.validFrom, validUntil: row.validUntil },
+    row.id,
+  );
+  await tx.query(`UPDATE application SET status = 'approved', decided_at = $2, grant_id = $3 WHERE id = $1`, [row.id, at.toISOString(), grantId]);
+  return grantId;
+}
+
+export function applicationResolvers(deps: ApplicationDeps): GraphQLResolverMap<Context> {
+  const now = deps.now ?? (() => new Date());
+  const load = async (db: Queryable, id: string) => (await db.query<ApplicationRow>(`SELECT ${APPLICATION_SELECT} FROM application WHERE id = $1`, [id]))[0];
+
+  return {
+    Query: {
+      applications: async (_: unknown, args: { status?: string }, ctx: Context) => {
+        const caller = ctx.caller;
+        const roles = caller?.roles ?? [];
+        const params: unknown[] = [];
+        let where = 'true';
+        if (roles.includes('admin')) where = 'true';
+        else if (roles.includes('provider')) where = `provider_code = $${params.push(caller!.id)}`;
+        else if ((caller?.kind === 'institution' || caller?.kind === 'developer') && caller.id) where = `applicant_kind = $${params.push(caller.kind)} AND applicant_id = $${params.push(caller.id)}`;
+        else throw forbidden('无权查看申请', 'not allowed to list applications');
+        if (args.status) where += ` AND status = $${params.push(args.status.toLowerCase())}`;
+        return ctx.db.query(`SELECT ${APPLICATION_SELECT} FROM application WHERE ${where} ORDER BY filed_at DESC LIMIT 500`, params);
+      },
+      overdueApplications: (_: unknown, __: unknown, ctx: Context) =>
+        ctx.db.query(`SELECT ${APPLICATION_SELECT} FROM application WHERE status = 'pending' AND due_on < $1::date ORDER BY due_on`, [chinaToday(now())]),
+    },
+    Application: {
+      currentStage: (a: ApplicationRow) => (a.status === 'PENDING' ? a.stages[a.stageIndex] : null),
+      overdue: (a: ApplicationRow) => a.status === 'PENDING' && a.dueOn < chinaToday(now()),
+      steps: (a: ApplicationRow, _: unknown, ctx: Context) =>
+        ctx.db.query(`SELECT stage, action, actor, ${ISO('at')} AS at, due_on::text AS "dueOn", note FROM application_step WHERE application_id = $1 ORDER BY seq`, [a.id]),
+    },
+    Mutation: {
+      applyForAccess: async (_: unknown, { input }: { input: ApplicationInput }, ctx: Context) => {
+        const caller = ctx.caller;
+        const purpose = input.purpose ?? 'SHARE';
+        const applicantKind = purpose === 'SHARE' ? 'institution' : 'developer';
+        if (caller?.kind !== applicantKind || !caller.id) {
+          throw forbidden(purpose === 'SHARE' ? '共享申请须由公共机构提出' : '开放申请须由开发者提出', purpose === 'SHARE' ? 'sharing applications come from public institutions' : 'open-data applications come from developers');
+        }
+        if (!SCENARIO_ID.test(input.scenario)) throw badUserInput('场景标识格式错误', 'malformed scenario id (1–64 letters, digits or ._:-)', { argument: 'scenario' });
+        if (!input.fields.length) throw badUserInput('请列出申请的字段', 'list the fields applied for', { argument: 'fields' });
+        const policies = input.fields.map((coordinate) => {
+          const policy = deps.catalog.fields.get(coordinate);
+          if (!policy?.dataset) throw badUserInput(`${coordinate} 不是目录中的字段`, `${coordinate} is not a catalogued field`, { argument: 'fields' });
+          const attribute = purpose === 'SHARE' ? policy.share?.attribute : policy.open?.attribute;
+          if (attribute === 'NONE' || !attribute) {
+            throw badUserInput(`${coordinate} ${purpose === 'SHARE' ? '不予共享' : '不予开放'}，不能申请`, `${coordinate} is ${purpose === 'SHARE' ? 'not shared' : 'not open'}: it cannot be applied for`, { argument: 'fields' });
+          }
+          return { policy, attribute };
+        });
+        const providers = new Set(policies.map((p) => p.policy.dataset!.providerCode));
+        if (providers.size !== 1) throw badUserInput('一次申请只能针对一个数据提供单位的数据', 'one application covers the datasets of one provider (一需求一审核)', { argument: 'fields' });
+        const plain = input.plain ?? [];
+        if (!plain.every((f) => input.fields.includes(f))) throw badUserInput('明文字段须在申请字段之内', 'plain fields must be among the fields applied for', { argument: 'plain' });
+        const from = Date.parse(input.validFrom);
+        const until = Date.parse(input.validUntil);
+        if (Number.isNaN(from) || Number.isNaN(until) || from >= until) throw badUserInput('有效期无效', 'validFrom must be a time before validUntil', { argument: 'validUntil' });
+        if (purpose === 'OPEN' && !(input.acceptSecurityCommitment && input.acceptUseAgreement)) {
+          throw badUserInput('有条件开放须签署安全承诺书和开放利用协议', 'conditional open data needs the security commitment and the use agreement accepted (Yunnan Art.35)', { argument: 'acceptUseAgreement' });
+        }
+        const unconditional = policies.every((p) => p.attribute === 'UNCONDITIONAL');
+        const autoApprove = purpose === 'SHARE' && unconditional && deps.profile.autoApproveUnconditional;
+        const procedure: Procedure = purpose === 'OPEN' ? 'conditionalOpenAnswer' : unconditional ? 'unconditionalShareAnswer' : 'conditionalShareAnswer';
+        const filedAt = now();
+        const { due, note } = dueOn(deps, procedure, filedAt);
+        const stages = autoApprove ? ['platform'] : [...deps.profile.approvalStages];
+        const id = `app-${crypto.randomUUID()}`;
+        const actor = actorOf(ctx);
+        return changePolicy(ctx.db, deps.notifier, async (tx) => {
+          await tx.query(
+            `INSERT INTO application (id, applicant_kind, applicant_id, operator, purpose, scenario, scenario_name, description, legal_basis, fields, plain,
+               provider_code, valid_from, valid_until, stages, status, filed_at, due_on, commitment_accepted, agreement_accepted)
+             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,'pending',$16,$17,$18,$19)`,
+            [id, applicantKind, caller.id, caller.operator ?? caller.id, purpose.toLowerCase(), input.scenario, input.scenarioName, input.description, input.legalBasis ?? null,
+              input.fields, plain, [...providers][0], new Date(from).toISOString(), new Date(until).toISOString(), stages, filedAt.toISOString(), due,
+              input.acceptSecurityCommitment ?? false, input.acceptUseAgreement ?? false],
+          );
+          await addStep(tx, id, stages[0], 'filed', actor, filedAt, due, note ?? null);
+          if (autoApprove) {
+            await approve(tx, (await load(tx, id))!, filedAt);
+            await addStep(tx, id, 'platform', 'auto-approved', 'platform', filedAt, null, `${deps.profile.name}: ${deps.profile.approvalBasis.article}`);
+          }
+          return load(tx, id);
+        });
+      },
+      decideApplication: async (_: unknown, args: { id: string; approve: boolean; legalBasis?: string; note?: string }, ctx: Context) => {
+        const application = await load(ctx.db, args.id);
+        if (!application) throw badUserInput('申请不存在', 'no such application', { argument: 'id' });
+        if (application.status !== 'PENDING') throw badUserInput('申请已办结', 'the application is already decided', { argument: 'id' });
+        const stage = application.stages[application.stageIndex];
+        const roles = ctx.caller?.roles ?? [];
+        const mayDecide = stage === 'big-data-department' ? roles.includes('admin') : roles.includes('provider') && ctx.caller?.id === application.providerCode;
+        if (!mayDecide) throw forbidden(`当前审核环节为「${stage}」，您无权审核`, `the application is at the ${stage} stage, which you do not review`);
+        if (!args.approve && !args.legalBasis?.trim()) {
+          throw badUserInput('拒绝须说明法律依据', 'a refusal must cite its legal basis (Yunnan Art.29)', { argument: 'legalBasis' });
+        }
+        const at = now();
+        const actor = actorOf(ctx);
+        return changePolicy(ctx.db, deps.notifier, async (tx) => {
+          if (!args.approve) {
+            await tx.query(`UPDATE application SET status = 'refused', decided_at = $2, refusal_basis = $3 WHERE id = $1`, [application.id, at.toISOString(), args.legalBasis]);
+            await addStep(tx, application.id, stage, 'refused', actor, at, null, args.note ?? args.legalBasis ?? null);
+          } else if (application.stageIndex + 1 < application.stages.length) {
+            const next = application.stages[application.stageIndex + 1];
+            const { due, note } = dueOn(deps, application.purpose === 'OPEN' ? 'conditionalOpenAnswer' : 'conditionalShareAnswer', at);
+            await tx.query('UPDATE application SET stage_index = stage_index + 1, due_on = $2 WHERE id = $1', [application.id, due]);
+            await addStep(tx, application.id, stage, 'approved', actor, at, null, args.note ?? null);
+            await addStep(tx, application.id, next, 'forwarded', actor, at, due, note ?? null);
+          } else {
+            await approve(tx, application, at);
+            await addStep(tx, application.id, stage, 'approved', actor, at, null, args.note ?? null);
+          }
+          return load(tx, application.id);
+        });
+      },
+    },
+  };
+}

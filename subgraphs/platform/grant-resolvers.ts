@@ -1,0 +1,101 @@
+// Grants, emergency access and suspensions. Every change bumps the policy version and is announced,
+// so every gateway replica enforces it within its cache lifetime (at once with Redis).
+import crypto from 'node:crypto';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type { Catalog } from '../../directives/catalog';
+import { badUserInput } from '../common/errors';
+import type { SubgraphContext } from '../common/run-subgraph';
+import { changePolicy, upsertGrant } from './grant-writer';
+import { forbidden } from './permissions';
+import { GRANT_SELECT, toGrant, type PolicyChangeNotifier } from './policy-state';
+
+type Context = SubgraphContext<Record<string, never>>;
+
+const SUSPENSION_SELECT = `id, target_kind AS "targetKind", target_id AS "targetId", scope, reason, created_by AS "createdBy",
+  to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt",
+  to_char(lifted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "liftedAt"`;
+
+const grantView = (row: Parameters<typeof toGrant>[0]) => {
+  const grant = toGrant(row);
+  return { ...grant, granteeKind: grant.grantee.kind, granteeId: grant.grantee.id, plain: grant.plain ?? [], emergency: grant.emergency ?? false, status: grant.status ?? 'active' };
+};
+
+export interface GrantDeps {
+  catalog: Catalog;
+  notifier: PolicyChangeNotifier;
+  now?: () => Date;
+}
+
+export function grantResolvers(deps: GrantDeps): GraphQLResolverMap<Context> {
+  const now = deps.now ?? (() => new Date());
+  const isAdmin = (ctx: Context) => (ctx.caller?.roles ?? []).includes('admin');
+  const providedBy = (providerCode: string | undefined) =>
+    new Set([...deps.catalog.datasets.values()].filter((d) => d.providerCode === providerCode).map((d) => d.typeName));
+
+  return {
+    Query: {
+      grants: async (_: unknown, args: { granteeId?: string }, ctx: Context) => {
+        const params: unknown[] = [];
+        let where = 'true';
+        if (isAdmin(ctx)) where = args.granteeId ? `grantee_id = $${params.push(args.granteeId)}` : 'true';
+        else if ((ctx.caller?.kind === 'institution' || ctx.caller?.kind === 'developer') && ctx.caller.id) where = `grantee_kind = $${params.push(ctx.caller.kind)} AND grantee_id = $${params.push(ctx.caller.id)}`;
+        else throw forbidden('无权查看授权', 'not allowed to list grants');
+        return (await ctx.db.query(`SELECT ${GRANT_SELECT} FROM grant_record WHERE ${where} ORDER BY created_at DESC LIMIT 1000`, params)).map((r) => grantView(r as never));
+      },
+      emergencyGrantsForReview: async (_: unknown, __: unknown, ctx: Context) =>
+        (await ctx.db.query(`SELECT ${GRANT_SELECT} FROM grant_record WHERE emergency AND valid_until <= $1 ORDER BY valid_until`, [now().toISOString()])).map((r) => grantView(r as never)),
+      suspensions: (_: unknown, __: unknown, ctx: Context) => ctx.db.query(`SELECT ${SUSPENSION_SELECT} FROM suspension WHERE lifted_at IS NULL ORDER BY created_at DESC`),
+    },
+    Mutation: {
+      revokeGrant: async (_: unknown, args: { id: string; reason: string }, ctx: Context) => {
+        const [row] = await ctx.db.query(`SELECT ${GRANT_SELECT} FROM grant_record WHERE id = $1`, [args.id]);
+        if (!row) throw badUserInput('授权不存在', 'no such grant', { argument: 'id' });
+        const grant = toGrant(row as never);
+        // A provider may revoke grants over its own datasets only.
+        const own = providedBy(ctx.caller?.id);
+        const providerMay = (ctx.caller?.roles ?? []).includes('provider') && grant.fields.every((f) => own.has(f.slice(0, f.indexOf('.'))));
+        if (!isAdmin(ctx) && !providerMay) throw forbidden('无权撤销该授权', 'not allowed to revoke this grant');
+        if (!args.reason.trim()) throw badUserInput('请说明撤销理由', 'give the reason for revoking', { argument: 'reason' });
+        await changePolicy(ctx.db, deps.notifier, (tx) => tx.query(`UPDATE grant_record SET status = 'revoked', updated_at = now() WHERE id = $1`, [args.id]));
+        return grantView((await ctx.db.query(`SELECT ${GRANT_SELECT} FROM grant_record WHERE id = $1`, [args.id]))[0] as never);
+      },
+      grantEmergencyAccess: async (_: unknown, args: { institution: string; scenario: string; fields: string[]; hours: number; reason: string }, ctx: Context) => {
+        if (!Number.isInteger(args.hours) || args.hours < 1 || args.hours > 72) throw badUserInput('应急授权时长为1至72小时', 'emergency access lasts 1 to 72 hours', { argument: 'hours' });
+        for (const f of args.fields) if (!deps.catalog.fields.get(f)?.dataset) throw badUserInput(`${f} 不是目录中的字段`, `${f} is not a catalogued field`, { argument: 'fields' });
+        if (!args.reason.trim()) throw badUserInput('请说明突发事件', 'describe the emergency', { argument: 'reason' });
+        const start = now();
+        const grant = {
+          id: `emergency-${crypto.randomUUID()}`,
+          grantee: { kind: 'institution' as const, id: args.institution },
+          scenario: args.scenario,
+          fields: args.fields,
+          validFrom: start.toISOString(),
+          validUntil: new Date(start.getTime() + args.hours * 3600_000).toISOString(),
+          emergency: true,
+        };
+        await changePolicy(ctx.db, deps.notifier, (tx) => upsertGrant(tx, grant));
+        return grantView((await ctx.db.query(`SELECT ${GRANT_SELECT} FROM grant_record WHERE id = $1`, [grant.id]))[0] as never);
+      },
+      suspend: async (_: unknown, args: { target: string; id: string; scope?: string; reason: string }, ctx: Context) => {
+        const target = args.target.toLowerCase();
+        const scope = (args.scope ?? 'BOTH').toLowerCase();
+        const ownDataset = target === 'dataset' && [...deps.catalog.datasets.values()].some((d) => d.code === args.id && d.providerCode === ctx.caller?.id);
+        // Providers may withdraw (撤回) their own data from opening at once (Yunnan Art.36); the rest is for admins.
+        const providerWithdrawal = (ctx.caller?.roles ?? []).includes('provider') && ownDataset && scope === 'open';
+        if (!isAdmin(ctx) && !providerWithdrawal) throw forbidden('无权暂停', 'not allowed to suspend this');
+        if (target === 'dataset' && ![...deps.catalog.datasets.values()].some((d) => d.code === args.id)) throw badUserInput('数据集不存在', 'no such dataset code', { argument: 'id' });
+        if (!args.reason.trim()) throw badUserInput('请说明暂停理由', 'give the reason', { argument: 'reason' });
+        const id = `suspension-${crypto.randomUUID()}`;
+        await changePolicy(ctx.db, deps.notifier, (tx) =>
+          tx.query('INSERT INTO suspension (id, target_kind, target_id, scope, reason, created_by) VALUES ($1, $2, $3, $4, $5, $6)', [id, target, args.id, scope, args.reason, `${ctx.caller?.id}/${ctx.caller?.operator ?? ''}`]),
+        );
+        return (await ctx.db.query(`SELECT ${SUSPENSION_SELECT} FROM suspension WHERE id = $1`, [id]))[0];
+      },
+      liftSuspension: async (_: unknown, args: { id: string }, ctx: Context) => {
+        const rows = await changePolicy(ctx.db, deps.notifier, (tx) => tx.query(`UPDATE suspension SET lifted_at = now() WHERE id = $1 AND lifted_at IS NULL RETURNING id`, [args.id]));
+        if (!rows.length) throw badUserInput('暂停不存在或已解除', 'no such suspension in force', { argument: 'id' });
+        return (await ctx.db.query(`SELECT ${SUSPENSION_SELECT} FROM suspension WHERE id = $1`, [args.id]))[0];
+      },
+    },
+  };
+}

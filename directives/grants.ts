@@ -19,6 +19,8 @@ export interface Grant {
   status?: 'active' | 'suspended' | 'revoked';
   /** 突发事件 emergency grant: time-boxed, reviewed after expiry. */
   emergency?: boolean;
+  /** 数据回流: only records of this division (a GB/T 2260 prefix, e.g. 530102) are returned. */
+  divisionScope?: string | null;
 }
 
 export interface Coverage {
@@ -66,7 +68,18 @@ export function parseGrant(value: unknown): Grant {
     typeof g.scenario === 'string' && g.scenario.length > 0 &&
     Array.isArray(g.fields) && g.fields.length > 0 && g.fields.every((f) => typeof f === 'string' && /^[A-Za-z_]\w*\.(\*|[A-Za-z_]\w*)$/.test(f)) &&
     (g.plain === undefined || (Array.isArray(g.plain) && g.plain.every((f) => typeof f === 'string' && covers(g.fields, f)))) &&
-    !Number.isNaN(Date.parse(g.validFrom)) && !Number.isNaN(Date.parse(g.validUntil)) && Date.parse(g.validFrom) < Date.parse(g.validUntil);
+    !Number.isNaN(Date.parse(g.validFrom)) && !Number.isNaN(Date.parse(g.validUntil)) && Date.parse(g.validFrom) < Date.parse(g.validUntil) &&
+    (g.divisionScope === undefined || g.divisionScope === null || (typeof g.divisionScope === 'string' && /^\d{2,6}$/.test(g.divisionScope)));
   if (!ok) throw new Error(`invalid grant: ${JSON.stringify(value).slice(0, 200)}`);
   return g;
+}
+
+/**
+ * The division scope of a request (数据回流): when every grant it relies on is limited to a division,
+ * rows are limited to those divisions; one unscoped grant leaves the request unscoped.
+ */
+export function divisionScopeOf(grants: readonly Grant[], used: ReadonlySet<string>): string[] | undefined {
+  const relied = grants.filter((g) => used.has(g.id));
+  if (relied.length === 0 || relied.some((g) => !g.divisionScope)) return undefined;
+  return [...new Set(relied.map((g) => g.divisionScope!))];
 }

@@ -8,4 +8,6 @@ export interface GatewayContext {
   requestId: string;
   /** Set by the policy: what was decided, and whose records (data-subject keys) were returned. */
   decision?: { outcome: PolicyOutcome; subjects: ReadonlySet<string> };
+  /** 数据回流: division prefixes the request's grants limit rows to (set by the policy). */
+  divisionScope?: string[];
 }

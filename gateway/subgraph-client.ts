@@ -8,7 +8,7 @@ import { subgraphRequestSeconds } from './metrics';
 
 function callerSummary(context: Partial<GatewayContext> | undefined): string {
   const identity = context?.identity;
-  return encodeCallerClaim(identity ? callerClaimOf(identity.caller, identity.scenario) : { kind: 'system' });
+  return encodeCallerClaim(identity ? callerClaimOf(identity.caller, identity.scenario, context?.divisionScope) : { kind: 'system' });
 }
 
 export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {

@@ -9,6 +9,8 @@ export interface CallerClaim {
   operator?: string;
   roles?: readonly string[];
   scenario?: string;
+  /** 数据回流: only records of these division prefixes may be returned. */
+  divisionScope?: string[];
 }
 
 export function encodeCallerClaim(claim: CallerClaim): string {
@@ -25,12 +27,12 @@ export function decodeCallerClaim(header: string | undefined): CallerClaim | und
   }
 }
 
-export function callerClaimOf(caller: Caller, scenario?: string): CallerClaim {
+export function callerClaimOf(caller: Caller, scenario?: string, divisionScope?: string[]): CallerClaim {
   switch (caller.kind) {
     case 'institution':
-      return { kind: 'institution', id: caller.institution, operator: caller.operator, roles: caller.roles, scenario };
+      return { kind: 'institution', id: caller.institution, operator: caller.operator, roles: caller.roles, scenario, ...(divisionScope ? { divisionScope } : {}) };
     case 'developer':
-      return { kind: 'developer', id: caller.developer, scenario };
+      return { kind: 'developer', id: caller.developer, scenario, ...(divisionScope ? { divisionScope } : {}) };
     case 'subject':
       return { kind: 'subject', id: caller.idNumber, scenario };
     case 'anonymous':

@@ -2,7 +2,7 @@
 // becomes a grant that the next query uses; a revocation through one replica is enforced by another
 // within a second (Redis pub/sub + PostgreSQL); two-stage review in the Guiyang-Gui'an profile;
 // dataset suspension; the catalog and its exports.
-import { personIdAt, DEFAULT_SEED } from '../subgraphs/seed/generator';
+import { personAt, personIdAt, DEFAULT_SEED } from '../subgraphs/seed/generator';
 import { Credentials, writeGrantsFile } from './support/credentials';
 import { TEST_SCALE } from './support/federation-suite';
 import { replicaEnv, startGatewayProcess, type GatewayProcess } from './support/gateway-process';
@@ -126,6 +126,54 @@ function controlPlaneSuite(env: () => NodeJS.ProcessEnv, options: { replicas: bo
     // explain a denial within the loop. How fast it arrives is measured by `npm run bench`, not here.
     expect(denied.data.person.name).toBeNull();
     expect(denied.errors[0].extensions.code).toBe('GRANT_EXPIRED');
+  });
+
+  it('limits a grant to its division (数据回流): a county sees its county', async () => {
+    const scenario = `cp-return-${options.profile}`;
+    const filed: any = await graphql(stack.gatewayUrl, APPLY, { input: application(scenario) }, institution);
+    let app = filed.data.applyForAccess;
+    while (app.status === 'PENDING') {
+      const reviewer = app.currentStage === 'big-data-department' ? admin : provider;
+      app = (await graphql(stack.gatewayUrl, DECIDE, { id: app.id, approve: true }, reviewer) as any).data.decideApplication;
+    }
+    const scopedGrant: any = await graphql(stack.gatewayUrl, 'mutation($id: ID!) { scopeGrant(id: $id, divisionCode: "530102") { divisionScope } }', { id: app.grantId }, admin);
+    expect(scopedGrant.data.scopeGrant.divisionScope).toBe('530102');
+    const people = Array.from({ length: 60 }, (_, i) => personAt(DEFAULT_SEED, i));
+    const inside = people.find((p) => p.divisionCode === '530102')!;
+    const outside = people.find((p) => !p.divisionCode.startsWith('530102'))!;
+    const reader = second?.url ?? stack.gatewayUrl;
+    const headers = { ...institution, 'x-scenario-id': scenario };
+    const seen: any = await graphql(reader, 'query($ids: [ID!]!) { persons(idNumbers: $ids) { name } }', { ids: [inside.idNumber, outside.idNumber] }, headers);
+    expect(seen.errors).toBeUndefined();
+    expect(seen.data.persons[0].name).toBe(inside.name);
+    expect(seen.data.persons[1]).toBeNull();
+  });
+
+  it('takes an objection from a data subject to the provider\'s answer, with a deadline it may extend once', async () => {
+    const me = personAt(DEFAULT_SEED, 7);
+    const subject = { authorization: `Bearer ${await credentials.subjectToken(me.idNumber)}` };
+    const raise = 'mutation($ref: String!) { raiseObjection(dataset: "530000-GA-0001", recordRef: $ref, field: "householdAddress", description: "户籍地址门牌号有误") { id status dueOn overdue } }';
+    const notMine: any = await graphql(stack.gatewayUrl, raise, { ref: `Person:${personAt(DEFAULT_SEED, 8).idNumber}` }, subject);
+    expect(notMine.errors[0].extensions.code).toBe('FORBIDDEN');
+    const raised: any = await graphql(stack.gatewayUrl, raise, { ref: `Person:${me.idNumber}` }, subject);
+    expect(raised.errors).toBeUndefined();
+    const objection = raised.data.raiseObjection;
+    expect(objection).toMatchObject({ status: 'open', overdue: false });
+    const extended: any = await graphql(stack.gatewayUrl, 'mutation($id: ID!) { extendObjection(id: $id, reason: "需实地核查") { dueOn extended } }', { id: objection.id }, provider);
+    if (options.profile === 'yunnan') {
+      // Yunnan Art.22: 5 working days, extendable to 10 — once.
+      expect(extended.data.extendObjection.extended).toBe(true);
+      expect(extended.data.extendObjection.dueOn > objection.dueOn).toBe(true);
+      const again: any = await graphql(stack.gatewayUrl, 'mutation($id: ID!) { extendObjection(id: $id, reason: "x") { dueOn } }', { id: objection.id }, provider);
+      expect(again.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    } else {
+      // Guiyang-Gui'an Art.24 sets 10 working days with no extension.
+      expect(extended.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    }
+    const answered: any = await graphql(stack.gatewayUrl, 'mutation($id: ID!) { answerObjection(id: $id, corrected: true, answer: "已更正") { status corrected } }', { id: objection.id }, provider);
+    expect(answered.data.answerObjection).toEqual({ status: 'answered', corrected: true });
+    const mine: any = await graphql(stack.gatewayUrl, '{ objections { id status answer } }', undefined, subject);
+    expect(mine.data.objections).toEqual([{ id: objection.id, status: 'answered', answer: '已更正' }]);
   });
 
   it('suspends a dataset for sharing at once, and lifts the suspension', async () => {

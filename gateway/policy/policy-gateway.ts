@@ -9,6 +9,7 @@ import type { PolicyOutcome } from '../../directives/analyse';
 import { audienceSchema } from '../../directives/audience';
 import type { CallerKind } from '../../directives/caller';
 import { readCatalog, type Catalog } from '../../directives/catalog';
+import { divisionScopeOf } from '../../directives/grants';
 import { denialMessage } from '../../directives/denials';
 import { createPolicyEngine, type PolicyEngine } from '../../directives/engine';
 import type { MaskSettings } from '../../directives/mask';
@@ -113,6 +114,7 @@ export function withPolicy(inner: GatewayInterface, options: PolicyGatewayOption
       now: at,
     });
     const errors = denialErrors(outcome, state === undefined);
+    context.divisionScope = state ? divisionScopeOf(state.grants, outcome.grantIds) : undefined;
     if (errors.length && options.mode === 'refuse') {
       context.decision = { outcome, subjects: new Set() };
       return { errors };

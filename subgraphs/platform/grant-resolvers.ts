@@ -4,6 +4,7 @@ import crypto from 'node:crypto';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { Catalog } from '../../directives/catalog';
 import { badUserInput } from '../common/errors';
+import { divisionPrefix, validateDivisionCode } from '../../lib/identifiers';
 import type { SubgraphContext } from '../common/run-subgraph';
 import { changePolicy, upsertGrant } from './grant-writer';
 import { forbidden } from './permissions';
@@ -17,7 +18,7 @@ const SUSPENSION_SELECT = `id, target_kind AS "targetKind", target_id AS "target
 
 const grantView = (row: Parameters<typeof toGrant>[0]) => {
   const grant = toGrant(row);
-  return { ...grant, granteeKind: grant.grantee.kind, granteeId: grant.grantee.id, plain: grant.plain ?? [], emergency: grant.emergency ?? false, status: grant.status ?? 'active' };
+  return { ...grant, granteeKind: grant.grantee.kind, granteeId: grant.grantee.id, plain: grant.plain ?? [], emergency: grant.emergency ?? false, status: grant.status ?? 'active', divisionScope: grant.divisionScope ?? null };
 };
 
 export interface GrantDeps {
@@ -90,6 +91,18 @@ export function grantResolvers(deps: GrantDeps): GraphQLResolverMap<Context> {
           tx.query('INSERT INTO suspension (id, target_kind, target_id, scope, reason, created_by) VALUES ($1, $2, $3, $4, $5, $6)', [id, target, args.id, scope, args.reason, `${ctx.caller?.id}/${ctx.caller?.operator ?? ''}`]),
         );
         return (await ctx.db.query(`SELECT ${SUSPENSION_SELECT} FROM suspension WHERE id = $1`, [id]))[0];
+      },
+      scopeGrant: async (_: unknown, args: { id: string; divisionCode?: string | null }, ctx: Context) => {
+        if (!isAdmin(ctx)) throw forbidden('无权限定授权范围', 'not allowed to scope grants');
+        let prefix: string | null = null;
+        if (args.divisionCode) {
+          const check = validateDivisionCode(args.divisionCode);
+          if (!check.ok) throw badUserInput(check.zh, check.en, { argument: 'divisionCode' });
+          prefix = divisionPrefix(args.divisionCode);
+        }
+        const rows = await changePolicy(ctx.db, deps.notifier, (tx) => tx.query('UPDATE grant_record SET division_scope = $2, updated_at = now() WHERE id = $1 RETURNING id', [args.id, prefix]));
+        if (!rows.length) throw badUserInput('授权不存在', 'no such grant', { argument: 'id' });
+        return grantView((await ctx.db.query(`SELECT ${GRANT_SELECT} FROM grant_record WHERE id = $1`, [args.id]))[0] as never);
       },
       liftSuspension: async (_: unknown, args: { id: string }, ctx: Context) => {
         const rows = await changePolicy(ctx.db, deps.notifier, (tx) => tx.query(`UPDATE suspension SET lifted_at = now() WHERE id = $1 AND lifted_at IS NULL RETURNING id`, [args.id]));

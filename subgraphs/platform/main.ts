@@ -12,6 +12,7 @@ import { MIGRATIONS } from './migrations';
 import { applicationResolvers } from './application-resolvers';
 import { catalogResolvers } from './catalog-resolvers';
 import { grantResolvers } from './grant-resolvers';
+import { objectionResolvers } from './objection-resolvers';
 import { calendarFor, loadActiveProfile } from '../../lib/profiles/profile';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 
@@ -54,6 +55,7 @@ export const platformDomain: DomainModule<Record<string, never>> = {
     catalogResolvers(catalog, process.env.PUBLIC_BASE_URL ?? 'http://localhost:4000') as never,
     applicationResolvers({ catalog, profile, calendar, notifier }),
     grantResolvers({ catalog, notifier }),
+    objectionResolvers({ catalog, profile, calendar }),
   ),
   permissions: PLATFORM_PERMISSIONS,
   routes: (db, settings) => ({ ...auditRoutes(new AuditAppender(db), settings.gatewaySecret), ...policyRoutes(db, settings.gatewaySecret) }),

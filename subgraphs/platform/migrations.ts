@@ -121,4 +121,33 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'objections_and_data_return',
+    sql: `
+      -- 异议、校核: a data subject or an institution objects to a record; the provider answers within
+      -- the profile's deadline, extendable once (Yunnan Art.22: 5, extendable to 10 working days).
+      CREATE TABLE objection (
+        id text PRIMARY KEY,
+        raised_by_kind text NOT NULL CHECK (raised_by_kind IN ('subject', 'institution')),
+        raised_by text NOT NULL,
+        dataset text NOT NULL,
+        provider_code text NOT NULL,
+        record_ref text NOT NULL,
+        field text,
+        description text NOT NULL,
+        status text NOT NULL CHECK (status IN ('open', 'answered')),
+        filed_at timestamptz NOT NULL,
+        due_on date NOT NULL,
+        extended boolean NOT NULL DEFAULT false,
+        corrected boolean,
+        answer text,
+        answered_at timestamptz
+      );
+      CREATE INDEX objection_provider_idx ON objection (provider_code, status);
+      CREATE INDEX objection_raiser_idx ON objection (raised_by_kind, raised_by);
+      -- 数据回流: a grant limited to the records of one administrative division (a county sees its county).
+      ALTER TABLE grant_record ADD COLUMN division_scope text;
+    `,
+  },
 ];

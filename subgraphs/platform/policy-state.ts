@@ -21,13 +21,14 @@ interface GrantRow {
   validUntil: string;
   status: 'active' | 'suspended' | 'revoked';
   emergency: boolean;
+  divisionScope: string | null;
   suspended: boolean;
 }
 
 export const GRANT_SELECT = `id, grantee_kind AS "granteeKind", grantee_id AS "granteeId", scenario, fields, plain,
   to_char(valid_from AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "validFrom",
   to_char(valid_until AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "validUntil",
-  status, emergency,
+  status, emergency, division_scope AS "divisionScope",
   EXISTS (SELECT 1 FROM suspension s WHERE s.target_kind = 'grant' AND s.target_id = grant_record.id AND s.lifted_at IS NULL) AS suspended`;
 
 export function toGrant(row: GrantRow): Grant {
@@ -41,6 +42,7 @@ export function toGrant(row: GrantRow): Grant {
     validUntil: row.validUntil,
     status: row.suspended && row.status === 'active' ? 'suspended' : row.status,
     emergency: row.emergency,
+    divisionScope: row.divisionScope,
   };
 }
 

@@ -1,0 +1,105 @@
+// 异议、校核 (Yunnan Art.22, Guiyang Art.24): a data subject objects to a record about themselves, or
+// an institution to a record it received; the dataset's provider checks and answers within the
+// profile's deadline, which it may extend once as far as the article allows.
+import crypto from 'node:crypto';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type { Catalog } from '../../directives/catalog';
+import type { WorkingCalendar } from '../../lib/calendar/working-days';
+import { deadlineFor, type JurisdictionProfile } from '../../lib/profiles/profile';
+import { badUserInput } from '../common/errors';
+import type { SubgraphContext } from '../common/run-subgraph';
+import { forbidden } from './permissions';
+
+type Context = SubgraphContext<Record<string, never>>;
+
+export interface ObjectionDeps {
+  catalog: Catalog;
+  profile: JurisdictionProfile;
+  calendar: WorkingCalendar;
+  now?: () => Date;
+}
+
+const ISO = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const SELECT = `id, raised_by_kind AS "raisedByKind", dataset, record_ref AS "recordRef", field, description, status,
+  ${ISO('filed_at')} AS "filedAt", due_on::text AS "dueOn", extended, corrected, answer, ${ISO('answered_at')} AS "answeredAt", provider_code AS "providerCode", raised_by AS "raisedBy"`;
+
+interface ObjectionRow {
+  id: string;
+  status: string;
+  dueOn: string;
+  filedAt: string;
+  extended: boolean;
+  providerCode: string;
+}
+
+const chinaToday = (now: Date) => new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+
+export function objectionResolvers(deps: ObjectionDeps): GraphQLResolverMap<Context> {
+  const now = deps.now ?? (() => new Date());
+  const load = async (ctx: Context, id: string) => (await ctx.db.query<ObjectionRow>(`SELECT ${SELECT} FROM objection WHERE id = $1`, [id]))[0];
+  const mustProvide = async (ctx: Context, id: string) => {
+    const row = await load(ctx, id);
+    if (!row) throw badUserInput('异议不存在', 'no such objection', { argument: 'id' });
+    if (ctx.caller?.id !== row.providerCode) throw forbidden('只有数据提供单位可以处理该异议', 'only the dataset\'s provider handles this objection');
+    if (row.status !== 'open') throw badUserInput('异议已答复', 'the objection is already answered', { argument: 'id' });
+    return row;
+  };
+
+  return {
+    Query: {
+      objections: async (_: unknown, args: { status?: string }, ctx: Context) => {
+        const caller = ctx.caller!;
+        const params: unknown[] = [];
+        let where: string;
+        if ((caller.roles ?? []).includes('admin')) where = 'true';
+        else if ((caller.roles ?? []).includes('provider')) where = `(provider_code = $${params.push(caller.id)} OR (raised_by_kind = 'institution' AND raised_by = $${params.length}))`;
+        else where = `raised_by_kind = $${params.push(caller.kind)} AND raised_by = $${params.push(caller.id)}`;
+        if (args.status) where += ` AND status = $${params.push(args.status)}`;
+        return ctx.db.query(`SELECT ${SELECT} FROM objection WHERE ${where} ORDER BY filed_at DESC LIMIT 500`, params);
+      },
+    },
+    Objection: {
+      overdue: (o: ObjectionRow) => o.status === 'open' && o.dueOn < chinaToday(now()),
+    },
+    Mutation: {
+      raiseObjection: async (_: unknown, args: { dataset: string; recordRef: string; field?: string; description: string }, ctx: Context) => {
+        const caller = ctx.caller!;
+        const dataset = [...deps.catalog.datasets.values()].find((d) => d.code === args.dataset);
+        if (!dataset) throw badUserInput('数据集不存在', 'no such dataset code', { argument: 'dataset' });
+        const ref = /^([A-Za-z]+):([0-9A-Z-]{1,40})$/.exec(args.recordRef);
+        if (!ref || ref[1] !== dataset.typeName) throw badUserInput(`记录引用应为 ${dataset.typeName}:<键>`, `recordRef must read ${dataset.typeName}:<key>`, { argument: 'recordRef' });
+        // A data subject objects to their own record only.
+        if (caller.kind === 'subject' && ref[2] !== caller.id) throw forbidden('只能对本人的记录提出异议', 'a data subject objects to their own record only');
+        if (args.field && !deps.catalog.fields.has(`${dataset.typeName}.${args.field}`)) throw badUserInput('字段不存在', 'no such field', { argument: 'field' });
+        if (!args.description.trim() || args.description.length > 2000) throw badUserInput('请说明异议内容（2000字以内）', 'describe the objection (up to 2,000 characters)', { argument: 'description' });
+        const filedAt = now();
+        const { due } = deadlineFor(deps.profile, 'objectionAnswer', filedAt, deps.calendar);
+        const id = `objection-${crypto.randomUUID()}`;
+        await ctx.db.query(
+          `INSERT INTO objection (id, raised_by_kind, raised_by, dataset, provider_code, record_ref, field, description, status, filed_at, due_on)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9, $10)`,
+          [id, caller.kind, caller.id, dataset.code, dataset.providerCode, args.recordRef, args.field ?? null, args.description, filedAt.toISOString(), due],
+        );
+        return load(ctx, id);
+      },
+      answerObjection: async (_: unknown, args: { id: string; corrected: boolean; answer: string }, ctx: Context) => {
+        await mustProvide(ctx, args.id);
+        if (!args.answer.trim()) throw badUserInput('请填写答复', 'write the answer', { argument: 'answer' });
+        await ctx.db.query(`UPDATE objection SET status = 'answered', corrected = $2, answer = $3, answered_at = $4 WHERE id = $1`, [args.id, args.corrected, args.answer, now().toISOString()]);
+        return load(ctx, args.id);
+      },
+      extendObjection: async (_: unknown, args: { id: string; reason: string }, ctx: Context) => {
+        const row = await mustProvide(ctx, args.id);
+        if (row.extended) throw badUserInput('期限只能延长一次', 'the deadline can be extended once', { argument: 'id' });
+        if (!args.reason.trim()) throw badUserInput('请说明延期理由', 'give the reason for the extension', { argument: 'reason' });
+        const entry = deps.profile.sla.objectionAnswer;
+        if (entry.extendableTo === undefined) {
+          throw badUserInput(`本地区异议处理期限不可延长（${entry.article}）`, `this jurisdiction's objection deadline cannot be extended (${entry.article})`, { argument: 'id' });
+        }
+        const { due } = deadlineFor(deps.profile, 'objectionAnswer', new Date(row.filedAt), deps.calendar, { extended: true });
+        await ctx.db.query('UPDATE objection SET extended = true, due_on = $2 WHERE id = $1', [args.id, due]);
+        return load(ctx, args.id);
+      },
+    },
+  };
+}

@@ -147,6 +147,14 @@ function controlPlaneSuite(env: () => NodeJS.ProcessEnv, options: { replicas: bo
     expect(seen.errors).toBeUndefined();
     expect(seen.data.persons[0].name).toBe(inside.name);
     expect(seen.data.persons[1]).toBeNull();
+
+    // The institution reports use and quality; the provider reads it.
+    const feedback: any = await graphql(stack.gatewayUrl, 'mutation($id: ID!) { submitUsageFeedback(grantId: $id, rating: 4, useSummary: "用于低保审核，核对 12 户", qualityIssues: "1 条户籍地址过期") { grantId dueOn late } }', { id: app.grantId }, institution);
+    expect(feedback.errors).toBeUndefined();
+    expect(feedback.data.submitUsageFeedback).toMatchObject({ grantId: app.grantId, late: false });
+    if (options.profile === 'guiyang-guian') expect(feedback.data.submitUsageFeedback.dueOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    const read: any = await graphql(stack.gatewayUrl, '{ usageFeedback { grantId rating qualityIssues } }', undefined, provider);
+    expect(read.data.usageFeedback).toEqual(expect.arrayContaining([{ grantId: app.grantId, rating: 4, qualityIssues: '1 条户籍地址过期' }]));
   });
 
   it('takes an objection from a data subject to the provider\'s answer, with a deadline it may extend once', async () => {

@@ -13,6 +13,7 @@ import { applicationResolvers } from './application-resolvers';
 import { catalogResolvers } from './catalog-resolvers';
 import { grantResolvers } from './grant-resolvers';
 import { objectionResolvers } from './objection-resolvers';
+import { feedbackResolvers } from './feedback-resolvers';
 import { calendarFor, loadActiveProfile } from '../../lib/profiles/profile';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 
@@ -56,6 +57,7 @@ export const platformDomain: DomainModule<Record<string, never>> = {
     applicationResolvers({ catalog, profile, calendar, notifier }),
     grantResolvers({ catalog, notifier }),
     objectionResolvers({ catalog, profile, calendar }),
+    feedbackResolvers({ catalog, profile, calendar }),
   ),
   permissions: PLATFORM_PERMISSIONS,
   routes: (db, settings) => ({ ...auditRoutes(new AuditAppender(db), settings.gatewaySecret), ...policyRoutes(db, settings.gatewaySecret) }),

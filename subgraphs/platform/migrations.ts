@@ -150,4 +150,24 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE grant_record ADD COLUMN division_scope text;
     `,
   },
+  {
+    version: 4,
+    name: 'usage_feedback',
+    sql: `
+      -- 使用与质量反馈 (Guiyang Art.22: within 10 working days of delivery): one per grant and report.
+      CREATE TABLE usage_feedback (
+        id text PRIMARY KEY,
+        grant_id text NOT NULL REFERENCES grant_record (id),
+        institution text NOT NULL,
+        operator text NOT NULL,
+        rating integer NOT NULL CHECK (rating BETWEEN 1 AND 5),
+        quality_issues text,
+        use_summary text NOT NULL,
+        submitted_at timestamptz NOT NULL,
+        due_on date,
+        late boolean NOT NULL
+      );
+      CREATE INDEX usage_feedback_grant_idx ON usage_feedback (grant_id);
+    `,
+  },
 ];

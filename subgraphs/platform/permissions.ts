@@ -27,6 +27,7 @@ export const PLATFORM_PERMISSIONS = {
     emergencyGrantsForReview: isAdmin,
     suspensions: isAdmin,
     objections: or(isSubject, isInstitution),
+    usageFeedback: isInstitution,
   },
   Mutation: {
     applyForAccess: or(isInstitution, isDeveloper),
@@ -37,6 +38,7 @@ export const PLATFORM_PERMISSIONS = {
     raiseObjection: or(isSubject, isInstitution),
     answerObjection: isProvider,
     extendObjection: isProvider,
+    submitUsageFeedback: isInstitution,
     suspend: or(isAdmin, isProvider),
     liftSuspension: isAdmin,
   },

@@ -19,7 +19,17 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   override async process(options: Parameters<RemoteGraphQLDataSource<GatewayContext>['process']>[0]) {
     const stop = subgraphRequestSeconds.startTimer({ subgraph: this.subgraph });
     try {
-      return await super.process(options);
+      const representations = options.request.variables?.representations;
+      if (!Array.isArray(representations) || representations.length < 2) return await super.process(options);
+      // @apollo/gateway sends every representation as planned, duplicates included: send each
+      // distinct one once and give every original position its answer.
+      const { unique, positions } = deduplicate(representations);
+      if (unique.length === representations.length) return await super.process(options);
+      const response = await super.process({
+        ...options,
+        request: { ...options.request, variables: { ...options.request.variables, representations: unique } },
+      });
+      return expandEntities(response, positions);
     } finally {
       stop();
     }
@@ -33,4 +43,35 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     request.http.headers.set(CALLER_HEADER, caller);
     request.http.headers.set(SIGNATURE_HEADER, signRequest(this.secret, { timestamp, caller, query: request.query ?? '', variables: request.variables }));
   }
+}
+
+/** Distinct representations, and for each original position the index of its distinct one. */
+export function deduplicate(representations: readonly unknown[]): { unique: unknown[]; positions: number[] } {
+  const index = new Map<string, number>();
+  const unique: unknown[] = [];
+  const positions = representations.map((representation) => {
+    const key = JSON.stringify(representation);
+    let at = index.get(key);
+    if (at === undefined) {
+      at = unique.push(representation) - 1;
+      index.set(key, at);
+    }
+    return at;
+  });
+  return { unique, positions };
+}
+
+type EntitiesResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
+
+/** Maps an _entities answer for distinct representations back onto the original positions. */
+export function expandEntities(response: EntitiesResponse, positions: readonly number[]): EntitiesResponse {
+  const entities = (response.data as { _entities?: unknown[] } | null | undefined)?._entities;
+  if (!Array.isArray(entities)) return response;
+  const errors = response.errors?.flatMap((error) => {
+    const path = error.path;
+    if (!path || path[0] !== '_entities' || typeof path[1] !== 'number') return [error];
+    // An error of one distinct entity belongs to every position that asked for it.
+    return positions.flatMap((at, original) => (at === path[1] ? [{ ...error, path: ['_entities', original, ...path.slice(2)] }] : []));
+  });
+  return { ...response, data: { ...response.data, _entities: positions.map((at) => entities[at]) }, ...(errors ? { errors } : {}) };
 }

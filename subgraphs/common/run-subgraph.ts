@@ -78,6 +78,7 @@ export async function runSubgraph<Loaders>(domain: DomainModule<Loaders>): Promi
   const registry = new client.Registry();
   const requests = new client.Counter({ name: 'subgraph_requests_total', help: 'GraphQL requests served', registers: [registry] });
   const statements = new client.Counter({ name: 'subgraph_sql_statements_total', help: 'SQL statements issued', registers: [registry] });
+  const representations = new client.Counter({ name: 'subgraph_entity_representations_total', help: 'Entity representations received in _entities requests', registers: [registry] });
   const db = countStatements(rawDb, statements);
 
   const sdl = loadSubgraphSdl(domain.info);
@@ -101,6 +102,8 @@ export async function runSubgraph<Loaders>(domain: DomainModule<Loaders>): Promi
     maxBodyBytes: 20_000_000, // entity batches from the gateway can be large
     context: async (req, body) => {
       requests.inc();
+      const sent = (body as { variables?: { representations?: unknown } } | undefined)?.variables?.representations;
+      if (Array.isArray(sent)) representations.inc(sent.length);
       if (settings.gatewaySecret && !settings.allowUnsigned) requireGatewaySignature(settings.gatewaySecret, req, body);
       const caller = decodeCallerClaim(req.headers[CALLER_HEADER] as string | undefined);
       return { loaders: domain.createLoaders(db), db, caller, callerKind: callerKindOf(caller) };

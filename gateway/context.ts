@@ -8,6 +8,8 @@ export interface GatewayContext {
   requestId: string;
   /** Set by the policy: what was decided, and whose records (data-subject keys) were returned. */
   decision?: { outcome: PolicyOutcome; subjects: ReadonlySet<string> };
+  /** The client's address (rate limits of anonymous callers); see gateway/limits/rate-limit-plugin.ts. */
+  clientIp?: string;
   /** 数据回流: division prefixes the request's grants limit rows to (set by the policy). */
   divisionScope?: string[];
 }

@@ -1,7 +1,11 @@
 // The gateway process: Apollo Server over @apollo/gateway with a static supergraph, the policy in
 // between, behind the thin HTTP front that also serves health, readiness and the IDE.
 import fs from 'node:fs';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { createQueryLimits } from './limits/query-limits';
+import { createRateLimiter } from './limits/rate-limits';
+import { clientIpOf, createRateLimitPlugin } from './limits/rate-limit-plugin';
+import { createLogger } from '../lib/log';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway } from '@apollo/gateway';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
@@ -62,9 +66,27 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
     catalog = () => policyGateway.catalog();
     gateway = policyGateway;
     const apiKeySecret = settings.apiKeySecret;
-    contextOf = async (req, requestId) => ({ identity: await identify(req, { verifyToken, apiKeySecret }), requestId });
+    contextOf = async (req, requestId) => ({ identity: await identify(req, { verifyToken, apiKeySecret }), requestId, clientIp: clientIpOf(req, settings.rateLimits.trustProxyHops) });
   } else {
-    contextOf = async (_req, requestId) => ({ identity: { caller: { kind: 'anonymous' } }, requestId });
+    contextOf = async (req, requestId) => ({ identity: { caller: { kind: 'anonymous' } }, requestId, clientIp: clientIpOf(req, settings.rateLimits.trustProxyHops) });
+  }
+
+  const queryLimits = createQueryLimits<GatewayContext>(settings.queryLimits);
+  const limitPlugins: ApolloServerPlugin<GatewayContext>[] = [];
+  if (settings.rateLimits.enabled) {
+    const log = createLogger('gateway');
+    let lastLogged = 0;
+    const rateLimiter = createRateLimiter({
+      ...settings.rateLimits,
+      keySecret: settings.mask.hashKey,
+      onStoreError: (error) => {
+        if (Date.now() - lastLogged < 10_000) return; // one line per 10 s during an outage
+        lastLogged = Date.now();
+        log.warn({ err: error.message }, 'rate limiter store unavailable: requests are refused (RATE_LIMIT_UNAVAILABLE)');
+      },
+    });
+    closers.push(() => rateLimiter.close());
+    limitPlugins.push(createRateLimitPlugin<GatewayContext>(rateLimiter));
   }
 
   let sink: AuditSink | undefined;
@@ -82,9 +104,14 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
     gateway: gateway as never, // @apollo/gateway 2 implements the gateway interface Apollo Server 5 expects
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
+      ...queryLimits.plugins,
+      ...limitPlugins,
       createAuditPlugin({ sink, instance: settings.instance, subjectKey: settings.auditSubjectKey ?? '', catalog: () => catalog() }),
     ],
     includeStacktraceInErrorResponses: false,
+    validationRules: queryLimits.validationRules,
+    parseOptions: queryLimits.parseOptions,
+    allowBatchedHttpRequests: queryLimits.allowBatchedHttpRequests,
     // No "Did you mean …?" in validation errors: suggestions would reveal fields a caller may not see.
     hideSchemaDetailsFromClientErrors: true,
   });

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { DEFAULT_MASK_SETTINGS, type KeepEnds, type MaskSettings } from '../directives/mask';
 import { ROOT_DIR, SUBGRAPHS, subgraphEnvName } from '../subgraphs/registry';
 import type { DenialMode } from './policy/policy-gateway';
+import { readQueryLimitSettings, type QueryLimitSettings } from './limits/query-limits';
+import { readRateLimitSettings, type RateLimitSettings } from './limits/rate-limits';
 
 export interface GatewaySettings {
   port: number;
@@ -25,6 +27,8 @@ export interface GatewaySettings {
   audit: boolean;
   auditSubjectKey?: string;
   instance: string;
+  queryLimits: QueryLimitSettings;
+  rateLimits: RateLimitSettings;
 }
 
 function fail(name: string, value: string | undefined, expected: string): never {
@@ -85,5 +89,7 @@ export function readGatewaySettings(env = process.env): GatewaySettings {
     audit: audit === 'on',
     auditSubjectKey: env.AUDIT_SUBJECT_KEY || undefined,
     instance: env.GATEWAY_INSTANCE || `${os.hostname()}:${process.pid}`,
+    queryLimits: readQueryLimitSettings(env),
+    rateLimits: readRateLimitSettings(env),
   };
 }

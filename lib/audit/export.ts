@@ -116,7 +116,8 @@ export async function exportMonth(db: Database, options: ExportOptions): Promise
         const problem = verifier.end(header.lastSeq, header.lastHash);
         if (problem || verifier.checked !== header.count) throw new ExportRefused(`the audit chain is broken, not exporting: ${problem ? describeProblem(problem) : 'record count changed'}`);
       }
-      await pipeline(Readable.from(lines()), zlib.createGzip(), fs.createWriteStream(tmp));
+      // Opened synchronously: a stream opening lazily could create the file after a failure removed it.
+      await pipeline(Readable.from(lines()), zlib.createGzip(), fs.createWriteStream(tmp, { fd: fs.openSync(tmp, 'w') }));
       return header;
     });
     fs.renameSync(tmp, out);

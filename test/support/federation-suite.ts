@@ -158,7 +158,11 @@ export function federationSuite(env: () => NodeJS.ProcessEnv): void {
     expect(seen.size).toBe(total);
     const bad: any = await graphql(url, '{ personsByDivision(divisionCode: "530102", after: "bm9wZQ") { totalCount } }');
     expect(bad.errors[0].extensions.code).toBe('BAD_USER_INPUT');
-    const tooMany: any = await graphql(url, '{ personsByDivision(divisionCode: "530102", first: 100000) { totalCount } }');
+    // A literal page that large is refused by the cost limit before planning; through a variable it
+    // reaches the subgraph, which refuses it by its own bound.
+    const tooCostly: any = await graphql(url, '{ personsByDivision(divisionCode: "530102", first: 100000) { totalCount edges { node { idNumber } } } }');
+    expect(tooCostly.errors[0].extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', limit: 'MAX_COST' });
+    const tooMany: any = await graphql(url, 'query($first: Int) { personsByDivision(divisionCode: "530102", first: $first) { totalCount } }', { first: 100000 });
     expect(tooMany.errors[0].extensions.code).toBe('BAD_USER_INPUT');
     const licences: any = await graphql(url, '{ licencesByDivision(divisionCode: "520100", type: BUSINESS_LICENCE, first: 3) { totalCount edges { node { type divisionCode } } } }');
     for (const edge of licences.data.licencesByDivision.edges) {

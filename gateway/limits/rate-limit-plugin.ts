@@ -1,0 +1,180 @@
+// Apollo Server plugin applying the rate limits of ./rate-limits once an operation is known (after
+// parsing and validation, before planning): one point per operation from the caller's budgets, and,
+// for every verifyPersonIdentity root field, one point from the data subject's and the caller's
+// verification budgets. A denial ends the request with 429 RATE_LIMITED (retry-after), or 503
+// RATE_LIMIT_UNAVAILABLE when the limits could not be checked.
+import type http from 'node:http';
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import {
+  getDirectiveValues,
+  getVariableValues,
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
+  Kind,
+  valueFromAST,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import client from 'prom-client';
+import type { Caller } from '../../directives/caller';
+import type { Identity } from '../identity/identify';
+import { registry } from '../metrics';
+import { deniedError, normaliseIp, type CallerKey, type RateDecision, type RateKey, type RateLimiter } from './rate-limits';
+
+/** What the plugin reads from the request context. */
+export interface RateLimitedContext extends BaseContext {
+  identity: Identity;
+  /** The client's address (see clientIpOf); anonymous callers without one share the budget "unknown". */
+  clientIp?: string;
+}
+
+export interface RateLimitPluginOptions {
+  /** Root query fields answering yes/no about a data subject (default verifyPersonIdentity). */
+  verifyFields?: readonly string[];
+  /** The argument naming the data subject (default idNumber). */
+  subjectArgument?: string;
+}
+
+export const rateLimitedTotal = new client.Counter({
+  name: 'gateway_rate_limited_total',
+  help: 'Requests refused by the rate limits, by budget and reason (LIMIT_EXCEEDED, LIMITER_UNAVAILABLE)',
+  labelNames: ['scope', 'reason'] as const,
+  registers: [registry],
+});
+
+/**
+ * The client's address: the socket's peer, or — behind `trustedProxyHops` reverse proxies that each
+ * append to X-Forwarded-For — the entry that many places from the right. Never the leftmost entry:
+ * clients write that one themselves.
+ */
+export function clientIpOf(req: http.IncomingMessage, trustedProxyHops = 0): string {
+  const peer = req.socket.remoteAddress ?? 'unknown';
+  if (trustedProxyHops <= 0) return peer;
+  const header = req.headers['x-forwarded-for'];
+  const hops = (Array.isArray(header) ? header.join(',') : header ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return hops[hops.length - trustedProxyHops] ?? peer;
+}
+
+export function callerKeyOf(caller: Caller | undefined, clientIp: string | undefined): CallerKey {
+  switch (caller?.kind) {
+    case 'institution':
+      return { kind: 'institution', creditCode: caller.institution };
+    case 'developer':
+      return { kind: 'developer', developer: caller.developer };
+    case 'subject':
+      return { kind: 'subject', idNumber: caller.idNumber };
+    default:
+      return { kind: 'anonymous', ip: clientIp ? normaliseIp(clientIp) : 'unknown' };
+  }
+}
+
+/**
+ * The subjects (argument values) of every executed root field named in `fields`, through aliases,
+ * fragments and @skip/@include, with the request's variables. A value that cannot be read still
+ * counts, under its raw text: the limit must not be dodged by a malformed argument.
+ */
+export function verifiedSubjects(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  rawVariables: Record<string, unknown> | undefined,
+  fields: readonly string[],
+  argument: string,
+): string[] {
+  if (operation.operation !== 'query') return [];
+  const queryType = schema.getQueryType();
+  const coercion = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables ?? {});
+  const variables = coercion.coerced ?? rawVariables ?? {};
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  const included = (node: Parameters<typeof getDirectiveValues>[1]) => {
+    try {
+      if (getDirectiveValues(GraphQLSkipDirective, node, variables)?.if === true) return false;
+      if (getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if === false) return false;
+    } catch {
+      // Unreadable condition: count the field (conservative).
+    }
+    return true;
+  };
+  const subjects: string[] = [];
+  const visited = new Set<string>();
+  const walk = (selectionSet: SelectionSetNode) => {
+    for (const selection of selectionSet.selections) {
+      if (!included(selection)) continue;
+      if (selection.kind === Kind.INLINE_FRAGMENT) {
+        walk(selection.selectionSet);
+      } else if (selection.kind === Kind.FRAGMENT_SPREAD) {
+        const fragment = fragments.get(selection.name.value);
+        // A fragment spread twice at the root selects its fields once (fields merge).
+        if (fragment && !visited.has(fragment.name.value)) {
+          visited.add(fragment.name.value);
+          walk(fragment.selectionSet);
+        }
+      } else if (fields.includes(selection.name.value)) {
+        const node = selection.arguments?.find((a) => a.name.value === argument);
+        const type = queryType?.getFields()[selection.name.value]?.args.find((a) => a.name === argument)?.type;
+        let value: unknown;
+        if (node) {
+          if (node.value.kind === Kind.VARIABLE) value = variables[node.value.name.value];
+          else value = type ? valueFromAST(node.value, type, variables) : undefined;
+          if (value === undefined && node.value.kind !== Kind.VARIABLE && 'value' in node.value) value = node.value.value;
+        }
+        subjects.push(value === undefined || value === null ? '' : String(value));
+      }
+    }
+  };
+  walk(operation.selectionSet);
+  return subjects;
+}
+
+function firstDenial(decisions: RateDecision[]): Extract<RateDecision, { allowed: false }> | undefined {
+  const denials = decisions.filter((d): d is Extract<RateDecision, { allowed: false }> => !d.allowed);
+  // Unavailable first (it is not the caller's fault, and says so), then the longest wait.
+  return denials.find((d) => d.reason === 'LIMITER_UNAVAILABLE') ?? denials.sort((a, b) => b.retryAfterSeconds - a.retryAfterSeconds)[0];
+}
+
+export function createRateLimitPlugin<TContext extends RateLimitedContext>(limiter: RateLimiter, options: RateLimitPluginOptions = {}): ApolloServerPlugin<TContext> {
+  const verifyFields = options.verifyFields ?? ['verifyPersonIdentity'];
+  const subjectArgument = options.subjectArgument ?? 'idNumber';
+
+  const refuse = (denial: Extract<RateDecision, { allowed: false }>) => {
+    rateLimitedTotal.inc({ scope: denial.scope, reason: denial.reason });
+    return deniedError(denial);
+  };
+
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation(requestContext) {
+          const { contextValue, operation, document, schema, request } = requestContext;
+          const identity = contextValue.identity as Identity | undefined;
+          const caller = callerKeyOf(identity?.caller, contextValue.clientIp);
+
+          // The caller-chosen scenario gets its own budget only under the caller-wide ceiling.
+          const general: RateKey[] =
+            caller.kind === 'institution' || caller.kind === 'developer'
+              ? [{ scope: 'request', caller, scenario: identity?.scenario }, { scope: 'caller', caller }]
+              : [{ scope: 'request', caller }];
+          const generalDenial = firstDenial(await Promise.all(general.map((key) => limiter.consume(key))));
+          if (generalDenial) throw refuse(generalDenial);
+
+          if (!operation) return;
+          const subjects = verifiedSubjects(schema, document, operation, request.variables, verifyFields, subjectArgument);
+          if (subjects.length === 0) return;
+          const perSubject = new Map<string, number>();
+          for (const subject of subjects) perSubject.set(subject, (perSubject.get(subject) ?? 0) + 1);
+          const verifyDenial = firstDenial(
+            await Promise.all([
+              limiter.consume({ scope: 'verify-caller', caller }, subjects.length),
+              ...[...perSubject].map(([idNumber, count]) => limiter.consume({ scope: 'verify-subject', idNumber }, count)),
+            ]),
+          );
+          if (verifyDenial) throw refuse(verifyDenial);
+        },
+      };
+    },
+  };
+}

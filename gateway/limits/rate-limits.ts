@@ -1,0 +1,267 @@
+// Per-caller rate limits, shared by every gateway replica through Redis (rate-limiter-flexible's
+// RateLimiterRedis over ioredis; one in-process RateLimiterMemory per replica without REDIS_URL).
+//
+// Budgets (fixed windows, counted atomically in Redis by one Lua script per consume):
+// - request:        one point per GraphQL operation, per caller AND scenario — an institution by its
+//                   unified social credit code, a developer by id, a data subject by (hashed) identity
+//                   number, anonymous callers by client IP (IPv6 per /64).
+// - caller:         a ceiling over all scenarios of one institution/developer: x-scenario-id is chosen
+//                   by the caller, so without it inventing scenario names would mint fresh budgets.
+// - verify-subject: verifyPersonIdentity per data subject (the idNumber asked about), whoever asks:
+//                   with it, guessing a person's name is bounded even across many keys and institutions.
+// - verify-caller:  verifyPersonIdentity per caller, whatever the subjects: bounds enumeration.
+//
+// Fail closed: when Redis does not answer (error, not connected, or slower than storeTimeoutMs) the
+// request is denied with reason LIMITER_UNAVAILABLE (the plugin answers 503 RATE_LIMIT_UNAVAILABLE),
+// never let through. No insuranceLimiter: an in-memory fallback would give every replica the full
+// budget (N replicas → N× the verification budget, exactly the oracle this guards against), and
+// the requests it would let through are the ones we could not count.
+import crypto from 'node:crypto';
+import net from 'node:net';
+import Redis from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, RLWrapperTimeouts, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { GraphQLError } from 'graphql';
+import { HeaderMap } from '@apollo/server';
+
+/** Who a budget belongs to. */
+export type CallerKey =
+  | { kind: 'institution'; creditCode: string }
+  | { kind: 'developer'; developer: string }
+  /** A data subject calling as themselves (identity number; hashed before it reaches Redis). */
+  | { kind: 'subject'; idNumber: string }
+  | { kind: 'anonymous'; ip: string };
+
+export type RateScope = 'request' | 'caller' | 'verify-subject' | 'verify-caller';
+
+export type RateKey =
+  | { scope: 'request'; caller: CallerKey; scenario?: string }
+  | { scope: 'caller'; caller: CallerKey }
+  | { scope: 'verify-subject'; idNumber: string }
+  | { scope: 'verify-caller'; caller: CallerKey };
+
+export type RateDecision =
+  | { allowed: true }
+  | { allowed: false; reason: 'LIMIT_EXCEEDED' | 'LIMITER_UNAVAILABLE'; scope: RateScope; retryAfterSeconds: number };
+
+export interface RateLimiterOptions {
+  /** Redis shared by every replica; unset → counted in this process only. */
+  redisUrl?: string;
+  /** Namespace of every key, e.g. "pd:rl:" (REDIS_KEY_PREFIX + "rl:"). */
+  prefix: string;
+  /** Operations per caller and scenario per window. */
+  points: number;
+  durationSeconds: number;
+  /** Operations per caller over all its scenarios per window (default 3 × points). */
+  callerPoints?: number;
+  /** verifyPersonIdentity calls per data subject per verification window. */
+  verifyPoints: number;
+  /** verifyPersonIdentity calls per caller per verification window (default 60 × verifyPoints). */
+  verifyCallerPoints?: number;
+  verifyDurationSeconds: number;
+  /** Longest wait for Redis before failing closed (default 500 ms). */
+  storeTimeoutMs?: number;
+  /**
+   * Key for HMAC-SHA-256 of identity numbers in keys. Without it, plain SHA-256: not reversible by
+   * reading, but identity numbers are few enough to be guessed. Pass a secret (e.g. MASK_HASH_KEY).
+   */
+  keySecret?: string;
+  /** Called when the store fails (the request is denied): log it, count it. */
+  onStoreError?: (error: Error) => void;
+}
+
+export interface RateLimiter {
+  /** Takes `points` (default 1) from the key's budget. Never throws: a store failure is a denial. */
+  consume(key: RateKey, points?: number): Promise<RateDecision>;
+  /** Whether budgets are shared through Redis. */
+  readonly shared: boolean;
+  close(): Promise<void>;
+}
+
+/** Seconds a client is told to wait when the limiter's store is unavailable. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
+/** IPv4-mapped IPv6 as IPv4; other IPv6 addresses by their /64 (one host usually owns a whole /64). */
+export function normaliseIp(ip: string): string {
+  const address = ip.trim().replace(/^\[|\]$/g, '');
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1];
+  if (net.isIPv6(address)) {
+    const [head, tail = ''] = address.split('::');
+    const left = head ? head.split(':') : [];
+    const right = tail ? tail.split(':') : [];
+    const groups = address.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
+    return `${groups.slice(0, 4).map((g) => parseInt(g, 16).toString(16)).join(':')}::/64`;
+  }
+  return net.isIPv4(address) ? address : 'unknown';
+}
+
+export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
+  const callerPoints = options.callerPoints ?? options.points * 3;
+  const verifyCallerPoints = options.verifyCallerPoints ?? options.verifyPoints * 60;
+  const budgets: Record<RateScope, { points: number; duration: number }> = {
+    request: { points: options.points, duration: options.durationSeconds },
+    caller: { points: callerPoints, duration: options.durationSeconds },
+    'verify-subject': { points: options.verifyPoints, duration: options.verifyDurationSeconds },
+    'verify-caller': { points: verifyCallerPoints, duration: options.verifyDurationSeconds },
+  };
+  for (const [scope, budget] of Object.entries(budgets)) {
+    if (!Number.isInteger(budget.points) || budget.points < 1) throw new Error(`rate limit ${scope}: points must be an integer ≥ 1, got ${budget.points}`);
+    if (!Number.isInteger(budget.duration) || budget.duration < 1) throw new Error(`rate limit ${scope}: duration must be whole seconds ≥ 1, got ${budget.duration}`);
+  }
+
+  let client: Redis | undefined;
+  if (options.redisUrl) {
+    client = new Redis(options.redisUrl, {
+      // A command waits through at most one reconnection attempt, then fails (→ denial); the timeout
+      // wrapper below bounds the wait anyway.
+      maxRetriesPerRequest: 1,
+      connectTimeout: 1000,
+      // Reconnect at most every 2 s, so a dead Redis is not hammered by every replica.
+      retryStrategy: (times) => Math.min(times * 100, 2000),
+      // close() on a client whose socket already failed otherwise keeps a 2 s timer alive.
+      disconnectTimeout: 200,
+    });
+    client.on('error', () => undefined); // surfaced per consume through onStoreError
+  }
+  const timeoutMs = options.storeTimeoutMs ?? 500;
+  const limiters = Object.fromEntries(
+    (Object.keys(budgets) as RateScope[]).map((scope) => {
+      const common = { keyPrefix: `${options.prefix}${scope}`, points: budgets[scope].points, duration: budgets[scope].duration };
+      const limiter: RateLimiterAbstract = client
+        ? new RLWrapperTimeouts({ limiter: new RateLimiterRedis({ ...common, storeClient: client }), timeoutMs })
+        : new RateLimiterMemory(common);
+      return [scope, limiter];
+    }),
+  ) as Record<RateScope, RateLimiterAbstract>;
+
+  const digest = (idNumber: string) => {
+    const value = idNumber.trim().toUpperCase();
+    // Domain-separated, so the digest never equals another use of the same key (e.g. the HASH mask).
+    return (options.keySecret ? crypto.createHmac('sha256', options.keySecret) : crypto.createHash('sha256')).update(`rate-limit\0${value}`).digest('base64url').slice(0, 32);
+  };
+  const part = (value: string) => encodeURIComponent(value);
+  const callerPart = (caller: CallerKey): string => {
+    switch (caller.kind) {
+      case 'institution':
+        return `i:${part(caller.creditCode)}`;
+      case 'developer':
+        return `d:${part(caller.developer)}`;
+      case 'subject':
+        return `s:${digest(caller.idNumber)}`;
+      case 'anonymous':
+        return `a:${part(normaliseIp(caller.ip))}`;
+    }
+  };
+  const keyOf = (key: RateKey): string => {
+    switch (key.scope) {
+      case 'request':
+        return `${callerPart(key.caller)}:${part(key.scenario ?? '')}`;
+      case 'caller':
+      case 'verify-caller':
+        return callerPart(key.caller);
+      case 'verify-subject':
+        return digest(key.idNumber);
+    }
+  };
+
+  return {
+    shared: client !== undefined,
+    async consume(key, points = 1) {
+      try {
+        await limiters[key.scope].consume(keyOf(key), points);
+        return { allowed: true };
+      } catch (error) {
+        if (error instanceof RateLimiterRes) {
+          return { allowed: false, reason: 'LIMIT_EXCEEDED', scope: key.scope, retryAfterSeconds: Math.max(1, Math.ceil(error.msBeforeNext / 1000)) };
+        }
+        options.onStoreError?.(error instanceof Error ? error : new Error(String(error)));
+        return { allowed: false, reason: 'LIMITER_UNAVAILABLE', scope: key.scope, retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS };
+      }
+    },
+    async close() {
+      if (client) client.disconnect();
+    },
+  };
+}
+
+const SCOPE_TEXT: Record<RateScope, { zh: string; en: string }> = {
+  request: { zh: '请求过于频繁', en: 'too many requests' },
+  caller: { zh: '本机构或开发者的请求过于频繁', en: 'too many requests from this institution or developer' },
+  'verify-subject': { zh: '对该数据主体的身份核验过于频繁', en: 'too many identity verifications for this data subject' },
+  'verify-caller': { zh: '身份核验过于频繁', en: 'too many identity verifications' },
+};
+
+/** 429 RATE_LIMITED with a retry-after header (Apollo Server takes status and headers from extensions.http). */
+export function rateLimitError(retryAfterSeconds: number, scope: RateScope = 'request'): GraphQLError {
+  const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  const { zh, en } = SCOPE_TEXT[scope];
+  return new GraphQLError(`${zh}，请${seconds}秒后重试 / ${en}, retry in ${seconds} s`, {
+    extensions: {
+      code: 'RATE_LIMITED',
+      scope,
+      retryAfter: seconds,
+      http: { status: 429, headers: new HeaderMap([['retry-after', String(seconds)]]) },
+    },
+  });
+}
+
+/** 503 RATE_LIMIT_UNAVAILABLE: the limits could not be checked, so the request is refused (fail closed). */
+export function rateLimitUnavailableError(retryAfterSeconds = UNAVAILABLE_RETRY_AFTER_SECONDS): GraphQLError {
+  const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  return new GraphQLError(`限流服务暂不可用，请求已拒绝，请${seconds}秒后重试 / rate limiting is unavailable, so the request was refused; retry in ${seconds} s`, {
+    extensions: {
+      code: 'RATE_LIMIT_UNAVAILABLE',
+      retryAfter: seconds,
+      http: { status: 503, headers: new HeaderMap([['retry-after', String(seconds)]]) },
+    },
+  });
+}
+
+/** The coded error for a denial. */
+export function deniedError(decision: Extract<RateDecision, { allowed: false }>): GraphQLError {
+  return decision.reason === 'LIMITER_UNAVAILABLE' ? rateLimitUnavailableError(decision.retryAfterSeconds) : rateLimitError(decision.retryAfterSeconds, decision.scope);
+}
+
+export interface RateLimitSettings extends Omit<RateLimiterOptions, 'onStoreError' | 'keySecret' | 'callerPoints' | 'verifyCallerPoints'> {
+  /** RATE_LIMIT=on|off (default on; off for benchmarks). */
+  enabled: boolean;
+  callerPoints: number;
+  verifyCallerPoints: number;
+  storeTimeoutMs: number;
+  /** TRUST_PROXY_HOPS (default 0): reverse proxies in front of the gateway, for clientIpOf. */
+  trustProxyHops: number;
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min) throw new Error(`${name} must be an integer ≥ ${min}, got "${env[name]}"`);
+  return value;
+}
+
+/**
+ * RATE_LIMIT (on), RATE_LIMIT_POINTS (600) per RATE_LIMIT_DURATION (60 s) per caller and scenario,
+ * RATE_LIMIT_CALLER_POINTS (3 × RATE_LIMIT_POINTS) per caller over all scenarios,
+ * VERIFY_LIMIT_PER_SUBJECT (5) and VERIFY_LIMIT_PER_CALLER (300) per VERIFY_LIMIT_DURATION (3600 s),
+ * RATE_LIMIT_TIMEOUT_MS (500), TRUST_PROXY_HOPS (0); REDIS_URL and REDIS_KEY_PREFIX as for the grants
+ * (keys under "<prefix>rl:").
+ */
+export function readRateLimitSettings(env: NodeJS.ProcessEnv = process.env): RateLimitSettings {
+  const enabled = (env.RATE_LIMIT ?? 'on').trim().toLowerCase();
+  if (enabled !== 'on' && enabled !== 'off') throw new Error(`RATE_LIMIT must be on or off, got "${env.RATE_LIMIT}"`);
+  const points = integer(env, 'RATE_LIMIT_POINTS', 600);
+  return {
+    enabled: enabled === 'on',
+    redisUrl: env.REDIS_URL || undefined,
+    prefix: `${env.REDIS_KEY_PREFIX ?? 'pd:'}rl:`,
+    points,
+    durationSeconds: integer(env, 'RATE_LIMIT_DURATION', 60),
+    callerPoints: integer(env, 'RATE_LIMIT_CALLER_POINTS', points * 3),
+    verifyPoints: integer(env, 'VERIFY_LIMIT_PER_SUBJECT', 5),
+    verifyCallerPoints: integer(env, 'VERIFY_LIMIT_PER_CALLER', 300),
+    verifyDurationSeconds: integer(env, 'VERIFY_LIMIT_DURATION', 3600),
+    storeTimeoutMs: integer(env, 'RATE_LIMIT_TIMEOUT_MS', 500),
+    trustProxyHops: integer(env, 'TRUST_PROXY_HOPS', 0, 0),
+  };
+}

@@ -13,7 +13,8 @@ function callerSummary(context: Partial<GatewayContext> | undefined): string {
 
 export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(private readonly subgraph: string, url: string, private readonly secret: string | undefined) {
-    super({ url });
+    // Node's own fetch (undici, keep-alive pool): the gateway's default client costs ~10% of its CPU.
+    super({ url, fetcher: globalThis.fetch as never });
   }
 
   override async process(options: Parameters<RemoteGraphQLDataSource<GatewayContext>['process']>[0]) {

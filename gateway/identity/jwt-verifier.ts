@@ -34,7 +34,18 @@ export async function createJwtVerifier(settings: JwtSettings): Promise<VerifyTo
     key = await importSPKI(fs.readFileSync(settings.publicKeyFile, 'utf8'), settings.algorithm);
   } else throw new Error('configure JWT_PUBLIC_KEY_FILE or JWT_JWKS_URL: the gateway must know whose tokens to trust');
 
+  // Verified tokens are remembered until they expire: checking a signature on every request is the
+  // largest single cost of identity, and a token's claims cannot change before its expiry.
+  const verified = new Map<string, { caller: Awaited<ReturnType<VerifyToken>>; until: number }>();
+  const remember = (token: string, caller: Awaited<ReturnType<VerifyToken>>, exp: number | undefined) => {
+    if (verified.size >= 10_000) verified.delete(verified.keys().next().value as string);
+    verified.set(token, { caller, until: Math.min((exp ?? 0) * 1000, Date.now() + 300_000) });
+    return caller;
+  };
   return async (token) => {
+    const known = verified.get(token);
+    if (known && Date.now() < known.until) return known.caller;
+    verified.delete(token);
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, key as never, { issuer: settings.issuer, audience: settings.audience, algorithms: ALGORITHMS, clockTolerance: 30 }));
@@ -53,7 +64,7 @@ export async function createJwtVerifier(settings: JwtSettings): Promise<VerifyTo
     const { sub, org, div, roles } = payload as JWTPayload & { org?: unknown; div?: unknown; roles?: unknown };
     if (Array.isArray(roles) && roles.length === 1 && roles[0] === SUBJECT_ROLE) {
       if (typeof sub !== 'string' || !validateCitizenId(sub).ok) throw new InvalidToken('CLAIMS', 'a subject token needs a valid identity number as sub');
-      return { kind: 'subject', idNumber: sub };
+      return remember(token, { kind: 'subject', idNumber: sub }, payload.exp);
     }
     if (typeof sub !== 'string' || sub.length === 0 || sub.length > 128) throw new InvalidToken('CLAIMS', 'token has no operator (sub)');
     if (typeof org !== 'string' || !validateCreditCode(org).ok) throw new InvalidToken('CLAIMS', 'token has no valid institution credit code (org)');
@@ -61,6 +72,6 @@ export async function createJwtVerifier(settings: JwtSettings): Promise<VerifyTo
     if (!Array.isArray(roles) || roles.length === 0 || !roles.every((r) => (KNOWN_ROLES as readonly string[]).includes(r as string))) {
       throw new InvalidToken('CLAIMS', `token roles must be a non-empty subset of ${KNOWN_ROLES.join(', ')}`);
     }
-    return { kind: 'institution', operator: sub, institution: org, division: div, roles: roles as string[] };
+    return remember(token, { kind: 'institution', operator: sub, institution: org, division: div, roles: roles as string[] }, payload.exp);
   };
 }

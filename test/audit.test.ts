@@ -132,7 +132,7 @@ function auditSuite(env: () => NodeJS.ProcessEnv, verifyChain?: () => Promise<vo
     expect(refused.errors[0].extensions.code).toBe('FORBIDDEN');
   });
 
-  it('withholds data with AUDIT_UNAVAILABLE when the audit store cannot be reached', async () => {
+  it('withholds data when the audit store or the control plane cannot be reached', async () => {
     const env = { ...replicaEnv(stack.subgraphUrls, credentials, grantsFile), SUBGRAPH_URL_PLATFORM: 'http://127.0.0.1:9/graphql' };
     const cutOff = await startGatewayProcess(env);
     try {
@@ -142,6 +142,16 @@ function auditSuite(env: () => NodeJS.ProcessEnv, verifyChain?: () => Promise<vo
       expect(result.errors).toEqual([expect.objectContaining({ extensions: { code: 'AUDIT_UNAVAILABLE' } })]);
     } finally {
       await cutOff.stop();
+    }
+    // Without the audit (a benchmark setting), the unreachable control plane still withholds data:
+    // no policy state, no catalogued field.
+    const blind = await startGatewayProcess({ ...env, AUDIT: 'off' });
+    try {
+      const result: any = await graphql(blind.url, PERSON_QUERY, { ids: [personIdAt(DEFAULT_SEED, 1)] }, institution);
+      expect(result.data.persons).toBeNull();
+      expect(new Set(result.errors.map((e: any) => e.extensions.code))).toEqual(new Set(['POLICY_STATE_UNAVAILABLE']));
+    } finally {
+      await blind.stop();
     }
   });
 }

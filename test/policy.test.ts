@@ -268,3 +268,53 @@ describe('policy at query time', () => {
     });
   });
 });
+
+describe('hardening: known bypasses', () => {
+  const credentials = new Credentials();
+  let stack: Stack;
+  let headers: Record<string, string>;
+  const id = () => require('../subgraphs/seed/generator').personIdAt(require('../subgraphs/seed/generator').DEFAULT_SEED, 0) as string;
+
+  beforeAll(async () => {
+    const grant = { id: 'h', grantee: { kind: 'institution', id: MINZHENG }, scenario: 'h', fields: ['Person.name', 'Person.idNumber'], validFrom: iso(-DAY), validUntil: iso(DAY) };
+    stack = await startStack({ DATA_SCALE: TEST_SCALE, GRANTS_FILE: writeGrantsFile([grant]), ...credentials.env() });
+    headers = { authorization: `Bearer ${await credentials.token({ org: MINZHENG })}`, 'x-scenario-id': 'h' };
+  }, 180_000);
+  afterAll(async () => {
+    await stack?.stop();
+    credentials.cleanup();
+  });
+
+  it('aliases named __proto__ and constructor are masked and denied like any other key', async () => {
+    const result: any = await graphql(stack.gatewayUrl, 'query($id: ID!) { person(idNumber: $id) { __proto__: name constructor: phone toString: idNumber } }', { id: id() }, headers);
+    const body = JSON.stringify(result);
+    expect(body).not.toMatch(PHONE);
+    const person = result.data.person;
+    expect(Object.prototype.hasOwnProperty.call(person, '__proto__')).toBe(true);
+    expect(person['__proto__']).toMatch(/^\p{Script=Han}\*+$/u); // masked name
+    expect(person.constructor).toBeNull();
+    expect(person.toString).toMatch(/^\d{6}\*{8}[\dX]{4}$/);
+    expect(codes(result)).toEqual(['NOT_SHARED']);
+  });
+
+  it('refuses batched (array) requests, GET mutations and cross-site simple requests', async () => {
+    const batched = await fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify([{ query: '{ __typename }' }, { query: '{ __typename }' }]) });
+    expect(batched.status).toBe(400);
+    const getMutation = await fetch(`${stack.gatewayUrl}?query=${encodeURIComponent('mutation { liftSuspension(id: "x") { id } }')}`, { headers: { ...headers, 'apollo-require-preflight': 'true' } });
+    expect(getMutation.status).toBe(405);
+    // A form post a browser could send cross-site without preflight is refused (CSRF prevention).
+    const simple = await fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ query: 'mutation { liftSuspension(id: "x") { id } }' }) });
+    expect(simple.status).toBe(400);
+  });
+
+  it('answers oversized integers and huge strings in arguments with coded errors, and stays up', async () => {
+    const huge: any = await graphql(stack.gatewayUrl, '{ personsByDivision(divisionCode: "530102", first: 99999999999999999999) { totalCount } }', undefined, headers);
+    expect(huge.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    const long: any = await graphql(stack.gatewayUrl, 'query($id: ID!) { person(idNumber: $id) { name } }', { id: 'x'.repeat(90_000) }, headers);
+    expect(long.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    const tooBig = await fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }', variables: { x: 'y'.repeat(200_000) } }) });
+    expect(tooBig.status).toBe(413);
+    const alive: any = await graphql(stack.gatewayUrl, '{ __typename }');
+    expect(alive.data).toEqual({ __typename: 'Query' });
+  });
+});

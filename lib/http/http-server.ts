@@ -41,14 +41,12 @@ export function readBody(req: http.IncomingMessage, limit: number): Promise<stri
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        reject(new BodyTooLarge());
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
+      // Past the limit, keep draining (so the 413 can be delivered) but keep nothing; a client that
+      // goes on sending far beyond it is cut off.
+      if (size > limit * 10) req.destroy();
+      else if (size <= limit) chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => (size > limit ? reject(new BodyTooLarge()) : resolve(Buffer.concat(chunks).toString('utf8'))));
     req.on('error', reject);
   });
 }

@@ -60,22 +60,22 @@ describe('query limits on a gateway-mode Apollo Server 5', () => {
     return `query($id: ID!) { person(idNumber: $id) { ${inner} } }`;
   };
 
-  it('refuses a query deeper than 10 before any subgraph is called, with a coded bilingual error', async () => {
-    const answer = await run(chain(11), { id: ID });
+  it('refuses a query deeper than 15 before any subgraph is called, with a coded bilingual error', async () => {
+    const answer = await run(chain(16), { id: ID });
     expect(answer.status).toBe(400);
     expect(answer.reachedSubgraph).toBe(false);
     expect(answer.data).toBeUndefined();
     const [error] = limitErrors(answer);
-    expect(error.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', limit: 'MAX_DEPTH', max: 10, found: 11 });
-    expect(error.message).toBe(queryLimitMessage('MAX_DEPTH', 10, 11));
+    expect(error.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', limit: 'MAX_DEPTH', max: 15, found: 16 });
+    expect(error.message).toBe(queryLimitMessage('MAX_DEPTH', 15, 16));
     bilingual(error.message);
     expect(error.message).not.toMatch(/Syntax Error/);
   });
 
   it('accepts the deepest legitimate query of the graph, and fragments add no depth', async () => {
-    const exactlyTen = await run(chain(10), { id: ID });
-    expect(limitErrors(exactlyTen)).toEqual([]);
-    expect(exactlyTen.reachedSubgraph).toBe(true);
+    const atTheLimit = await run(chain(15), { id: ID });
+    expect(limitErrors(atTheLimit)).toEqual([]);
+    expect(atTheLimit.reachedSubgraph).toBe(true);
 
     // person → licences → holder → legalRepresentative → licences → holder → legalRepresentative → legalEntities → name
     const deep = `query Deep($id: ID!) { person(idNumber: $id) { name gender birthDate
@@ -180,7 +180,7 @@ describe('query limits on a gateway-mode Apollo Server 5', () => {
 
 describe('readQueryLimitSettings', () => {
   it('has the documented defaults', () => {
-    expect(readQueryLimitSettings({})).toEqual({ maxDepth: 10, maxAliases: 30, maxTokens: 5000, maxDirectives: 20, maxCost: 50000 });
+    expect(readQueryLimitSettings({})).toEqual({ maxDepth: 15, maxAliases: 30, maxTokens: 5000, maxDirectives: 20, maxCost: 50000 });
   });
 
   it('reads MAX_DEPTH, MAX_ALIASES, MAX_TOKENS, MAX_DIRECTIVES, MAX_COST', () => {

@@ -13,6 +13,7 @@ import type { SubgraphContext } from '../common/run-subgraph';
 import { changePolicy, upsertGrant } from './grant-writer';
 import { forbidden } from './permissions';
 import type { PolicyChangeNotifier } from './policy-state';
+import { isoColumn, chinaDay } from './sql-dates';
 
 type Context = SubgraphContext<Record<string, never>>;
 
@@ -38,11 +39,10 @@ interface ApplicationInput {
   acceptUseAgreement?: boolean;
 }
 
-const ISO = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 export const APPLICATION_SELECT = `id, applicant_kind AS "applicantKind", applicant_id AS "applicantId", operator, upper(purpose) AS purpose,
   scenario, scenario_name AS "scenarioName", description, legal_basis AS "legalBasis", fields, plain, provider_code AS "providerCode",
-  ${ISO('valid_from')} AS "validFrom", ${ISO('valid_until')} AS "validUntil", stages, stage_index AS "stageIndex", upper(status) AS status,
-  ${ISO('filed_at')} AS "filedAt", due_on::text AS "dueOn", ${ISO('decided_at')} AS "decidedAt", refusal_basis AS "refusalBasis",
+  ${isoColumn('valid_from')} AS "validFrom", ${isoColumn('valid_until')} AS "validUntil", stages, stage_index AS "stageIndex", upper(status) AS status,
+  ${isoColumn('filed_at')} AS "filedAt", due_on::text AS "dueOn", ${isoColumn('decided_at')} AS "decidedAt", refusal_basis AS "refusalBasis",
   commitment_accepted AS "commitmentAccepted", agreement_accepted AS "agreementAccepted", grant_id AS "grantId"`;
 
 interface ApplicationRow {
@@ -64,9 +64,6 @@ interface ApplicationRow {
 
 const SCENARIO_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 
-function chinaToday(now: Date): string {
-  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-}
 
 /** Due date of a stage; past the calendar's years it counts weekdays only and says so in the step. */
 function dueOn(deps: ApplicationDeps, procedure: Procedure, from: Date): { due: string; note?: string } {
@@ -80,7 +77,7 @@ function dueOn(deps: ApplicationDeps, procedure: Procedure, from: Date): { due: 
       const day = new Date(date.getTime() + 8 * 3600_000).getUTCDay();
       if (day !== 0 && day !== 6) left -= 1;
     }
-    return { due: chinaToday(date), note: `calendar incomplete (${(error as Error).message}); weekdays counted` };
+    return { due: chinaDay(date), note: `calendar incomplete (${(error as Error).message}); weekdays counted` };
   }
 }
 
@@ -126,13 +123,13 @@ export function applicationResolvers(deps: ApplicationDeps): GraphQLResolverMap<
         return ctx.db.query(`SELECT ${APPLICATION_SELECT} FROM application WHERE ${where} ORDER BY filed_at DESC LIMIT 500`, params);
       },
       overdueApplications: (_: unknown, __: unknown, ctx: Context) =>
-        ctx.db.query(`SELECT ${APPLICATION_SELECT} FROM application WHERE status = 'pending' AND due_on < $1::date ORDER BY due_on`, [chinaToday(now())]),
+        ctx.db.query(`SELECT ${APPLICATION_SELECT} FROM application WHERE status = 'pending' AND due_on < $1::date ORDER BY due_on`, [chinaDay(now())]),
     },
     Application: {
       currentStage: (a: ApplicationRow) => (a.status === 'PENDING' ? a.stages[a.stageIndex] : null),
-      overdue: (a: ApplicationRow) => a.status === 'PENDING' && a.dueOn < chinaToday(now()),
+      overdue: (a: ApplicationRow) => a.status === 'PENDING' && a.dueOn < chinaDay(now()),
       steps: (a: ApplicationRow, _: unknown, ctx: Context) =>
-        ctx.db.query(`SELECT stage, action, actor, ${ISO('at')} AS at, due_on::text AS "dueOn", note FROM application_step WHERE application_id = $1 ORDER BY seq`, [a.id]),
+        ctx.db.query(`SELECT stage, action, actor, ${isoColumn('at')} AS at, due_on::text AS "dueOn", note FROM application_step WHERE application_id = $1 ORDER BY seq`, [a.id]),
     },
     Mutation: {
       applyForAccess: async (_: unknown, { input }: { input: ApplicationInput }, ctx: Context) => {

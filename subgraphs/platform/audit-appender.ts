@@ -3,6 +3,7 @@
 // head row is locked inside each transaction, which orders appends across every platform replica.
 import type { Database, Queryable } from '../../lib/db/database';
 import { chain, type AuditEntry, type AuditRecord } from '../../lib/audit/chain';
+import { isoColumn } from './sql-dates';
 
 const COLUMNS: [string, string, string][] = [
   ['seq', 'seq', 'bigint'],
@@ -35,7 +36,7 @@ const INSERT = `INSERT INTO audit_record (${COLUMNS.map((c) => c[0]).join(', ')}
 
 /** SELECT list returning stored rows shaped as AuditRecord (times as ISO strings with milliseconds). */
 export const AUDIT_SELECT = COLUMNS.map(([column, field, type]) => {
-  if (type === 'timestamptz') return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "${field}"`;
+  if (type === 'timestamptz') return `${isoColumn(column)} AS "${field}"`;
   if (type === 'bigint') return `${column}::float8 AS "${field}"`;
   return `${column} AS "${field}"`;
 }).join(', ');

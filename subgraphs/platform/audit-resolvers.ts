@@ -8,6 +8,7 @@ import { checkPageSize, decodeCursor, encodeCursor } from '../common/pagination'
 import type { SubgraphContext } from '../common/run-subgraph';
 import { AUDIT_SELECT } from './audit-appender';
 import { forbidden } from './permissions';
+import { isoColumn } from './sql-dates';
 
 type Context = SubgraphContext<Record<string, never>>;
 
@@ -91,7 +92,7 @@ export function auditResolvers(options: AuditReadOptions): GraphQLResolverMap<Co
         const datasetFilter = scope === 'all' ? '' : `WHERE dataset = ANY($${params.push(scope)}::text[])`;
         return ctx.db.query(
           `SELECT dataset, institution, scenario, count(*)::int AS requests,
-                  to_char(max(recorded_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "lastUsedAt"
+                  ${isoColumn('max(recorded_at)')} AS "lastUsedAt"
            FROM (SELECT unnest(datasets) AS dataset, institution, scenario, recorded_at FROM audit_record WHERE ${condition} AND decision <> 'denied') used
            ${datasetFilter}
            GROUP BY dataset, institution, scenario ORDER BY requests DESC, dataset LIMIT 1000`,

@@ -8,11 +8,12 @@ import { deadlineFor, type JurisdictionProfile } from '../../lib/profiles/profil
 import { badUserInput } from '../common/errors';
 import type { SubgraphContext } from '../common/run-subgraph';
 import { forbidden } from './permissions';
+import { chinaDay, isoColumn } from './sql-dates';
 
 type Context = SubgraphContext<Record<string, never>>;
 
 const SELECT = `id, grant_id AS "grantId", institution, rating, quality_issues AS "qualityIssues", use_summary AS "useSummary",
-  to_char(submitted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "submittedAt", due_on::text AS "dueOn", late`;
+  ${isoColumn('submitted_at')} AS "submittedAt", due_on::text AS "dueOn", late`;
 
 export function feedbackResolvers(deps: { catalog: Catalog; profile: JurisdictionProfile; calendar: WorkingCalendar; now?: () => Date }): GraphQLResolverMap<Context> {
   const now = deps.now ?? (() => new Date());
@@ -43,12 +44,11 @@ export function feedbackResolvers(deps: { catalog: Catalog; profile: Jurisdictio
         if (!args.useSummary.trim() || args.useSummary.length > 4000) throw badUserInput('请说明使用情况（4000字以内）', 'summarise the use (up to 4,000 characters)', { argument: 'useSummary' });
         const submittedAt = now();
         const due = deps.profile.sla.feedbackDays.workingDays === null ? null : deadlineFor(deps.profile, 'feedbackDays', new Date(grant.createdAt), deps.calendar).due;
-        const chinaToday = new Date(submittedAt.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
         const id = `feedback-${crypto.randomUUID()}`;
         await ctx.db.query(
           `INSERT INTO usage_feedback (id, grant_id, institution, operator, rating, quality_issues, use_summary, submitted_at, due_on, late)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-          [id, args.grantId, ctx.caller!.id, ctx.caller!.operator ?? '', args.rating, args.qualityIssues ?? null, args.useSummary, submittedAt.toISOString(), due, due !== null && chinaToday > due],
+          [id, args.grantId, ctx.caller!.id, ctx.caller!.operator ?? '', args.rating, args.qualityIssues ?? null, args.useSummary, submittedAt.toISOString(), due, due !== null && chinaDay(submittedAt) > due],
         );
         return (await ctx.db.query(`SELECT ${SELECT} FROM usage_feedback WHERE id = $1`, [id]))[0];
       },

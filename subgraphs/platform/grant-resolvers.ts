@@ -9,12 +9,13 @@ import type { SubgraphContext } from '../common/run-subgraph';
 import { changePolicy, upsertGrant } from './grant-writer';
 import { forbidden } from './permissions';
 import { GRANT_SELECT, toGrant, type PolicyChangeNotifier } from './policy-state';
+import { isoColumn } from './sql-dates';
 
 type Context = SubgraphContext<Record<string, never>>;
 
 const SUSPENSION_SELECT = `id, target_kind AS "targetKind", target_id AS "targetId", scope, reason, created_by AS "createdBy",
-  to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt",
-  to_char(lifted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "liftedAt"`;
+  ${isoColumn('created_at')} AS "createdAt",
+  ${isoColumn('lifted_at')} AS "liftedAt"`;
 
 const grantView = (row: Parameters<typeof toGrant>[0]) => {
   const grant = toGrant(row);

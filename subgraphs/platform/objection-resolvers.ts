@@ -9,6 +9,7 @@ import { deadlineFor, type JurisdictionProfile } from '../../lib/profiles/profil
 import { badUserInput } from '../common/errors';
 import type { SubgraphContext } from '../common/run-subgraph';
 import { forbidden } from './permissions';
+import { isoColumn, chinaDay } from './sql-dates';
 
 type Context = SubgraphContext<Record<string, never>>;
 
@@ -19,9 +20,8 @@ export interface ObjectionDeps {
   now?: () => Date;
 }
 
-const ISO = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 const SELECT = `id, raised_by_kind AS "raisedByKind", dataset, record_ref AS "recordRef", field, description, status,
-  ${ISO('filed_at')} AS "filedAt", due_on::text AS "dueOn", extended, corrected, answer, ${ISO('answered_at')} AS "answeredAt", provider_code AS "providerCode", raised_by AS "raisedBy"`;
+  ${isoColumn('filed_at')} AS "filedAt", due_on::text AS "dueOn", extended, corrected, answer, ${isoColumn('answered_at')} AS "answeredAt", provider_code AS "providerCode", raised_by AS "raisedBy"`;
 
 interface ObjectionRow {
   id: string;
@@ -32,7 +32,6 @@ interface ObjectionRow {
   providerCode: string;
 }
 
-const chinaToday = (now: Date) => new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 
 export function objectionResolvers(deps: ObjectionDeps): GraphQLResolverMap<Context> {
   const now = deps.now ?? (() => new Date());
@@ -59,7 +58,7 @@ export function objectionResolvers(deps: ObjectionDeps): GraphQLResolverMap<Cont
       },
     },
     Objection: {
-      overdue: (o: ObjectionRow) => o.status === 'open' && o.dueOn < chinaToday(now()),
+      overdue: (o: ObjectionRow) => o.status === 'open' && o.dueOn < chinaDay(now()),
     },
     Mutation: {
       raiseObjection: async (_: unknown, args: { dataset: string; recordRef: string; field?: string; description: string }, ctx: Context) => {

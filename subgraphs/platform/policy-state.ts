@@ -4,6 +4,7 @@ import Redis from 'ioredis';
 import type { Queryable } from '../../lib/db/database';
 import type { Grant } from '../../directives/grants';
 import { POLICY_CHANNEL, type PolicyState } from '../../lib/policy-state';
+import { isoColumn } from './sql-dates';
 
 export interface Grantee {
   kind: 'institution' | 'developer';
@@ -26,8 +27,8 @@ interface GrantRow {
 }
 
 export const GRANT_SELECT = `id, grantee_kind AS "granteeKind", grantee_id AS "granteeId", scenario, fields, plain,
-  to_char(valid_from AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "validFrom",
-  to_char(valid_until AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "validUntil",
+  ${isoColumn('valid_from')} AS "validFrom",
+  ${isoColumn('valid_until')} AS "validUntil",
   status, emergency, division_scope AS "divisionScope",
   EXISTS (SELECT 1 FROM suspension s WHERE s.target_kind = 'grant' AND s.target_id = grant_record.id AND s.lifted_at IS NULL) AS suspended`;
 

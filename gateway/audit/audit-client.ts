@@ -18,6 +18,8 @@ export interface AuditClientOptions {
   /** How long an entry may wait for companions before its batch leaves. */
   maxDelayMs?: number;
   timeoutMs?: number;
+  /** Batches on the wire at once (default 2). */
+  maxInFlight?: number;
   onCommit?: (seconds: number, entries: number) => void;
 }
 
@@ -33,6 +35,10 @@ export function createAuditClient(options: AuditClientOptions): AuditSink {
   const timeoutMs = options.timeoutMs ?? 3000;
   let queue: Pending[] = [];
   let timer: NodeJS.Timeout | undefined;
+  // At most this many batches on the wire: entries arriving meanwhile wait and leave together, which
+  // is what makes the commit a group commit under load (one transaction for many requests).
+  const maxInFlight = options.maxInFlight ?? 2;
+  let inFlight = 0;
 
   async function send(batch: Pending[]): Promise<void> {
     const started = process.hrtime.bigint();
@@ -63,10 +69,14 @@ export function createAuditClient(options: AuditClientOptions): AuditSink {
 
   function flush(): void {
     timer = undefined;
-    while (queue.length) {
+    while (queue.length && inFlight < maxInFlight) {
       const batch = queue.slice(0, maxBatch);
       queue = queue.slice(maxBatch);
-      void send(batch);
+      inFlight += 1;
+      void send(batch).finally(() => {
+        inFlight -= 1;
+        if (queue.length) flush();
+      });
     }
   }
 
@@ -75,7 +85,7 @@ export function createAuditClient(options: AuditClientOptions): AuditSink {
       return new Promise<void>((resolve, reject) => {
         queue.push({ entry, resolve, reject });
         if (queue.length >= maxBatch) flush();
-        else timer ??= setTimeout(flush, maxDelayMs);
+        else if (inFlight < maxInFlight) timer ??= setTimeout(flush, maxDelayMs);
       });
     },
   };

@@ -3,6 +3,7 @@
 // outright (401) — never downgraded to anonymous.
 import type http from 'node:http';
 import { GraphQLError } from 'graphql';
+import { headerValue } from '../../lib/http/headers';
 import type { Caller } from '../../directives/caller';
 import { verifyApiKey } from './api-keys';
 import { InvalidToken, type VerifyToken } from './jwt-verifier';
@@ -35,21 +36,17 @@ function unauthenticated(message: string, reason: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', reason, http: { status: 401 } } });
 }
 
-function header(req: http.IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
 
 export async function identify(req: http.IncomingMessage, options: IdentifyOptions): Promise<Identity> {
-  const scenarioHeader = header(req, SCENARIO_HEADER)?.trim();
+  const scenarioHeader = headerValue(req, SCENARIO_HEADER)?.trim();
   if (scenarioHeader !== undefined && scenarioHeader !== '' && !SCENARIO_ID.test(scenarioHeader)) {
     throw new GraphQLError('x-scenario-id 格式错误（1–64位字母、数字或 ._:-）/ malformed x-scenario-id (1–64 letters, digits or ._:-)', {
       extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
     });
   }
   const scenario = scenarioHeader || undefined;
-  const authorization = header(req, 'authorization');
-  const apiKey = header(req, 'x-api-key');
+  const authorization = headerValue(req, 'authorization');
+  const apiKey = headerValue(req, 'x-api-key');
   if (authorization && apiKey) throw unauthenticated('请只提供一种凭证 / send either a token or an API key, not both', 'AMBIGUOUS');
   if (authorization) {
     const match = /^Bearer\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(authorization);

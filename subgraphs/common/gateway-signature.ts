@@ -1,12 +1,10 @@
 // Refuses a request that the gateway did not sign (see lib/signature.ts).
 import type http from 'node:http';
 import { GraphQLError } from 'graphql';
+import { headerValue } from '../../lib/http/headers';
 import { CALLER_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyRequest } from '../../lib/signature';
 
-function header(req: http.IncomingMessage, name: string): string {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value ?? '';
-}
+const header = (req: http.IncomingMessage, name: string): string => headerValue(req, name) ?? '';
 
 export function requireGatewaySignature(secret: string, req: http.IncomingMessage, body: unknown): void {
   const payload = (typeof body === 'object' && body !== null ? body : {}) as { query?: unknown; variables?: unknown };

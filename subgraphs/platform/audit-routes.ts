@@ -2,7 +2,7 @@
 // batch is committed, with the chain positions — the gateway releases a response only then.
 import type { PlainResponse, PlainRoutes } from '../../lib/http/http-server';
 import { readBody } from '../../lib/http/http-server';
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyRequest } from '../../lib/signature';
+import { signedByGateway } from './internal-signature';
 import type { AuditEntry } from '../../lib/audit/chain';
 import type { AuditAppender } from './audit-appender';
 
@@ -29,8 +29,7 @@ export function auditRoutes(appender: AuditAppender, secret: string | undefined)
   return {
     [`POST ${AUDIT_PATH}`]: async (req) => {
       const body = await readBody(req, 10_000_000);
-      const header = (name: string) => String(req.headers[name] ?? '');
-      if (!secret || !verifyRequest(secret, { timestamp: header(TIMESTAMP_HEADER), caller: 'audit', query: body, variables: {} }, header(SIGNATURE_HEADER))) {
+      if (!signedByGateway(req, secret, 'audit', body)) {
         return json(401, { error: 'UNSIGNED_REQUEST' });
       }
       let entries: unknown;

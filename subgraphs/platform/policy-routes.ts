@@ -3,7 +3,7 @@
 import type { Database } from '../../lib/db/database';
 import type { PlainResponse, PlainRoutes } from '../../lib/http/http-server';
 import { POLICY_STATE_PATH } from '../../lib/policy-state';
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyRequest } from '../../lib/signature';
+import { signedByGateway } from './internal-signature';
 import { readPolicyState } from './policy-state';
 
 const json = (status: number, body: unknown): PlainResponse => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -12,8 +12,7 @@ export function policyRoutes(db: Database, secret: string | undefined): PlainRou
   return {
     [`GET ${POLICY_STATE_PATH}`]: async (req) => {
       const target = req.url ?? '';
-      const header = (name: string) => String(req.headers[name] ?? '');
-      if (!secret || !verifyRequest(secret, { timestamp: header(TIMESTAMP_HEADER), caller: 'policy-state', query: target, variables: {} }, header(SIGNATURE_HEADER))) {
+      if (!signedByGateway(req, secret, 'policy-state', target)) {
         return json(401, { error: 'UNSIGNED_REQUEST' });
       }
       const params = new URL(target, 'http://platform').searchParams;

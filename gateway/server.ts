@@ -42,7 +42,7 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
     buildService: ({ name, url }) => {
       const target = settings.subgraphUrls[name] ?? url!;
       subgraphUrls.set(name, target);
-      return new SignedDataSource(name, target, settings.gatewaySubgraphSecret);
+      return new SignedDataSource(name, target, settings.gatewaySubgraphSecret, settings.resilience);
     },
   });
 

@@ -7,6 +7,7 @@ import { ROOT_DIR, SUBGRAPHS, subgraphEnvName } from '../subgraphs/registry';
 import type { DenialMode } from './policy/policy-gateway';
 import { readQueryLimitSettings, type QueryLimitSettings } from './limits/query-limits';
 import { readRateLimitSettings, type RateLimitSettings } from './limits/rate-limits';
+import { DEFAULT_RESILIENCE, type ResilienceSettings } from './subgraph-client';
 
 export interface GatewaySettings {
   port: number;
@@ -29,10 +30,19 @@ export interface GatewaySettings {
   instance: string;
   queryLimits: QueryLimitSettings;
   rateLimits: RateLimitSettings;
+  resilience: ResilienceSettings;
 }
 
 function fail(name: string, value: string | undefined, expected: string): never {
   throw new Error(`${name} must be ${expected}, got "${value}"`);
+}
+
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) fail(name, raw, 'a positive integer');
+  return value;
 }
 
 function keep(env: NodeJS.ProcessEnv, name: string, fallback: KeepEnds): KeepEnds {
@@ -91,5 +101,10 @@ export function readGatewaySettings(env = process.env): GatewaySettings {
     instance: env.GATEWAY_INSTANCE || `${os.hostname()}:${process.pid}`,
     queryLimits: readQueryLimitSettings(env),
     rateLimits: readRateLimitSettings(env),
+    resilience: {
+      timeoutMs: positive(env, 'SUBGRAPH_TIMEOUT_MS', DEFAULT_RESILIENCE.timeoutMs),
+      breakerFailures: positive(env, 'BREAKER_FAILURES', DEFAULT_RESILIENCE.breakerFailures),
+      breakerCooldownMs: positive(env, 'BREAKER_COOLDOWN_MS', DEFAULT_RESILIENCE.breakerCooldownMs),
+    },
   };
 }

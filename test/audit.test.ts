@@ -4,7 +4,7 @@
 // closed when the audit store cannot be reached.
 import { openDatabase } from '../lib/db/database';
 import { verifyAuditStore } from '../lib/audit/verify-store';
-import { personIdAt, DEFAULT_SEED } from '../subgraphs/seed/generator';
+import { creditCodeAt, personIdAt, DEFAULT_SEED } from '../subgraphs/seed/generator';
 import { Credentials, writeGrantsFile } from './support/credentials';
 import { TEST_SCALE } from './support/federation-suite';
 import { replicaEnv, startGatewayProcess } from './support/gateway-process';
@@ -130,6 +130,27 @@ function auditSuite(env: () => NodeJS.ProcessEnv, verifyChain?: () => Promise<vo
     expect(usage.data.auditUsage).toEqual(expect.arrayContaining([expect.objectContaining({ dataset: '530000-GA-0001', institution: INSTITUTION, scenario: 'audit-test' })]));
     const refused: any = await graphql(stack.gatewayUrl, query, undefined, institution);
     expect(refused.errors[0].extensions.code).toBe('FORBIDDEN');
+  });
+
+  it('answers with partial data when a subgraph is down, and stops calling it once its circuit opens', async () => {
+    const env = { ...replicaEnv(stack.subgraphUrls, credentials, grantsFile), SUBGRAPH_URL_LEGAL_ENTITY: 'http://127.0.0.1:9/graphql', BREAKER_FAILURES: '2', BREAKER_COOLDOWN_MS: '60000' };
+    const degraded = await startGatewayProcess(env);
+    try {
+      const query = 'query($ids: [ID!]!, $code: ID!) { persons(idNumbers: $ids) { name } legalEntity(creditCode: $code) { name } }';
+      const variables = { ids: [personIdAt(DEFAULT_SEED, 2)], code: creditCodeAt(DEFAULT_SEED, 0) };
+      const codesSeen: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const result: any = await graphql(degraded.url, query, variables, institution);
+        expect(result.status).toBe(200);
+        expect(result.data.persons[0].name).toMatch(/^\p{Script=Han}+$/u); // the healthy subgraph still answers
+        expect(result.data.legalEntity).toBeNull();
+        codesSeen.push(result.errors[0].extensions.code);
+      }
+      expect(codesSeen[2]).toBe('SUBGRAPH_UNAVAILABLE'); // the circuit opened after two failures
+      expect(codesSeen.slice(0, 2)).not.toContain('SUBGRAPH_UNAVAILABLE');
+    } finally {
+      await degraded.stop();
+    }
   });
 
   it('withholds data when the audit store or the control plane cannot be reached', async () => {

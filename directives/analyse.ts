@@ -26,7 +26,7 @@ import {
 } from 'graphql';
 import type { DenialCode } from './denials';
 import type { Verdict } from './verdict';
-import type { MaskStrategy } from './vocabulary';
+import type { DatasetFacts, MaskStrategy } from './vocabulary';
 
 /** Alias under which the gateway asks for __typename where the response walk needs the runtime type. */
 export const TYPENAME_ALIAS = '_policyTypename';
@@ -70,6 +70,8 @@ export interface PolicyOutcome {
   masked: Set<string>;
   denied: Set<string>;
   grantIds: Set<string>;
+  /** Datasets whose fields are returned or masked (filled in by the engine, which knows the catalog). */
+  datasets: DatasetFacts[];
   /** Every root field was denied: nothing to execute. */
   empty: boolean;
 }
@@ -349,6 +351,7 @@ export function analyseOperation(
     masked: new Set(),
     denied: new Set(),
     grantIds: new Set(),
+    datasets: [],
     empty: false,
   };
   const walk: Walk = { schema, subjectKeyOf, fragments, variables: withDefaults, decide, verdicts: new Map(), outcome };

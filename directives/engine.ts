@@ -9,6 +9,7 @@ import type { Catalog } from './catalog';
 import { decideCoordinate } from './decide';
 import { grantLookup, type Grant } from './grants';
 import { LruCache } from './lru';
+import type { DatasetFacts } from './vocabulary';
 
 export interface PolicyRequest {
   /** Stable hash of the document text (Apollo's queryHash). */
@@ -103,6 +104,13 @@ export function createPolicyEngine(schema: GraphQLSchema, catalog: Catalog, cach
         (coordinate) => decideCoordinate(catalog, coordinate, input),
         (typeName) => catalog.datasets.get(typeName)?.subjectKey,
       );
+      // Which datasets the answer draws on (provenance, audit): once per outcome, not per request.
+      const datasets = new Map<string, DatasetFacts>();
+      for (const coordinate of [...outcome.returned, ...outcome.masked]) {
+        const facts = catalog.fields.get(coordinate)?.dataset;
+        if (facts) datasets.set(facts.code, facts);
+      }
+      outcome.datasets = [...datasets.values()];
       outcomes.set(key, { outcome, validUntil: nextBoundary(request.grants, now) });
       return outcome;
     },

@@ -24,7 +24,6 @@ import { SignedDataSource } from './subgraph-client';
 import { createAuditClient, type AuditSink } from './audit/audit-client';
 import { createAuditPlugin } from './audit/audit-plugin';
 import { auditCommitSeconds, registry } from './metrics';
-import type { Catalog } from '../directives/catalog';
 
 export interface RunningGateway {
   url: string;
@@ -47,7 +46,6 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
   });
 
   let gateway: GatewayInterface = federation as unknown as GatewayInterface;
-  let catalog: () => Catalog | undefined = () => undefined;
   let contextOf: (req: Parameters<typeof identify>[0], requestId: string) => Promise<GatewayContext>;
   const closers: (() => Promise<void>)[] = [];
   if (settings.policy) {
@@ -62,9 +60,7 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
       redisPrefix: settings.redisPrefix,
     });
     closers.push(() => policySource.close());
-    const policyGateway = withPolicy(gateway, { policySource, maskSettings: settings.mask, mode: settings.denialMode });
-    catalog = () => policyGateway.catalog();
-    gateway = policyGateway;
+    gateway = withPolicy(gateway, { policySource, maskSettings: settings.mask, mode: settings.denialMode });
     const apiKeySecret = settings.apiKeySecret;
     contextOf = async (req, requestId) => ({ identity: await identify(req, { verifyToken, apiKeySecret }), requestId, clientIp: clientIpOf(req, settings.rateLimits.trustProxyHops) });
   } else {
@@ -106,7 +102,7 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
       ApolloServerPluginLandingPageDisabled(),
       ...queryLimits.plugins,
       ...limitPlugins,
-      createAuditPlugin({ sink, instance: settings.instance, subjectKey: settings.auditSubjectKey ?? '', catalog: () => catalog() }),
+      createAuditPlugin({ sink, instance: settings.instance, subjectKey: settings.auditSubjectKey ?? '' }),
     ],
     includeStacktraceInErrorResponses: false,
     validationRules: queryLimits.validationRules,

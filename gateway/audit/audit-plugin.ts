@@ -3,7 +3,6 @@
 // the caller gets AUDIT_UNAVAILABLE instead: no unaudited data ever leaves the channel.
 import type { ApolloServerPlugin } from '@apollo/server';
 import { subjectHash, type AuditEntry } from '../../lib/audit/chain';
-import type { Catalog } from '../../directives/catalog';
 import type { GatewayContext } from '../context';
 import { auditFailuresTotal, denialsTotal, requestsTotal } from '../metrics';
 import type { AuditSink } from './audit-client';
@@ -12,7 +11,6 @@ export interface AuditPluginOptions {
   sink: AuditSink | undefined;
   instance: string;
   subjectKey: string;
-  catalog: () => Catalog | undefined;
 }
 
 function who(context: GatewayContext): Pick<AuditEntry, 'callerKind' | 'operator' | 'institution' | 'roles' | 'scenario'> {
@@ -47,12 +45,6 @@ export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlug
           for (const denial of outcome?.denials ?? []) denialsTotal.inc({ code: denial.code });
           if (!options.sink) return;
 
-          const catalog = options.catalog();
-          const datasets = new Set<string>();
-          for (const coordinate of [...(outcome?.returned ?? []), ...(outcome?.masked ?? [])]) {
-            const code = catalog?.fields.get(coordinate)?.dataset?.code;
-            if (code) datasets.add(code);
-          }
           const entry: AuditEntry = {
             recordedAt: new Date(started).toISOString(),
             requestId: context.requestId,
@@ -65,7 +57,7 @@ export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlug
             fieldsReturned: [...(outcome?.returned ?? [])],
             fieldsMasked: [...(outcome?.masked ?? [])],
             fieldsDenied: [...(outcome?.denied ?? [])],
-            datasets: [...datasets],
+            datasets: (outcome?.datasets ?? []).map((d) => d.code),
             subjects: [...(decided?.subjects ?? [])].map((subject) => subjectHash(options.subjectKey, subject)),
             decision,
             errorCodes,

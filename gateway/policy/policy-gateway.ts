@@ -8,7 +8,7 @@ import { execute, GraphQLError, Kind, print, type DocumentNode, type GraphQLSche
 import type { PolicyOutcome } from '../../directives/analyse';
 import { audienceSchema } from '../../directives/audience';
 import type { CallerKind } from '../../directives/caller';
-import { readCatalog, type Catalog } from '../../directives/catalog';
+import { readCatalog } from '../../directives/catalog';
 import { divisionScopeOf } from '../../directives/grants';
 import { denialMessage } from '../../directives/denials';
 import { createPolicyEngine, type PolicyEngine } from '../../directives/engine';
@@ -52,23 +52,13 @@ function denialErrors(outcome: PolicyOutcome, stateUnavailable: boolean): GraphQ
   });
 }
 
-function provenance(engine: PolicyEngine, outcome: PolicyOutcome, retrievedAt: string) {
-  const datasets = new Map<string, { dataset: string; code: string; provider: string; providerCode: string; updateFrequency: string }>();
-  for (const coordinate of [...outcome.returned, ...outcome.masked]) {
-    const facts = engine.catalog.fields.get(coordinate)?.dataset;
-    if (facts && !datasets.has(facts.code)) {
-      datasets.set(facts.code, { dataset: facts.name, code: facts.code, provider: facts.provider, providerCode: facts.providerCode, updateFrequency: facts.updateFrequency });
-    }
-  }
-  return { retrievedAt, sources: [...datasets.values()] };
+/** Source and retrieval time of the data (Yunnan Art.40: results cite their source and date). */
+function provenance(outcome: PolicyOutcome, retrievedAt: string) {
+  const sources = outcome.datasets.map((d) => ({ dataset: d.name, code: d.code, provider: d.provider, providerCode: d.providerCode, updateFrequency: d.updateFrequency }));
+  return { retrievedAt, sources };
 }
 
-export interface PolicyGateway extends GatewayInterface {
-  /** The catalog of the loaded supergraph (undefined before load). */
-  catalog(): Catalog | undefined;
-}
-
-export function withPolicy(inner: GatewayInterface, options: PolicyGatewayOptions): PolicyGateway {
+export function withPolicy(inner: GatewayInterface, options: PolicyGatewayOptions): GatewayInterface {
   let engine: PolicyEngine | undefined;
   let audiences: Map<CallerKind, GraphQLSchema> | undefined;
   const now = options.now ?? (() => new Date());
@@ -139,12 +129,11 @@ export function withPolicy(inner: GatewayInterface, options: PolicyGatewayOption
     return {
       ...result,
       errors: allErrors.length ? allErrors : undefined,
-      extensions: { ...result.extensions, provenance: provenance(engine, outcome, at.toISOString()) },
+      extensions: { ...result.extensions, provenance: provenance(outcome, at.toISOString()) },
     };
   }
 
   return {
-    catalog: () => engine?.catalog,
     onSchemaLoadOrUpdate(callback) {
       return inner.onSchemaLoadOrUpdate((schemaContext) => {
         const catalog = readCatalog(schemaContext.coreSupergraphSdl);

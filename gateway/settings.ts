@@ -1,6 +1,7 @@
 // Gateway settings, read once from the environment with documented defaults (README "Settings").
 // Invalid values stop the start with a message naming the variable.
 import os from 'node:os';
+import { portSetting, positiveSetting, settingError } from '../lib/env-settings';
 import path from 'node:path';
 import { DEFAULT_MASK_SETTINGS, type KeepEnds, type MaskSettings } from '../directives/mask';
 import { ROOT_DIR, SUBGRAPHS, subgraphEnvName } from '../subgraphs/registry';
@@ -34,15 +35,7 @@ export interface GatewaySettings {
 }
 
 function fail(name: string, value: string | undefined, expected: string): never {
-  throw new Error(`${name} must be ${expected}, got "${value}"`);
-}
-
-function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) fail(name, raw, 'a positive integer');
-  return value;
+  throw settingError(name, value, expected);
 }
 
 function keep(env: NodeJS.ProcessEnv, name: string, fallback: KeepEnds): KeepEnds {
@@ -59,8 +52,7 @@ export function readGatewaySettings(env = process.env): GatewaySettings {
     const url = env[subgraphEnvName('URL', info.name)];
     if (url) subgraphUrls[info.name] = url;
   }
-  const port = Number(env.PORT ?? 4000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) fail('PORT', env.PORT, 'a TCP port');
+  const port = portSetting(env, 'PORT', 4000);
   const policy = (env.POLICY ?? 'on').toLowerCase();
   if (policy !== 'on' && policy !== 'off') fail('POLICY', env.POLICY, 'on or off');
   const denialMode = (env.POLICY_DENIAL_MODE ?? 'filter') as DenialMode;
@@ -102,9 +94,9 @@ export function readGatewaySettings(env = process.env): GatewaySettings {
     queryLimits: readQueryLimitSettings(env),
     rateLimits: readRateLimitSettings(env),
     resilience: {
-      timeoutMs: positive(env, 'SUBGRAPH_TIMEOUT_MS', DEFAULT_RESILIENCE.timeoutMs),
-      breakerFailures: positive(env, 'BREAKER_FAILURES', DEFAULT_RESILIENCE.breakerFailures),
-      breakerCooldownMs: positive(env, 'BREAKER_COOLDOWN_MS', DEFAULT_RESILIENCE.breakerCooldownMs),
+      timeoutMs: positiveSetting(env, 'SUBGRAPH_TIMEOUT_MS', DEFAULT_RESILIENCE.timeoutMs, { integer: true }),
+      breakerFailures: positiveSetting(env, 'BREAKER_FAILURES', DEFAULT_RESILIENCE.breakerFailures, { integer: true }),
+      breakerCooldownMs: positiveSetting(env, 'BREAKER_COOLDOWN_MS', DEFAULT_RESILIENCE.breakerCooldownMs, { integer: true }),
     },
   };
 }

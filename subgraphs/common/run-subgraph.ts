@@ -8,7 +8,7 @@ import { parse } from 'graphql';
 import client from 'prom-client';
 import { openDatabase, type Database } from '../../lib/db/database';
 import { migrate, type Migration } from '../../lib/db/migrate';
-import { startHttpServer, type PlainRoutes, type RunningHttpServer } from '../../lib/http/http-server';
+import { startHttpServer, type PlainRoutes } from '../../lib/http/http-server';
 import { announceListening } from '../../lib/announce';
 import { createLogger } from '../../lib/log';
 import { loadSubgraphSdl, type SubgraphInfo } from '../registry';
@@ -94,8 +94,7 @@ export async function runSubgraph<Loaders>(domain: DomainModule<Loaders>): Promi
   });
   await apollo.start();
 
-  let http: RunningHttpServer;
-  http = await startHttpServer({
+  const http = await startHttpServer({
     apollo,
     port: settings.port,
     host: settings.host,

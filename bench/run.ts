@@ -502,7 +502,7 @@ async function main(): Promise<void> {
       id: 'grant-bench',
       grantee: { kind: 'institution', id: INSTITUTION },
       scenario: SCENARIO,
-      // "Person.name" is listed besides "Person.*" because parseGrant (gateway/grants/grant-store.ts) wants every
+      // "Person.name" is listed besides "Person.*" because parseGrant (gateway/grants/grantee.ts) wants every
       // `plain` coordinate literally among `fields`; the coverage is the same.
       fields: ['Person.*', 'Person.name', 'Licence.*', 'LegalEntity.*', 'Query.*'],
       plain: ['Person.name'],

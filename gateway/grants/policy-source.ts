@@ -7,7 +7,7 @@ import Redis from 'ioredis';
 import { POLICY_CHANNEL, POLICY_STATE_PATH, type PolicyState } from '../../lib/policy-state';
 import { SIGNATURE_HEADER, signRequest, TIMESTAMP_HEADER } from '../../lib/signature';
 import { parseGrant } from '../../directives/grants';
-import { granteeKey, type Grantee } from './grant-store';
+import { granteeKey, type Grantee } from './grantee';
 
 export class PolicyStateUnavailable extends Error {}
 

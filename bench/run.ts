@@ -502,9 +502,8 @@ async function main(): Promise<void> {
       id: 'grant-bench',
       grantee: { kind: 'institution', id: INSTITUTION },
       scenario: SCENARIO,
-      // "Person.name" is listed besides "Person.*" because parseGrant (gateway/grants/grantee.ts) wants every
-      // `plain` coordinate literally among `fields`; the coverage is the same.
-      fields: ['Person.*', 'Person.name', 'Licence.*', 'LegalEntity.*', 'Query.*'],
+      // parseGrant (directives/grants.ts) accepts a plain coordinate covered by a Type.* wildcard.
+      fields: ['Person.*', 'Licence.*', 'LegalEntity.*', 'Query.*'],
       plain: ['Person.name'],
       validFrom: new Date(Date.now() - day).toISOString(),
       validUntil: new Date(Date.now() + day).toISOString(),

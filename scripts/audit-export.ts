@@ -6,6 +6,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { exportMonth, ExportRefused } from '../lib/audit/export';
 import { openPlatformAuditDatabase } from '../lib/audit/verify-store';
+import { exitWith } from './exit-code';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { month: { type: 'string' }, out: { type: 'string' } } });
@@ -31,10 +32,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: Error) => {
-    console.error(`audit export failed: ${error.message}`);
-    process.exit(2);
-  },
-);
+exitWith(main, 'audit export failed');

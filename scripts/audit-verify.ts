@@ -8,6 +8,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { verifyExportFile } from '../lib/audit/export';
 import { openPlatformAuditDatabase, problemSeq, verifyAuditStore } from '../lib/audit/verify-store';
+import { exitWith } from './exit-code';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { file: { type: 'string' } } });
@@ -37,10 +38,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: Error) => {
-    console.error(`audit chain not verified: ${error.message}`);
-    process.exit(2);
-  },
-);
+exitWith(main, 'audit chain not verified');

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { createQueryLimits } from './limits/query-limits';
 import { createRateLimiter } from './limits/rate-limits';
+import { createOperationSafelist, createSafelistPlugin, safelistQueryStore, type OperationSafelist } from './limits/operation-safelist';
 import { clientIpOf, createRateLimitPlugin } from './limits/rate-limit-plugin';
 import { createLogger } from '../lib/log';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -48,6 +49,7 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
   let gateway: GatewayInterface = federation as unknown as GatewayInterface;
   let contextOf: (req: Parameters<typeof identify>[0], requestId: string) => Promise<GatewayContext>;
   const closers: (() => Promise<void>)[] = [];
+  let safelist: OperationSafelist | undefined;
   if (settings.policy) {
     if (!settings.apiKeySecret) throw new Error('API_KEY_SECRET is not set: developers\' API keys cannot be checked');
     const verifyToken = await createJwtVerifier(settings.jwt);
@@ -60,6 +62,11 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
       redisPrefix: settings.redisPrefix,
     });
     closers.push(() => policySource.close());
+    if (settings.operationSafelist) {
+      const list = createOperationSafelist({ platformUrl: () => subgraphUrls.get('platform'), secret: settings.gatewaySubgraphSecret, cacheMs: settings.grantCacheMs });
+      policySource.onChange(() => list.invalidate());
+      safelist = list;
+    }
     gateway = withPolicy(gateway, { policySource, maskSettings: settings.mask, mode: settings.denialMode });
     const apiKeySecret = settings.apiKeySecret;
     contextOf = async (req, requestId) => ({ identity: await identify(req, { verifyToken, apiKeySecret }), requestId, clientIp: clientIpOf(req, settings.rateLimits.trustProxyHops) });
@@ -69,6 +76,7 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
 
   const queryLimits = createQueryLimits<GatewayContext>(settings.queryLimits);
   const limitPlugins: ApolloServerPlugin<GatewayContext>[] = [];
+  if (safelist) limitPlugins.push(createSafelistPlugin<GatewayContext>(safelist));
   if (settings.rateLimits.enabled) {
     const log = createLogger('gateway');
     let lastLogged = 0;
@@ -108,6 +116,9 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
     validationRules: queryLimits.validationRules,
     parseOptions: queryLimits.parseOptions,
     allowBatchedHttpRequests: queryLimits.allowBatchedHttpRequests,
+    // Safelist mode answers persisted-query hashes from the registered operations only; otherwise
+    // Apollo's own automatic persisted queries (clients register documents in a local cache).
+    ...(safelist ? { persistedQueries: { cache: safelistQueryStore(safelist) } } : {}),
     // No "Did you mean …?" in validation errors: suggestions would reveal fields a caller may not see.
     hideSchemaDetailsFromClientErrors: true,
   });

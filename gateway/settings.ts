@@ -26,6 +26,8 @@ export interface GatewaySettings {
   redisUrl?: string;
   redisPrefix: string;
   grantCacheMs: number;
+  /** Persisted-query safelist mode: only registered operations run. */
+  operationSafelist: boolean;
   audit: boolean;
   auditSubjectKey?: string;
   instance: string;
@@ -62,6 +64,9 @@ export function readGatewaySettings(env = process.env): GatewaySettings {
   if (audit !== 'on' && audit !== 'off') fail('AUDIT', env.AUDIT, 'on or off');
   const grantCacheMs = Number(env.GRANT_CACHE_MS ?? 1000);
   if (!Number.isFinite(grantCacheMs) || grantCacheMs < 0) fail('GRANT_CACHE_MS', env.GRANT_CACHE_MS, 'milliseconds ≥ 0');
+  const safelist = (env.OPERATION_SAFELIST ?? 'off').toLowerCase();
+  if (safelist !== 'on' && safelist !== 'off') fail('OPERATION_SAFELIST', env.OPERATION_SAFELIST, 'on or off');
+  if (safelist === 'on' && policy === 'off') fail('OPERATION_SAFELIST', env.OPERATION_SAFELIST, 'off when POLICY=off (the list lives on the platform)');
   return {
     port,
     host: env.HOST ?? '127.0.0.1',
@@ -88,6 +93,7 @@ export function readGatewaySettings(env = process.env): GatewaySettings {
     redisUrl: env.REDIS_URL || undefined,
     redisPrefix: env.REDIS_KEY_PREFIX ?? 'pd:',
     grantCacheMs,
+    operationSafelist: safelist === 'on',
     audit: audit === 'on',
     auditSubjectKey: env.AUDIT_SUBJECT_KEY || undefined,
     instance: env.GATEWAY_INSTANCE || `${os.hostname()}:${process.pid}`,

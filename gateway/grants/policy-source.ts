@@ -1,42 +1,44 @@
 // The gateway's view of the control plane: each caller's policy state (grants, suspensions), read
 // from the platform and kept briefly per grantee. A change announced on Redis drops every cached
-// state at once (revocations reach every replica within milliseconds); without Redis, or if a
-// message is lost, the cache lifetime bounds the delay. Concurrent requests share one fetch.
-// Any failure rejects with PolicyStateUnavailable: the caller fails closed.
+// state at once (revocations reach every replica within milliseconds); without Redis configured,
+// the cache lifetime bounds the delay. While a configured Redis is unreachable, announcements could
+// be missed, so nothing is served from the cache: every state is read from the platform until the
+// subscription is back. Concurrent requests share one fetch. Any failure rejects with
+// PlatformUnavailable: the caller fails closed.
 import Redis from 'ioredis';
 import { POLICY_CHANNEL, POLICY_STATE_PATH, type PolicyState } from '../../lib/policy-state';
-import { SIGNATURE_HEADER, signRequest, TIMESTAMP_HEADER } from '../../lib/signature';
 import { parseGrant } from '../../directives/grants';
+import { readFromPlatform, type PlatformReaderOptions } from '../platform-reader';
 import { granteeKey, type Grantee } from './grantee';
-
-export class PolicyStateUnavailable extends Error {}
 
 export interface PolicySource {
   stateOf(grantee: Grantee | undefined): Promise<PolicyState>;
   /** Forget cached state (this replica just changed policy itself). */
   invalidate(): void;
+  /** Calls `listener` whenever cached policy must be forgotten (an announcement, a reconnection, `invalidate`). */
+  onChange(listener: () => void): void;
+  /** Whether announcements are being received (always true without Redis: the cache lifetime rules then). */
+  listening(): boolean;
   close(): Promise<void>;
 }
 
-export interface PolicySourceOptions {
-  /** The platform's GraphQL URL, known once the gateway has loaded its supergraph. */
-  platformUrl: () => string | undefined;
-  secret: string;
+export interface PolicySourceOptions extends PlatformReaderOptions {
   cacheMs: number;
   redisUrl?: string;
   redisPrefix: string;
-  timeoutMs?: number;
 }
 
 export function createPolicySource(options: PolicySourceOptions): PolicySource {
   const cache = new Map<string, { state: PolicyState; at: number }>();
   const inFlight = new Map<string, Promise<PolicyState>>();
+  const listeners: (() => void)[] = [];
   // Bumped by every announcement: a fetch that started before one must not be cached after it.
   let generation = 0;
   const invalidate = () => {
     generation += 1;
     cache.clear();
     inFlight.clear();
+    for (const listener of listeners) listener();
   };
   let subscriber: Redis | undefined;
   if (options.redisUrl) {
@@ -46,29 +48,10 @@ export function createPolicySource(options: PolicySourceOptions): PolicySource {
     subscriber.on('ready', invalidate); // messages may have been missed while away
     void subscriber.subscribe(`${options.redisPrefix}${POLICY_CHANNEL}`).catch(() => undefined);
   }
+  const listening = () => subscriber === undefined || subscriber.status === 'ready';
 
   async function fetchState(grantee: Grantee | undefined): Promise<PolicyState> {
-    const base = options.platformUrl();
-    if (!base) throw new PolicyStateUnavailable('platform URL unknown');
-    const url = new URL(base);
-    url.pathname = url.pathname.replace(/\/graphql$/, '') + POLICY_STATE_PATH;
-    if (grantee) {
-      url.searchParams.set('kind', grantee.kind);
-      url.searchParams.set('id', grantee.id);
-    }
-    const timestamp = String(Date.now());
-    const target = `${url.pathname}${url.search}`;
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        headers: { [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: signRequest(options.secret, { timestamp, caller: 'policy-state', query: target, variables: {} }) },
-        signal: AbortSignal.timeout(options.timeoutMs ?? 1500),
-      });
-    } catch (error) {
-      throw new PolicyStateUnavailable((error as Error).message);
-    }
-    if (!response.ok) throw new PolicyStateUnavailable(`platform answered ${response.status}`);
-    const state = (await response.json()) as PolicyState;
+    const state = await readFromPlatform<PolicyState>(options, 'policy-state', POLICY_STATE_PATH, grantee ? { kind: grantee.kind, id: grantee.id } : {});
     state.grants = state.grants.map(parseGrant);
     return state;
   }
@@ -77,7 +60,7 @@ export function createPolicySource(options: PolicySourceOptions): PolicySource {
     stateOf(grantee) {
       const key = granteeKey(grantee);
       const hit = cache.get(key);
-      if (hit && Date.now() - hit.at < options.cacheMs) return Promise.resolve(hit.state);
+      if (hit && Date.now() - hit.at < options.cacheMs && listening()) return Promise.resolve(hit.state);
       let pending = inFlight.get(key);
       if (!pending) {
         const fetchedAt = Date.now();
@@ -96,6 +79,8 @@ export function createPolicySource(options: PolicySourceOptions): PolicySource {
       return pending;
     },
     invalidate,
+    onChange: (listener) => void listeners.push(listener),
+    listening,
     async close() {
       subscriber?.disconnect();
     },

@@ -15,7 +15,8 @@ import { createPolicyEngine, type PolicyEngine } from '../../directives/engine';
 import type { MaskSettings } from '../../directives/mask';
 import { applyPlan } from '../../directives/response';
 import type { GatewayContext } from '../context';
-import { PolicyStateUnavailable, type PolicySource } from '../grants/policy-source';
+import type { PolicySource } from '../grants/policy-source';
+import { PlatformUnavailable } from '../platform-reader';
 import type { PolicyState } from '../../lib/policy-state';
 
 export type DenialMode = 'filter' | 'refuse';
@@ -85,7 +86,7 @@ export function withPolicy(inner: GatewayInterface, options: PolicyGatewayOption
     try {
       state = await options.policySource.stateOf(grantee);
     } catch (error) {
-      if (!(error instanceof PolicyStateUnavailable)) throw error;
+      if (!(error instanceof PlatformUnavailable)) throw error;
     }
     if (state?.granteeSuspended) {
       return { errors: [new GraphQLError('访问已被暂停 / access suspended for this institution or developer', { extensions: { code: 'SUSPENDED' } })] };

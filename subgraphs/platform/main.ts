@@ -14,6 +14,7 @@ import { catalogResolvers } from './catalog-resolvers';
 import { grantResolvers } from './grant-resolvers';
 import { objectionResolvers } from './objection-resolvers';
 import { feedbackResolvers } from './feedback-resolvers';
+import { operationResolvers } from './operation-resolvers';
 import { calendarFor, loadActiveProfile } from '../../lib/profiles/profile';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 
@@ -58,6 +59,7 @@ export const platformDomain: DomainModule<Record<string, never>> = {
     grantResolvers({ catalog, notifier }),
     objectionResolvers({ catalog, profile, calendar }),
     feedbackResolvers({ catalog, profile, calendar }),
+    operationResolvers({ notifier }),
   ),
   permissions: PLATFORM_PERMISSIONS,
   routes: (db, settings) => ({ ...auditRoutes(new AuditAppender(db), settings.gatewaySecret), ...policyRoutes(db, settings.gatewaySecret) }),

@@ -170,4 +170,21 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX usage_feedback_grant_idx ON usage_feedback (grant_id);
     `,
   },
+  {
+    version: 5,
+    name: 'registered_operation',
+    sql: `
+      -- Persisted-query safelist: operations an admin registered; in safelist mode gateways run only these.
+      CREATE TABLE registered_operation (
+        hash text PRIMARY KEY,
+        name text NOT NULL,
+        document text NOT NULL,
+        registered_by text NOT NULL,
+        registered_at timestamptz NOT NULL DEFAULT now(),
+        retired_by text,
+        retired_at timestamptz,
+        retire_reason text
+      );
+    `,
+  },
 ];

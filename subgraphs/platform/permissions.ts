@@ -28,6 +28,7 @@ export const PLATFORM_PERMISSIONS = {
     suspensions: isAdmin,
     objections: or(isSubject, isInstitution),
     usageFeedback: isInstitution,
+    registeredOperations: isAdmin,
   },
   Mutation: {
     applyForAccess: or(isInstitution, isDeveloper),
@@ -41,6 +42,8 @@ export const PLATFORM_PERMISSIONS = {
     submitUsageFeedback: isInstitution,
     suspend: or(isAdmin, isProvider),
     liftSuspension: isAdmin,
+    registerOperation: isAdmin,
+    retireOperation: isAdmin,
   },
 };
 

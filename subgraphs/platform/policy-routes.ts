@@ -1,8 +1,10 @@
-// GET /internal/policy-state?kind=&id=: what a gateway needs to decide a caller's requests.
+// GET /internal/policy-state?kind=&id=: what a gateway needs to decide a caller's requests;
+// GET /internal/operations: the persisted-query safelist in force.
 // Signed by the gateway like every internal call; read from the database, the source of truth.
 import type { Database } from '../../lib/db/database';
 import type { PlainResponse, PlainRoutes } from '../../lib/http/http-server';
 import { POLICY_STATE_PATH } from '../../lib/policy-state';
+import { OPERATIONS_PATH, type OperationList } from '../../lib/operation-safelist';
 import { signedByGateway } from './internal-signature';
 import { readPolicyState } from './policy-state';
 
@@ -20,6 +22,16 @@ export function policyRoutes(db: Database, secret: string | undefined): PlainRou
       const id = params.get('id');
       if ((kind !== null && kind !== 'institution' && kind !== 'developer') || (kind !== null) !== (id !== null)) return json(400, { error: 'BAD_REQUEST' });
       return json(200, await readPolicyState(db, kind && id ? { kind, id } : undefined));
+    },
+    [`GET ${OPERATIONS_PATH}`]: async (req) => {
+      if (!signedByGateway(req, secret, 'operations', req.url ?? '')) return json(401, { error: 'UNSIGNED_REQUEST' });
+      // Read in one transaction so the version matches the list.
+      const list = await db.transaction(async (tx): Promise<OperationList> => {
+        const [{ version }] = await tx.query<{ version: string }>('SELECT version::text AS version FROM policy_version WHERE id = 1');
+        const rows = await tx.query<{ hash: string; document: string }>('SELECT hash, document FROM registered_operation WHERE retired_at IS NULL');
+        return { version, operations: Object.fromEntries(rows.map((r) => [r.hash, r.document])) };
+      });
+      return json(200, list);
     },
   };
 }

@@ -1,8 +1,12 @@
 // npm run test:abuse [-- --inputs 5000 --seconds 300 --seed N]: the long abuse-and-fault run on its own stack.
+// Then, with the real PostgreSQL and redis-server, the store faults of test/abuse/store-faults.ts.
 // Prints one summary line (findings before it); exits 1 on any leak, lost audit record or crash.
 import { Credentials, writeGrantsFile } from '../test/support/credentials';
 import { startStack } from '../test/support/stack';
 import { abuseGrants, abuseStackEnv, formatSummary, runAbuseSuite } from '../test/abuse/abuse-suite';
+import { runStoreFaults } from '../test/abuse/store-faults';
+import { redisServerBinary } from '../test/support/redis-server';
+import { reachable, TEST_DATABASE_URL } from '../test/support/services';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -20,6 +24,18 @@ async function main(): Promise<number> {
   const stack = await startStack(abuseStackEnv(credentials, writeGrantsFile(abuseGrants())));
   try {
     const summary = await runAbuseSuite({ stack, credentials, budget: { inputs, seconds }, faults: true, seed, log: verbose ? (l) => console.error(l) : undefined });
+    // Store faults (Redis stopped, PostgreSQL paused and cut off) need the real PostgreSQL and redis-server.
+    if ((await reachable(TEST_DATABASE_URL)) && redisServerBinary()) {
+      const faults = await runStoreFaults({ databaseUrl: TEST_DATABASE_URL, loadSeconds: 5, log: verbose ? (l) => console.error(l) : undefined });
+      summary.faultsInjected += faults.faultsInjected;
+      summary.requestsAnswered += faults.answered;
+      summary.dataLeaked += faults.leaked;
+      summary.auditRecordsLost += faults.auditLost;
+      summary.findings.push(...faults.findings);
+      console.error(`store faults: recovery ${JSON.stringify(faults.recoverySeconds)} s after each store came back; revocation while Redis was down denied at once: ${faults.revokedWhileRedisDown}; audit chain intact: ${faults.chainIntact}`);
+    } else {
+      summary.skipped.push(`store faults (Redis stop, PostgreSQL pause and cut): need PostgreSQL at ${TEST_DATABASE_URL} and redis-server`);
+    }
     for (const f of summary.findings) console.error(f);
     for (const s of summary.skipped) console.error(`skipped: ${s}`);
     console.log(formatSummary(summary));

@@ -50,9 +50,12 @@ function lockId(key: string): number {
 }
 
 async function openPostgres(url: string, schema: string, poolSize: number): Promise<Database> {
-  const pool = new Pool({ connectionString: url, max: poolSize, options: `-c search_path=${schema}` });
-  // A broken idle connection must not crash the process; the next query reports the error.
+  // Bounded waits: a server that hangs or vanishes costs a request a few seconds, not forever.
+  const pool = new Pool({ connectionString: url, max: poolSize, options: `-c search_path=${schema}`, connectionTimeoutMillis: 5000, query_timeout: 60_000, keepAlive: true });
+  // A broken connection must not crash the process, idle (the pool's event) or checked out (the
+  // client's): the query running on it reports the error, and the connection is not reused.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => void client.on('error', () => undefined));
   await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`).catch((error: { code?: string }) => {
     if (error.code !== '23505' && error.code !== '42P06') throw error; // concurrent creation
   });
@@ -68,6 +71,7 @@ async function openPostgres(url: string, schema: string, poolSize: number): Prom
     },
     async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
       const client = await pool.connect();
+      let failure: Error | undefined;
       try {
         await client.query('BEGIN');
         const result = await work({
@@ -76,23 +80,34 @@ async function openPostgres(url: string, schema: string, poolSize: number): Prom
         await client.query('COMMIT');
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        await client.query('ROLLBACK').catch((rollbackError: Error) => {
+          failure = rollbackError; // the connection itself is broken
+        });
         throw error;
       } finally {
-        client.release();
+        // A connection that failed to roll back is discarded, not handed to the next request.
+        client.release(failure);
       }
     },
     async withLock<T>(key: string, work: () => Promise<T>): Promise<T> {
       const client = await pool.connect();
+      let failure: Error | undefined;
       try {
         await client.query('SELECT pg_advisory_lock($1)', [lockId(key)]);
         try {
           return await work();
         } finally {
-          await client.query('SELECT pg_advisory_unlock($1)', [lockId(key)]);
+          await client.query('SELECT pg_advisory_unlock($1)', [lockId(key)]).catch((error: Error) => {
+            failure = error;
+            throw error;
+          });
         }
+      } catch (error) {
+        failure ??= error as Error;
+        throw error;
       } finally {
-        client.release();
+        // Discarded on failure: a session that may still hold the lock must not be reused (closing it frees the lock).
+        client.release(failure);
       }
     },
     close: () => pool.end(),

@@ -1,0 +1,233 @@
+// Store faults under load: Redis stopped and started again, PostgreSQL paused and cut off (through a
+// proxy that holds or resets its connections), while clients keep asking two replicas for granted,
+// masked person data. Everything must fail closed during a fault — no data without its audit record,
+// none on a grant that was revoked meanwhile — and recover by itself when the store is back, with no
+// restart. Used by test/store-faults.test.ts and by the long `npm run test:abuse`.
+import { openDatabase } from '../../lib/db/database';
+import { verifyAuditStore } from '../../lib/audit/verify-store';
+import { Credentials, writeGrantsFile } from '../support/credentials';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
+import { replicaEnv, startGatewayProcess, type GatewayProcess } from '../support/gateway-process';
+import { startPrivateRedis, type PrivateRedis } from '../support/redis-server';
+import { dropSchemas, uniqueSchemaPrefix } from '../support/services';
+import { startStack, type Stack } from '../support/stack';
+import { ABUSE_INSTITUTION, ABUSE_SCENARIO, abuseGrants, abuseStackEnv, buildPools, buildSecrets, leakReason } from './abuse-suite';
+
+const OUTAGE_INSTITUTION = '11530100015301025G'; // its grant is revoked while Redis is down
+const RECOVERY_INSTITUTION = '115300000152000215'; // its grant is revoked after Redis is back
+const ADMIN_ORG = '11530000015200013A';
+const DAY = 24 * 3600 * 1000;
+const PERSON = 'query($id: ID!) { person(idNumber: $id) { name idNumber gender } }';
+
+export interface StoreFaultReport {
+  faultsInjected: number;
+  answered: number;
+  answersWithData: number;
+  refusedDuringFaults: number;
+  leaked: number;
+  auditLost: number;
+  chainIntact: boolean;
+  /** Seconds from the store's return to the first answer with data, per fault. */
+  recoverySeconds: Record<string, number>;
+  /** A grant revoked while Redis (the announcements) was down was denied at once by a replica caching for 60 s. */
+  revokedWhileRedisDown: boolean;
+  /** Milliseconds until that replica denied a grant revoked after Redis came back (announcement path). */
+  revocationAfterRecoveryMs: number | null;
+  findings: string[];
+}
+
+interface Answer { status: number; text: string; requestId: string | null }
+
+async function post(url: string, query: string, variables: Record<string, unknown>, headers: Record<string, string>, timeoutMs = 10_000): Promise<Answer> {
+  const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }), signal: AbortSignal.timeout(timeoutMs) });
+  return { status: r.status, text: await r.text(), requestId: r.headers.get('x-request-id') };
+}
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const personName = (text: string): string | null => {
+  try {
+    return JSON.parse(text).data?.person?.name ?? null;
+  } catch {
+    return null;
+  }
+};
+
+export async function runStoreFaults(options: { databaseUrl: string; log?: (line: string) => void; loadSeconds?: number }): Promise<StoreFaultReport> {
+  const log = options.log ?? (() => {});
+  const report: StoreFaultReport = { faultsInjected: 0, answered: 0, answersWithData: 0, refusedDuringFaults: 0, leaked: 0, auditLost: 0, chainIntact: false, recoverySeconds: {}, revokedWhileRedisDown: false, revocationAfterRecoveryMs: null, findings: [] };
+  const finding = (s: string) => {
+    report.findings.push(s);
+    log(`FINDING: ${s}`);
+  };
+  const credentials = new Credentials();
+  const prefix = uniqueSchemaPrefix('faults');
+  const pg = new URL(options.databaseUrl);
+  let redis: PrivateRedis | undefined;
+  let proxy: FaultProxy | undefined;
+  let stack: Stack | undefined;
+  const replicas: GatewayProcess[] = [];
+  let stopLoad = true;
+  let loadDone: Promise<unknown> = Promise.resolve();
+  try {
+    redis = await startPrivateRedis();
+    proxy = await startFaultProxy({ host: pg.hostname, port: Number(pg.port || 5432) });
+    const viaProxy = new URL(options.databaseUrl);
+    viaProxy.hostname = '127.0.0.1';
+    viaProxy.port = String(proxy.port);
+    const grant = (id: string, institution: string) => ({ ...(abuseGrants()[0] as object), id, grantee: { kind: 'institution', id: institution }, validFrom: new Date(Date.now() - DAY).toISOString() });
+    const grantsFile = writeGrantsFile([...abuseGrants(), grant('fault-outage', OUTAGE_INSTITUTION), grant('fault-recovery', RECOVERY_INSTITUTION)]);
+    const shared = { DATABASE_URL: viaProxy.toString(), DB_SCHEMA_PREFIX: prefix, REDIS_URL: redis.url, REDIS_KEY_PREFIX: `${prefix}:`, GRANT_CACHE_MS: '60000' };
+    // A: the stack's own gateway, rate limits on (in Redis, failing closed). B, C: replicas without
+    // rate limits, so that what they do while Redis is down shows the policy state's own behaviour.
+    stack = await startStack({ ...abuseStackEnv(credentials, grantsFile), ...shared });
+    const replicaSettings = { ...replicaEnv(stack.subgraphUrls, credentials, grantsFile), ...shared, RATE_LIMIT: 'off' };
+    replicas.push(await startGatewayProcess(replicaSettings), await startGatewayProcess(replicaSettings));
+    const [b, c] = replicas;
+    const gateways = [stack.gatewayUrl, b.url];
+    const token = async (org: string, roles = ['institution']) => ({ authorization: `Bearer ${await credentials.token({ org, roles, sub: 'op-faults', div: '530000' })}`, 'x-scenario-id': ABUSE_SCENARIO });
+    const loadHeaders = await token(ABUSE_INSTITUTION);
+    const admin = await token(ADMIN_ORG, ['admin']);
+    const secrets = buildSecrets();
+    const ids = buildPools().idNumbers;
+    const received: string[] = [];
+    // Requests sent before this time count as sent during a fault (Infinity while one lasts; set to
+    // the moment data flows again when it ends).
+    let faultUntil = 0;
+    let lastDataAt = 0;
+
+    // Load: four clients over A and B, all the time.
+    stopLoad = false;
+    loadDone = Promise.all([0, 1, 2, 3].map(async (n) => {
+      for (let i = 0; !stopLoad; i++) {
+        const sentAt = Date.now();
+        try {
+          const r = await post(gateways[(n + i) % 2], PERSON, { id: ids[(n * 13 + i) % ids.length] }, loadHeaders, 5000);
+          report.answered++;
+          const reason = leakReason(secrets, r.text, '');
+          if (reason) {
+            report.leaked++;
+            finding(`leak (HTTP ${r.status}): ${reason}`);
+          }
+          if (r.status === 200 && personName(r.text) !== null) {
+            report.answersWithData++;
+            received.push(r.requestId!);
+            lastDataAt = Math.max(lastDataAt, sentAt); // sent, not answered: recovery counts requests made after the store came back
+          } else if (sentAt <= faultUntil) report.refusedDuringFaults++;
+          else if (r.status >= 500) finding(`HTTP ${r.status} outside a fault: ${r.text.slice(0, 200)}`);
+        } catch {
+          await wait(50);
+        }
+      }
+    }));
+    const dataFlowsAgain = async (label: string, since: number) => {
+      const until = Date.now() + 30_000;
+      while (lastDataAt <= since && Date.now() < until) await wait(50);
+      if (lastDataAt <= since) {
+        finding(`${label}: no data 30 s after the store came back`);
+        return;
+      }
+      report.recoverySeconds[label] = Math.round((lastDataAt - since) / 100) / 10;
+      faultUntil = Date.now();
+      log(`${label}: data again ${report.recoverySeconds[label]} s after the store came back`);
+    };
+    const seesGrant = async (url: string, org: string) => personName((await post(url, PERSON, { id: ids[0] }, await token(org))).text) !== null;
+    const revoke = async (id: string) => {
+      const r = await post(b.url, 'mutation($id: ID!) { revokeGrant(id: $id, reason: "故障演练") { status } }', { id }, admin);
+      if (!r.text.includes('"revoked"')) finding(`revoking ${id} failed: ${r.text.slice(0, 200)}`);
+    };
+    await wait((options.loadSeconds ?? 2) * 1000);
+    if (!(await seesGrant(c.url, OUTAGE_INSTITUTION)) || !(await seesGrant(c.url, RECOVERY_INSTITUTION))) finding('replica C does not see the fault grants before the faults');
+
+    // 1. Redis stopped: A refuses (its rate limits cannot be checked); B and C read policy from the
+    //    platform on every request (announcements could be missed), so a revocation counts at once.
+    faultUntil = Infinity;
+    await redis.stop();
+    report.faultsInjected++;
+    log('fault: Redis stopped');
+    await wait(1500);
+    await revoke('fault-outage');
+    report.revokedWhileRedisDown = !(await seesGrant(c.url, OUTAGE_INSTITUTION));
+    if (!report.revokedWhileRedisDown) finding('a grant revoked while Redis was down was still honoured by a replica serving from its cache');
+    const aDuring = await post(stack.gatewayUrl, PERSON, { id: ids[1] }, loadHeaders);
+    if (aDuring.status !== 503 || !aDuring.text.includes('RATE_LIMIT_UNAVAILABLE')) finding(`A during the Redis outage answered ${aDuring.status}: ${aDuring.text.slice(0, 200)}`);
+    await wait(1500);
+    await redis.start();
+    const redisBack = Date.now();
+    log('Redis started again');
+    // Recovery: A answers with data again (the load alternates A and B; wait for A itself).
+    {
+      const until = Date.now() + 30_000;
+      let ok = false;
+      while (!ok && Date.now() < until) {
+        ok = personName((await post(stack.gatewayUrl, PERSON, { id: ids[2] }, loadHeaders)).text) !== null;
+        if (!ok) await wait(100);
+      }
+      if (ok) report.recoverySeconds.redis = Math.round((Date.now() - redisBack) / 100) / 10;
+      else finding('A did not answer with data 30 s after Redis came back');
+      faultUntil = Date.now();
+    }
+    // Announcements work again: C (caching for 60 s) denies a grant revoked now, within a second or two.
+    await seesGrant(c.url, RECOVERY_INSTITUTION); // cached in C
+    const revokedAt = Date.now();
+    await revoke('fault-recovery');
+    while (Date.now() - revokedAt < 5000 && (await seesGrant(c.url, RECOVERY_INSTITUTION))) await wait(20);
+    if (!(await seesGrant(c.url, RECOVERY_INSTITUTION))) report.revocationAfterRecoveryMs = Date.now() - revokedAt;
+    else finding('after Redis came back, a revocation was not announced to replica C within 5 s');
+
+    // 2. PostgreSQL paused (connections hang) for 3 s.
+    faultUntil = Infinity;
+    proxy.pause();
+    report.faultsInjected++;
+    log('fault: PostgreSQL paused');
+    await wait(3000);
+    proxy.resume();
+    const pgResumed = Date.now();
+    await dataFlowsAgain('postgresPause', pgResumed);
+
+    // 3. PostgreSQL cut off (connections reset, new ones refused) for 3 s.
+    faultUntil = Infinity;
+    proxy.cut();
+    report.faultsInjected++;
+    log('fault: PostgreSQL cut off');
+    await wait(3000);
+    proxy.restore();
+    const pgRestored = Date.now();
+    await dataFlowsAgain('postgresDown', pgRestored);
+    await wait(1000);
+    stopLoad = true;
+    await loadDone;
+
+    // Every answer with data has its record, and the chain verifies.
+    const recorded = new Set<string>();
+    let after: string | null = null;
+    do {
+      const r = await post(stack.gatewayUrl, 'query($after: String) { auditRecords(first: 1000, after: $after) { records { requestId } nextCursor } }', { after }, admin, 30_000);
+      const page = JSON.parse(r.text).data?.auditRecords;
+      if (!page) throw new Error(`auditRecords failed: ${r.text.slice(0, 300)}`);
+      for (const rec of page.records) recorded.add(rec.requestId);
+      after = page.nextCursor;
+    } while (after);
+    const missing = received.filter((id) => !recorded.has(id));
+    report.auditLost = missing.length;
+    if (missing.length) finding(`audit records missing for ${missing.slice(0, 10).join(', ')}`);
+    const db = await openDatabase({ url: options.databaseUrl, schema: `${prefix}platform` });
+    try {
+      const verified = await verifyAuditStore(db);
+      report.chainIntact = verified.ok;
+      if (!verified.ok) finding(`audit chain: ${verified.message}`);
+    } finally {
+      await db.close();
+    }
+    log(`store faults: ${report.answered} answered, ${report.answersWithData} with data, ${report.refusedDuringFaults} refused during faults`);
+    return report;
+  } finally {
+    stopLoad = true;
+    await loadDone.catch(() => undefined);
+    for (const r of replicas) await r.stop().catch(() => undefined);
+    await stack?.stop().catch(() => undefined);
+    await proxy?.close().catch(() => undefined);
+    await redis?.stop().catch(() => undefined);
+    credentials.cleanup();
+    await dropSchemas(prefix).catch(() => undefined);
+  }
+}

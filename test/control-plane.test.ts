@@ -3,32 +3,13 @@
 // within a second (Redis pub/sub + PostgreSQL); two-stage review in the Guiyang-Gui'an profile;
 // dataset suspension; the catalog and its exports.
 import { personAt, personIdAt, DEFAULT_SEED } from '../subgraphs/seed/generator';
+import { application, APPLY, DECIDE, INSTITUTION, PERSON_NAME, POLICE } from './support/applications';
 import { Credentials, writeGrantsFile } from './support/credentials';
 import { TEST_SCALE } from './support/federation-suite';
 import { replicaEnv, startGatewayProcess, type GatewayProcess } from './support/gateway-process';
 import { graphql } from './support/graphql';
 import { describeWithPostgres, dropSchemas, redisAvailable, TEST_DATABASE_URL, TEST_REDIS_URL, uniqueSchemaPrefix } from './support/services';
 import { startStack, type Stack } from './support/stack';
-
-const INSTITUTION = '11530100015301017M';
-const POLICE = '11530000015200013A'; // provider of 人口基础信息 (Person)
-const PERSON_NAME = 'query($id: ID!) { person(idNumber: $id) { name gender } }';
-
-const APPLY = `mutation($input: ApplicationInput!) { applyForAccess(input: $input) {
-  id status currentStage stages dueOn overdue grantId steps { stage action dueOn } } }`;
-const DECIDE = `mutation($id: ID!, $approve: Boolean!, $basis: String) { decideApplication(id: $id, approve: $approve, legalBasis: $basis) {
-  id status currentStage grantId refusalBasis steps { stage action } } }`;
-
-const application = (scenario: string) => ({
-  scenario,
-  scenarioName: '低保家庭经济状况核对',
-  description: '核对申请人户籍与身份信息',
-  legalBasis: '《社会救助暂行办法》第十一条',
-  fields: ['Person.name'],
-  plain: ['Person.name'],
-  validFrom: new Date(Date.now() - 60_000).toISOString(),
-  validUntil: new Date(Date.now() + 30 * 86_400_000).toISOString(),
-});
 
 function controlPlaneSuite(env: () => NodeJS.ProcessEnv, options: { replicas: boolean; profile: string }): void {
   const credentials = new Credentials();

@@ -1,0 +1,22 @@
+// The control plane's application flow as the suites drive it through a gateway: an institution files
+// an application for Person.name, the provider approves it (it becomes a grant). Shared by
+// test/control-plane.test.ts and test/replicas.test.ts.
+export const INSTITUTION = '11530100015301017M';
+export const POLICE = '11530000015200013A'; // provider of 人口基础信息 (Person)
+export const PERSON_NAME = 'query($id: ID!) { person(idNumber: $id) { name gender } }';
+
+export const APPLY = `mutation($input: ApplicationInput!) { applyForAccess(input: $input) {
+  id status currentStage stages dueOn overdue grantId steps { stage action dueOn } } }`;
+export const DECIDE = `mutation($id: ID!, $approve: Boolean!, $basis: String) { decideApplication(id: $id, approve: $approve, legalBasis: $basis) {
+  id status currentStage grantId refusalBasis steps { stage action } } }`;
+
+export const application = (scenario: string) => ({
+  scenario,
+  scenarioName: '低保家庭经济状况核对',
+  description: '核对申请人户籍与身份信息',
+  legalBasis: '《社会救助暂行办法》第十一条',
+  fields: ['Person.name'],
+  plain: ['Person.name'],
+  validFrom: new Date(Date.now() - 60_000).toISOString(),
+  validUntil: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+});

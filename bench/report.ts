@@ -1,13 +1,13 @@
-// Summaries of the benchmark's runs: medians per workload × gateway, ratios to the bare gateway, the
-// console table, and the files bench/results/latest.json and latest.md.
+// Summaries of the benchmark's runs: medians per workload × gateway, ratios to the bare gateway (and, when
+// both ran, of C to the Hive gateway E), the console table, and the files bench/results/latest.json and latest.md.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ProfileSummary } from './profile';
 import { max, median, min } from './stats';
 
-export type GatewayKey = 'A' | 'B' | 'C' | 'D';
-export const GATEWAY_KEYS: readonly GatewayKey[] = ['A', 'B', 'C', 'D'];
+export type GatewayKey = 'A' | 'B' | 'C' | 'D' | 'E';
+export const GATEWAY_KEYS: readonly GatewayKey[] = ['A', 'B', 'C', 'D', 'E'];
 
 /** A run is "contended" when processes outside the benchmark used more than this (% of one core) during it. */
 export const CONTENDED_PERCENT = 20;
@@ -17,10 +17,11 @@ export const GATEWAY_LABELS: Record<GatewayKey, string> = {
   B: 'this gateway, POLICY=off',
   C: 'this gateway, POLICY=on (audit on)',
   D: 'this gateway, POLICY=on, AUDIT=off',
+  E: '@graphql-hive/gateway (peer, no policy)',
 };
 
 /** Whether a gateway applies the policy (its answers are masked, so they are compared with A's by shape). */
-export const GATEWAY_POLICY: Record<GatewayKey, boolean> = { A: false, B: false, C: true, D: true };
+export const GATEWAY_POLICY: Record<GatewayKey, boolean> = { A: false, B: false, C: true, D: true, E: false };
 
 /** One measured window of one gateway on one workload. */
 export interface RunMeasurement {
@@ -82,6 +83,10 @@ export interface Summary {
   rpsVsA?: number;
   p99VsA?: number;
   cpuPerRequestVsA?: number;
+  /** C only, when E ran too: the same ratios versus the Hive gateway (ours with policy and audit vs a peer without). */
+  rpsVsE?: number;
+  p99VsE?: number;
+  cpuPerRequestVsE?: number;
 }
 
 export function summarise(runs: readonly RunMeasurement[]): Summary[] {
@@ -129,6 +134,13 @@ export function summarise(runs: readonly RunMeasurement[]): Summary[] {
     summary.p99VsA = summary.p99Ms / a.p99Ms;
     summary.cpuPerRequestVsA = summary.gatewayCpuMsPerRequest / a.gatewayCpuMsPerRequest;
   }
+  for (const summary of summaries) {
+    const e = summaries.find((s) => s.workload === summary.workload && s.gateway === 'E');
+    if (!e || summary.gateway !== 'C') continue;
+    summary.rpsVsE = summary.rps / e.rps;
+    summary.p99VsE = summary.p99Ms / e.p99Ms;
+    summary.cpuPerRequestVsE = summary.gatewayCpuMsPerRequest / e.gatewayCpuMsPerRequest;
+  }
   return summaries;
 }
 
@@ -143,8 +155,19 @@ function ratio(value: number | undefined): string {
 }
 
 const HEADERS = ['workload', 'gw', 'req/s', 'p50 ms', 'p99 ms', 'gw CPU%', 'gw RSS MiB', 'gw CPU ms/req', 'subgraphs CPU%', 'other CPU%', 'errors', 'req/s vs A', 'p99 vs A', 'CPU/req vs A'];
+/** Only when C and E both ran: C's ratios to the Hive gateway, on C's rows. */
+const HEADERS_VS_E = ['req/s C vs E', 'p99 C vs E', 'CPU/req C vs E'];
+
+function withVsE(summaries: readonly Summary[]): boolean {
+  return summaries.some((s) => s.rpsVsE !== undefined);
+}
+
+function headers(summaries: readonly Summary[]): string[] {
+  return withVsE(summaries) ? [...HEADERS, ...HEADERS_VS_E] : HEADERS;
+}
 
 function rows(summaries: readonly Summary[]): string[][] {
+  const vsE = withVsE(summaries);
   return summaries.map((s) => [
     s.workload,
     `${s.gateway}${s.contendedRounds ? '*' : ''}`,
@@ -160,14 +183,16 @@ function rows(summaries: readonly Summary[]): string[][] {
     ratio(s.rpsVsA),
     ratio(s.p99VsA),
     ratio(s.cpuPerRequestVsA),
+    ...(vsE ? [ratio(s.rpsVsE), ratio(s.p99VsE), ratio(s.cpuPerRequestVsE)] : []),
   ]);
 }
 
 export function consoleTable(summaries: readonly Summary[]): string {
-  const all = [HEADERS, ...rows(summaries)];
-  const widths = HEADERS.map((_, i) => Math.max(...all.map((row) => row[i].length)));
+  const head = headers(summaries);
+  const all = [head, ...rows(summaries)];
+  const widths = head.map((_, i) => Math.max(...all.map((row) => row[i].length)));
   const line = (row: string[]) => row.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
-  const out = [line(HEADERS), widths.map((w) => '─'.repeat(w)).join('  ')];
+  const out = [line(head), widths.map((w) => '─'.repeat(w)).join('  ')];
   let previous = '';
   for (const row of rows(summaries)) {
     if (previous && row[0] !== previous) out.push('');
@@ -178,7 +203,8 @@ export function consoleTable(summaries: readonly Summary[]): string {
 }
 
 export function markdownTable(summaries: readonly Summary[]): string {
-  const out = [`| ${HEADERS.join(' | ')} |`, `|${HEADERS.map((_, i) => (i < 2 ? '---' : '---:')).join('|')}|`];
+  const head = headers(summaries);
+  const out = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i < 2 ? '---' : '---:')).join('|')}|`];
   for (const row of rows(summaries)) out.push(`| ${row.join(' | ')} |`);
   return out.join('\n');
 }
@@ -241,6 +267,7 @@ export function writeReport(dir: string, report: Report): { json: string; md: st
     'Medians over rounds. p50/p99: exact percentiles of every response latency in the measured window, as seen by the load generator (autocannon, in the benchmark process). ' +
       '"gw CPU%" is the gateway process (utime+stime from /proc, % of one core), "gw CPU ms/req" the same per response ' +
       '(the figure least disturbed by a busy machine; "CPU/req vs A" compares it); ' +
+      (withVsE(report.summaries) ? '"… C vs E" are C\'s figures over the Hive gateway E\'s on the same workload (on C\'s rows); ' : '') +
       '"subgraphs CPU%" is the sum of the subgraph processes; "other CPU%" is what processes outside the benchmark used meanwhile ' +
       `(a gateway marked * had at least one round where that exceeded ${CONTENDED_PERCENT}%: its figures are not trustworthy). "errors" counts non-200 responses, socket errors/timeouts and 200 responses carrying GraphQL "errors", over all rounds.`,
     '',

@@ -48,6 +48,13 @@ function keep(env: NodeJS.ProcessEnv, name: string, fallback: KeepEnds): KeepEnd
   return { start: Number(match[1]), end: Number(match[2]) };
 }
 
+function onOff(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (raw !== 'on' && raw !== 'off') fail(name, env[name], 'on or off');
+  return raw === 'on';
+}
+
 export function readGatewaySettings(env = process.env): GatewaySettings {
   const subgraphUrls: Record<string, string> = {};
   for (const info of SUBGRAPHS) {
@@ -103,6 +110,7 @@ export function readGatewaySettings(env = process.env): GatewaySettings {
       timeoutMs: positiveSetting(env, 'SUBGRAPH_TIMEOUT_MS', DEFAULT_RESILIENCE.timeoutMs, { integer: true }),
       breakerFailures: positiveSetting(env, 'BREAKER_FAILURES', DEFAULT_RESILIENCE.breakerFailures, { integer: true }),
       breakerCooldownMs: positiveSetting(env, 'BREAKER_COOLDOWN_MS', DEFAULT_RESILIENCE.breakerCooldownMs, { integer: true }),
+      dedupeInFlight: onOff(env, 'SUBGRAPH_DEDUPE', DEFAULT_RESILIENCE.dedupeInFlight),
     },
   };
 }

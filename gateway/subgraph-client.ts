@@ -1,6 +1,7 @@
 // The gateway's requests to subgraphs, each signed so subgraphs can refuse anything that did not
 // come through the policy (see lib/signature.ts). Keep-alive connections are reused.
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
+import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types';
 import { GraphQLError } from 'graphql';
 import { callerClaimOf, encodeCallerClaim } from '../lib/caller-header';
 import { CALLER_HEADER, SIGNATURE_HEADER, signRequest, TIMESTAMP_HEADER } from '../lib/signature';
@@ -19,13 +20,20 @@ export interface ResilienceSettings {
   breakerFailures: number;
   /** How long an open circuit fails fast before one call is let through again (BREAKER_COOLDOWN_MS). */
   breakerCooldownMs: number;
+  /** Identical queries of the same caller in flight at once share one subgraph call (SUBGRAPH_DEDUPE). */
+  dedupeInFlight: boolean;
 }
 
-export const DEFAULT_RESILIENCE: ResilienceSettings = { timeoutMs: 10_000, breakerFailures: 5, breakerCooldownMs: 5_000 };
+export const DEFAULT_RESILIENCE: ResilienceSettings = { timeoutMs: 10_000, breakerFailures: 5, breakerCooldownMs: 5_000, dedupeInFlight: true };
+
+type ProcessOptions = Parameters<RemoteGraphQLDataSource<GatewayContext>['process']>[0];
+type SubgraphResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
 
 export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   private failures = 0;
   private openUntil = 0;
+  /** Subgraph calls in flight, by caller claim, query and variables (see `process`). */
+  private readonly inFlight = new Map<string, Promise<SubgraphResponse>>();
 
   constructor(
     private readonly subgraph: string,
@@ -41,7 +49,22 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     });
   }
 
-  override async process(options: Parameters<RemoteGraphQLDataSource<GatewayContext>['process']>[0]) {
+  override async process(options: ProcessOptions): Promise<SubgraphResponse> {
+    // Identical reads in flight at once share one call — only for the same caller claim (identity,
+    // scenario, division scope: everything a subgraph's answer may depend on), never for mutations.
+    // Each waiter gets its own copy, as the gateway merges later fetches into what it receives.
+    if (!this.resilience.dedupeInFlight || options.kind !== GraphQLDataSourceRequestKind.INCOMING_OPERATION || options.request.query?.trimStart().startsWith('mutation')) {
+      return this.processGuarded(options);
+    }
+    const key = `${callerSummary(options.context as Partial<GatewayContext>)}\n${options.request.query}\n${JSON.stringify(options.request.variables ?? {})}`;
+    const shared = this.inFlight.get(key);
+    if (shared) return structuredClone(await shared);
+    const call = this.processGuarded(options).finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, call);
+    return call;
+  }
+
+  private async processGuarded(options: ProcessOptions): Promise<SubgraphResponse> {
     // Circuit breaker: after repeated failures the subgraph is given a rest and answered for at once;
     // the other subgraphs' data still arrives (partial data with a coded error).
     if (Date.now() < this.openUntil) {
@@ -60,7 +83,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     }
   }
 
-  private async processWithMetrics(options: Parameters<RemoteGraphQLDataSource<GatewayContext>['process']>[0]) {
+  private async processWithMetrics(options: ProcessOptions) {
     const stop = subgraphRequestSeconds.startTimer({ subgraph: this.subgraph });
     try {
       const representations = options.request.variables?.representations;
@@ -105,10 +128,9 @@ export function deduplicate(representations: readonly unknown[]): { unique: unkn
   return { unique, positions };
 }
 
-type EntitiesResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
 
 /** Maps an _entities answer for distinct representations back onto the original positions. */
-export function expandEntities(response: EntitiesResponse, positions: readonly number[]): EntitiesResponse {
+export function expandEntities(response: SubgraphResponse, positions: readonly number[]): SubgraphResponse {
   const entities = (response.data as { _entities?: unknown[] } | null | undefined)?._entities;
   if (!Array.isArray(entities)) return response;
   const errors = response.errors?.flatMap((error) => {

@@ -2,7 +2,7 @@
 // validity windows. Each case asserts what the client sees, over HTTP.
 import { graphql, type GraphQLResult } from './support/graphql';
 import { Credentials, writeGrantsFile } from './support/credentials';
-import { startStack, type Stack } from './support/stack';
+import { metricsUrlOf, readCounter, startStack, type Stack } from './support/stack';
 import { TEST_SCALE } from './support/federation-suite';
 
 const MINZHENG = '11530100015301017M'; // 昆明市民政局: holds grants
@@ -265,6 +265,33 @@ describe('policy at query time', () => {
       const result = await graphql(url, '{ __typename }', undefined, { 'x-scenario-id': 'bad scenario with spaces' });
       expect(result.status).toBe(400);
       expect(result.errors?.[0].extensions?.code).toBe('BAD_REQUEST');
+    });
+  });
+
+  describe('identical requests in flight', () => {
+    const query = 'query($id: ID!) { person(idNumber: $id) { idNumber name gender } }';
+    const populationCalls = () => readCounter(metricsUrlOf(stack.subgraphUrls.population), 'subgraph_requests_total');
+
+    it('share one subgraph call for the same caller, each answer complete and its own', async () => {
+      const before = await populationCalls();
+      const headers = asInstitution(minzheng, 'social-assistance-review');
+      const answers: any[] = await Promise.all(Array.from({ length: 12 }, () => graphql(url, query, { id: ids[1] }, headers)));
+      const calls = (await populationCalls()) - before;
+      for (const answer of answers) {
+        expect(answer.errors).toBeUndefined();
+        expect(answer.data).toEqual(answers[0].data);
+      }
+      expect(answers[0].data.person.idNumber).toBe(`${ids[1].slice(0, 6)}********${ids[1].slice(14)}`);
+      expect(calls).toBeGreaterThanOrEqual(1);
+      expect(calls).toBeLessThan(12);
+    });
+
+    it('never share a call between callers: another operator is another caller', async () => {
+      const tokens = await Promise.all(Array.from({ length: 12 }, (_, i) => credentials.token({ org: MINZHENG, sub: `op-mz-${100 + i}` })));
+      const before = await populationCalls();
+      const answers: any[] = await Promise.all(tokens.map((token) => graphql(url, query, { id: ids[2] }, asInstitution(token, 'social-assistance-review'))));
+      expect((await populationCalls()) - before).toBe(12);
+      for (const answer of answers) expect(answer.data).toEqual(answers[0].data);
     });
   });
 });

@@ -51,6 +51,8 @@ interface Options {
   gatewaysGiven: boolean;
   /** Measure even when the verification finds errors or differing answers. */
   allowErrors: boolean;
+  /** PostgreSQL URL for the platform subgraph (audit log, control plane); unset: PGlite on disk. */
+  platformDb?: string;
 }
 
 function readOptions(argv: string[]): Options {
@@ -67,11 +69,12 @@ function readOptions(argv: string[]): Options {
       profile: { type: 'boolean', default: false },
       gateways: { type: 'string' },
       'allow-errors': { type: 'boolean', default: false },
+      'platform-db': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {
-    console.log(`npm run bench -- [--rounds N=3] [--duration S=5] [--warmup S=1] [--connections C=16] [--quick (2 s × 1 round)] [--only w1,w2] [--max-wait S=30] [--profile (gateways under --cpu-prof)] [--gateways A,B,C,D,E] [--allow-errors]
+    console.log(`npm run bench -- [--rounds N=3] [--duration S=5] [--warmup S=1] [--connections C=16] [--quick (2 s × 1 round)] [--only w1,w2] [--max-wait S=30] [--profile (gateways under --cpu-prof)] [--gateways A,B,C,D,E] [--allow-errors] [--platform-db postgres://… (audit store on PostgreSQL instead of PGlite)]
 workloads: ${allWorkloads().map((w) => w.name).join(', ')}
 gateways:  ${GATEWAY_KEYS.map((k) => `${k} = ${GATEWAY_LABELS[k]}`).join('; ')} (default ${DEFAULT_GATEWAYS.join(',')})`);
     process.exit(0);
@@ -97,6 +100,7 @@ gateways:  ${GATEWAY_KEYS.map((k) => `${k} = ${GATEWAY_LABELS[k]}`).join('; ')} 
     gateways: readGateways(values.gateways),
     gatewaysGiven: values.gateways !== undefined,
     allowErrors: values['allow-errors'] ?? false,
+    platformDb: values['platform-db'] || undefined,
   };
 }
 
@@ -127,6 +131,7 @@ function shutdown(): Promise<void> {
     credentials?.cleanup();
     if (grantsFile) fs.rmSync(path.dirname(grantsFile), { recursive: true, force: true });
     for (const dir of temporaryDirs) fs.rmSync(dir, { recursive: true, force: true });
+    for (const cleanup of cleanups) await cleanup().catch((error: Error) => console.error(`[bench] cleanup: ${error.message}`));
   })();
   return shuttingDown;
 }
@@ -168,6 +173,21 @@ function supergraphSubgraphs(): SubgraphInfo[] {
   const unknown = names.filter((name) => !SUBGRAPHS.some((info) => info.name === name));
   if (unknown.length) throw new Error(`the supergraph routes to subgraphs the registry does not know: ${unknown.join(', ')}`);
   return SUBGRAPHS.filter((info) => names.includes(info.name));
+}
+
+/** Work to do when the run ends, however it ends. */
+const cleanups: (() => Promise<void>)[] = [];
+
+async function dropBenchSchemas(url: string, prefix: string): Promise<void> {
+  const { Client } = await import('pg');
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ nspname: string }>('SELECT nspname FROM pg_namespace WHERE starts_with(nspname, $1)', [prefix]);
+    for (const { nspname } of rows) await client.query(`DROP SCHEMA "${nspname}" CASCADE`);
+  } finally {
+    await client.end();
+  }
 }
 
 const temporaryDirs: string[] = [];
@@ -215,6 +235,20 @@ function ensureHiveInstalled(): void {
   const why = installed.every((version) => version === undefined) ? `${relative}/node_modules is missing` : `${relative}/node_modules is not what its package.json pins`;
   console.log(`[bench] gateway E: ${why}; running npm ci --prefix ${relative} …`);
   execFileSync('npm', ['ci', '--prefix', relative, '--no-audit', '--no-fund'], { cwd: ROOT, stdio: 'inherit' });
+}
+
+/** C's audit commits, from its /metrics (undefined if it cannot be read). */
+async function auditFigures(graphqlUrl: string): Promise<{ commits: number; entries: number; meanMs: number } | undefined> {
+  try {
+    const text = await (await fetch(graphqlUrl.replace(/\/graphql$/, '/metrics'))).text();
+    const value = (name: string) => Number(/^(\S+) (\S+)$/m.exec(text.split('\n').find((l) => l.startsWith(`${name} `)) ?? '')?.[2]);
+    const commits = value('gateway_audit_commit_seconds_count');
+    const seconds = value('gateway_audit_commit_seconds_sum');
+    const entries = value('gateway_audit_entries_total');
+    return commits > 0 ? { commits, entries, meanMs: (seconds / commits) * 1000 } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Problems in an answer of the bare gateway that would make the workload meaningless (ids that do not exist …). */
@@ -589,12 +623,18 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn',
     ...Object.fromEntries(served.map((info) => [subgraphEnvName('PORT', info.name), '0'])),
   };
-  console.log(`[bench] starting the subgraphs ${served.map((s) => s.name).join(', ')} (seeding PGlite)…`);
+  // The durable subgraph (the platform: audit log, control plane) on PGlite in a temporary directory,
+  // or with --platform-db in a schema of its own on PostgreSQL, dropped at the end.
+  const platformSchemaPrefix = `bench_${process.pid}_`;
+  const durableStore = (): NodeJS.ProcessEnv =>
+    options.platformDb ? { DATABASE_URL: options.platformDb, DB_SCHEMA_PREFIX: platformSchemaPrefix } : { PGLITE_DIR: temporaryDir('pd-bench-pglite-') };
+  if (options.platformDb) cleanups.push(() => dropBenchSchemas(options.platformDb!, platformSchemaPrefix));
+  console.log(`[bench] starting the subgraphs ${served.map((s) => s.name).join(', ')} (seeding PGlite${options.platformDb ? '; the platform on PostgreSQL' : ''})…`);
   const subgraphs = await Promise.all(
     served.map((info) =>
       // A subgraph that keeps its data on disk by default (the platform's audit log) gets a temporary directory;
       // the data domains stay in memory as with npm start.
-      startService(info.name, info.entry, info.durable ? { ...subgraphEnv, PGLITE_DIR: temporaryDir('pd-bench-pglite-') } : subgraphEnv),
+      startService(info.name, info.entry, info.durable ? { ...subgraphEnv, ...durableStore() } : subgraphEnv),
     ),
   );
   const subgraphsMs = performance.now() - setupStart;
@@ -694,9 +734,12 @@ async function main(): Promise<void> {
           : 'identical subgraph requests in flight at the same time share one call — turned OFF for this run (HIVE_DEDUPLICATE_INFLIGHT=off)'),
     );
   }
+  notes.push('the project\'s gateways (B, C, D) let identical subgraph reads of the same caller in flight at once share one call (SUBGRAPH_DEDUPE); all connections here are one caller, so like E they gain from it more than mixed traffic of many callers would');
   notes.push('the project\'s gateways sign every subgraph call (HMAC-SM3); the subgraphs run with SUBGRAPH_ALLOW_UNSIGNED=1 so that A is served, which also means they skip checking signatures: the subgraph-side verification cost is not in these figures for any gateway');
   if (keys.includes('C')) {
-    notes.push('C audits every request (its default with POLICY=on): each response waits for its record to be committed by the platform subgraph (PGlite on disk, in a temporary directory); that work shows in "subgraphs CPU%"' + (keys.includes('D') ? '; D is C without the audit' : ' (--gateways A,B,C,D adds D = C with AUDIT=off)'));
+    const audit = await auditFigures(gateways.find((g) => g.key === 'C')!.service.url);
+    if (audit) notes.push(`C's audit over the whole run: ${audit.commits} commits of ${audit.entries} records (${(audit.entries / audit.commits).toFixed(1)} per batch), ${audit.meanMs.toFixed(2)} ms mean from sending a batch to its commit`);
+    notes.push(`C audits every request (its default with POLICY=on): each response waits for its record to be committed by the platform subgraph (${options.platformDb ? 'on PostgreSQL, --platform-db' : 'PGlite on disk, in a temporary directory'}); that work shows in "subgraphs CPU%"${keys.includes('D') ? '; D is C without the audit' : ' (--gateways A,B,C,D adds D = C with AUDIT=off)'}`);
   }
   notes.push('the load generator (autocannon) runs in the benchmark process on the same machine; its CPU is reported in latest.json (loadGeneratorCpuPercent)');
 

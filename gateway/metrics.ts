@@ -25,6 +25,12 @@ export const auditCommitSeconds = new client.Histogram({
   registers: [registry],
 });
 
+export const auditEntriesTotal = new client.Counter({
+  name: 'gateway_audit_entries_total',
+  help: 'Audit entries committed (with gateway_audit_commit_seconds_count: entries per batch)',
+  registers: [registry],
+});
+
 export const auditFailuresTotal = new client.Counter({
   name: 'gateway_audit_failures_total',
   help: 'Requests refused because their audit record could not be committed',

@@ -24,7 +24,7 @@ import type { GatewaySettings } from './settings';
 import { SignedDataSource } from './subgraph-client';
 import { createAuditClient, type AuditSink } from './audit/audit-client';
 import { createAuditPlugin } from './audit/audit-plugin';
-import { auditCommitSeconds, registry } from './metrics';
+import { auditCommitSeconds, auditEntriesTotal, registry } from './metrics';
 
 export interface RunningGateway {
   url: string;
@@ -97,12 +97,12 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
   if (settings.audit) {
     if (!settings.auditSubjectKey) throw new Error('AUDIT_SUBJECT_KEY is not set: data subjects cannot be recorded (AUDIT=off disables the audit, for benchmarks only)');
     if (!settings.gatewaySubgraphSecret) throw new Error('GATEWAY_SUBGRAPH_SECRET is not set: audit batches must be signed');
+    const onCommit = (seconds: number, entries: number) => {
+      auditCommitSeconds.observe(seconds);
+      auditEntriesTotal.inc(entries);
+    };
     const platformUrl = () => subgraphUrls.get('platform');
-    sink = createAuditClient({
-      endpoint: () => platformUrl()?.replace(/\/graphql$/, '/internal/audit'),
-      secret: settings.gatewaySubgraphSecret,
-      onCommit: (seconds) => auditCommitSeconds.observe(seconds),
-    });
+    sink = createAuditClient({ endpoint: () => platformUrl()?.replace(/\/graphql$/, '/internal/audit'), secret: settings.gatewaySubgraphSecret, onCommit });
   }
   const apollo = new ApolloServer<GatewayContext>({
     gateway: gateway as never, // @apollo/gateway 2 implements the gateway interface Apollo Server 5 expects

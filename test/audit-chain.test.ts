@@ -13,7 +13,7 @@ import { migrate } from '../lib/db/migrate';
 import { GENESIS_HASH, recordHash, subjectHash, type AuditEntry, type AuditRecord, type ChainProblem } from '../lib/audit/chain';
 import { exportMonth, ExportRefused, verifyExportFile, type ExportHeader } from '../lib/audit/export';
 import { verifyAuditStore } from '../lib/audit/verify-store';
-import { AUDIT_SELECT, AuditAppender } from '../subgraphs/platform/audit-appender';
+import { AUDIT_SELECT, AuditAppender } from '../lib/audit/appender';
 import { MIGRATIONS } from '../subgraphs/platform/migrations';
 import { ROOT_DIR } from '../subgraphs/registry';
 import { describeWithPostgres, dropSchemas, TEST_DATABASE_URL, uniqueSchemaPrefix } from './support/services';

@@ -3,7 +3,7 @@
 // `npm run audit:verify` and the monthly export, which reads records the same way.
 import fs from 'node:fs';
 import { openDatabase, type Database, type Queryable } from '../db/database';
-import { AUDIT_SELECT } from '../../subgraphs/platform/audit-appender';
+import { AUDIT_SELECT } from './appender';
 import { readSubgraphSettings } from '../../subgraphs/common/settings';
 import { SUBGRAPHS } from '../../subgraphs/registry';
 import { ChainVerifier, describeProblem, GENESIS_HASH, type AuditRecord, type ChainProblem } from './chain';

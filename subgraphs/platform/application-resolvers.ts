@@ -13,7 +13,7 @@ import type { SubgraphContext } from '../common/run-subgraph';
 import { changePolicy, upsertGrant } from './grant-writer';
 import { forbidden } from './permissions';
 import type { PolicyChangeNotifier } from './policy-state';
-import { isoColumn, chinaDay } from './sql-dates';
+import { isoColumn, chinaDay } from '../../lib/db/sql-dates';
 
 type Context = SubgraphContext<Record<string, never>>;
 

@@ -6,9 +6,9 @@ import type { Database } from '../../lib/db/database';
 import { subjectHash, type AuditRecord } from '../../lib/audit/chain';
 import { checkPageSize, decodeCursor, encodeCursor } from '../common/pagination';
 import type { SubgraphContext } from '../common/run-subgraph';
-import { AUDIT_SELECT } from './audit-appender';
+import { AUDIT_SELECT } from '../../lib/audit/appender';
 import { forbidden } from './permissions';
-import { isoColumn } from './sql-dates';
+import { isoColumn } from '../../lib/db/sql-dates';
 
 type Context = SubgraphContext<Record<string, never>>;
 

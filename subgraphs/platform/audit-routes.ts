@@ -4,7 +4,7 @@ import type { PlainResponse, PlainRoutes } from '../../lib/http/http-server';
 import { readBody } from '../../lib/http/http-server';
 import { signedByGateway } from './internal-signature';
 import type { AuditEntry } from '../../lib/audit/chain';
-import type { AuditAppender } from './audit-appender';
+import type { AuditAppender } from '../../lib/audit/appender';
 
 export const AUDIT_PATH = '/internal/audit';
 

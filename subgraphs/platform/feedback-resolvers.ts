@@ -8,7 +8,7 @@ import { deadlineFor, type JurisdictionProfile } from '../../lib/profiles/profil
 import { badUserInput } from '../common/errors';
 import type { SubgraphContext } from '../common/run-subgraph';
 import { forbidden } from './permissions';
-import { chinaDay, isoColumn } from './sql-dates';
+import { chinaDay, isoColumn } from '../../lib/db/sql-dates';
 
 type Context = SubgraphContext<Record<string, never>>;
 

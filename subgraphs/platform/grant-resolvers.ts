@@ -9,7 +9,7 @@ import type { SubgraphContext } from '../common/run-subgraph';
 import { changePolicy, upsertGrant } from './grant-writer';
 import { forbidden } from './permissions';
 import { GRANT_SELECT, toGrant, type PolicyChangeNotifier } from './policy-state';
-import { isoColumn } from './sql-dates';
+import { isoColumn } from '../../lib/db/sql-dates';
 
 type Context = SubgraphContext<Record<string, never>>;
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { readCatalog } from '../../directives/catalog';
 import { runSubgraph, type DomainModule } from '../common/run-subgraph';
 import { ROOT_DIR, SUBGRAPHS } from '../registry';
-import { AuditAppender } from './audit-appender';
+import { AuditAppender } from '../../lib/audit/appender';
 import { auditResolvers } from './audit-resolvers';
 import { auditRoutes } from './audit-routes';
 import { MIGRATIONS } from './migrations';

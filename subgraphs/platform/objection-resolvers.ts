@@ -9,7 +9,7 @@ import { deadlineFor, type JurisdictionProfile } from '../../lib/profiles/profil
 import { badUserInput } from '../common/errors';
 import type { SubgraphContext } from '../common/run-subgraph';
 import { forbidden } from './permissions';
-import { isoColumn, chinaDay } from './sql-dates';
+import { isoColumn, chinaDay } from '../../lib/db/sql-dates';
 
 type Context = SubgraphContext<Record<string, never>>;
 

@@ -4,9 +4,9 @@
 // inserts the records only if it did (a compare-and-set on the head row): no explicit transaction,
 // no lock held across round trips. When another platform replica moved the head meanwhile, nothing
 // is written and the append is chained again from the new head.
-import type { Database, Queryable } from '../../lib/db/database';
-import { chain, type AuditEntry, type AuditRecord } from '../../lib/audit/chain';
-import { isoColumn } from './sql-dates';
+import type { Database } from '../db/database';
+import { chain, type AuditEntry, type AuditRecord } from './chain';
+import { isoColumn } from '../db/sql-dates';
 
 const COLUMNS: [string, string, string][] = [
   ['seq', 'seq', 'bigint'],

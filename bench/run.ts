@@ -21,6 +21,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { Credentials, writeGrantsFile } from '../test/support/credentials';
+import { dropSchemas } from '../test/support/services';
 import { DEFAULT_SEED } from '../subgraphs/seed/generator';
 import { SUBGRAPHS, subgraphEnvName, type SubgraphInfo } from '../subgraphs/registry';
 import { ResourceSampler, ROOT, checkChildren, foreignCpuPercent, startService, stopAll, type Service } from './processes';
@@ -177,18 +178,6 @@ function supergraphSubgraphs(): SubgraphInfo[] {
 
 /** Work to do when the run ends, however it ends. */
 const cleanups: (() => Promise<void>)[] = [];
-
-async function dropBenchSchemas(url: string, prefix: string): Promise<void> {
-  const { Client } = await import('pg');
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ nspname: string }>('SELECT nspname FROM pg_namespace WHERE starts_with(nspname, $1)', [prefix]);
-    for (const { nspname } of rows) await client.query(`DROP SCHEMA "${nspname}" CASCADE`);
-  } finally {
-    await client.end();
-  }
-}
 
 const temporaryDirs: string[] = [];
 function temporaryDir(prefix: string): string {
@@ -628,7 +617,7 @@ async function main(): Promise<void> {
   const platformSchemaPrefix = `bench_${process.pid}_`;
   const durableStore = (): NodeJS.ProcessEnv =>
     options.platformDb ? { DATABASE_URL: options.platformDb, DB_SCHEMA_PREFIX: platformSchemaPrefix } : { PGLITE_DIR: temporaryDir('pd-bench-pglite-') };
-  if (options.platformDb) cleanups.push(() => dropBenchSchemas(options.platformDb!, platformSchemaPrefix));
+  if (options.platformDb) cleanups.push(() => dropSchemas(platformSchemaPrefix, options.platformDb));
   console.log(`[bench] starting the subgraphs ${served.map((s) => s.name).join(', ')} (seeding PGlite${options.platformDb ? '; the platform on PostgreSQL' : ''})…`);
   const subgraphs = await Promise.all(
     served.map((info) =>

@@ -1,6 +1,7 @@
 // Abuse-and-fault suite: seeded fuzzing (fast-check) of documents, bodies, tokens and arguments against
 // a running stack, with an exact leak oracle built from the seeded data, liveness probes, and (optionally)
 // faults under load: a SIGKILLed replica, a replica cut off from the audit store, a paused platform.
+import { recordedRequestIds } from '../support/audit-log';
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import {
@@ -539,15 +540,7 @@ async function runFaults(options: RunOptions, summary: AbuseSummary, finding: Fi
 
   // Audit records lost: every request id of a 200-with-data answer must be in the log.
   const admin = { 'content-type': 'application/json', authorization: `Bearer ${await credentials.token({ org: ADMIN_ORG, roles: ['admin'], div: '530000' })}` };
-  const recorded = new Set<string>();
-  let after: string | null = null;
-  do {
-    const r = await post(stack.gatewayUrl, JSON.stringify({ query: 'query($after: String) { auditRecords(first: 1000, after: $after) { records { requestId } nextCursor } }', variables: { after } }), admin);
-    const page = JSON.parse(r.text).data?.auditRecords;
-    if (!page) throw new Error(`auditRecords failed: ${r.text.slice(0, 300)}`);
-    for (const rec of page.records) recorded.add(rec.requestId);
-    after = page.nextCursor;
-  } while (after);
+  const recorded = await recordedRequestIds(stack.gatewayUrl, admin);
   const missing = received.filter((id) => !recorded.has(id));
   summary.auditRecordsLost += missing.length;
   log(`audit: ${received.length} answers with data from replicas, ${missing.length} without a record`);

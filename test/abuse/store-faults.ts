@@ -3,6 +3,7 @@
 // masked person data. Everything must fail closed during a fault — no data without its audit record,
 // none on a grant that was revoked meanwhile — and recover by itself when the store is back, with no
 // restart. Used by test/store-faults.test.ts and by the long `npm run test:abuse`.
+import { recordedRequestIds } from '../support/audit-log';
 import { openDatabase } from '../../lib/db/database';
 import { verifyAuditStore } from '../../lib/audit/verify-store';
 import { Credentials, writeGrantsFile } from '../support/credentials';
@@ -198,15 +199,7 @@ export async function runStoreFaults(options: { databaseUrl: string; log?: (line
     await loadDone;
 
     // Every answer with data has its record, and the chain verifies.
-    const recorded = new Set<string>();
-    let after: string | null = null;
-    do {
-      const r = await post(stack.gatewayUrl, 'query($after: String) { auditRecords(first: 1000, after: $after) { records { requestId } nextCursor } }', { after }, admin, 30_000);
-      const page = JSON.parse(r.text).data?.auditRecords;
-      if (!page) throw new Error(`auditRecords failed: ${r.text.slice(0, 300)}`);
-      for (const rec of page.records) recorded.add(rec.requestId);
-      after = page.nextCursor;
-    } while (after);
+    const recorded = await recordedRequestIds(stack.gatewayUrl, admin);
     const missing = received.filter((id) => !recorded.has(id));
     report.auditLost = missing.length;
     if (missing.length) finding(`audit records missing for ${missing.slice(0, 10).join(', ')}`);

@@ -34,10 +34,10 @@ export function uniqueSchemaPrefix(label: string): string {
   return `t_${label}_${process.pid}_${Date.now().toString(36)}_`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
 }
 
-/** Drops every schema a test created under `prefix` on the real PostgreSQL. */
-export async function dropSchemas(prefix: string): Promise<void> {
+/** Drops every schema created under `prefix` on the real PostgreSQL (or the one at `url`). */
+export async function dropSchemas(prefix: string, url = TEST_DATABASE_URL): Promise<void> {
   const { Client } = await import('pg');
-  const client = new Client({ connectionString: TEST_DATABASE_URL });
+  const client = new Client({ connectionString: url });
   await client.connect();
   try {
     const { rows } = await client.query<{ nspname: string }>('SELECT nspname FROM pg_namespace WHERE starts_with(nspname, $1)', [prefix]);

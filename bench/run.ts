@@ -22,6 +22,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { Credentials, writeGrantsFile } from '../test/support/credentials';
 import { dropSchemas } from '../test/support/services';
+import { gatewayNodeArgs } from '../gateway/node-args';
 import { DEFAULT_SEED } from '../subgraphs/seed/generator';
 import { SUBGRAPHS, subgraphEnvName, type SubgraphInfo } from '../subgraphs/registry';
 import { ResourceSampler, ROOT, checkChildren, foreignCpuPercent, startService, stopAll, type Service } from './processes';
@@ -645,9 +646,9 @@ async function main(): Promise<void> {
   };
   const launch: Record<GatewayKey, () => Promise<Service>> = {
     A: () => startService('A (bare)', 'bench/bare-gateway.ts', common, profiling('A')),
-    B: () => startService('B (POLICY=off)', 'gateway/main.ts', { ...common, POLICY: 'off', GATEWAY_SUBGRAPH_SECRET: keysDir.gatewaySubgraphSecret }, profiling('B')),
-    C: () => startService('C (POLICY=on)', 'gateway/main.ts', { ...common, ...policyEnv }, profiling('C')),
-    D: () => startService('D (POLICY=on, AUDIT=off)', 'gateway/main.ts', { ...common, ...policyEnv, AUDIT: 'off' }, profiling('D')),
+    B: () => startService('B (POLICY=off)', 'gateway/main.ts', { ...common, POLICY: 'off', GATEWAY_SUBGRAPH_SECRET: keysDir.gatewaySubgraphSecret }, [...gatewayNodeArgs(), ...profiling('B')]),
+    C: () => startService('C (POLICY=on)', 'gateway/main.ts', { ...common, ...policyEnv }, [...gatewayNodeArgs(), ...profiling('C')]),
+    D: () => startService('D (POLICY=on, AUDIT=off)', 'gateway/main.ts', { ...common, ...policyEnv, AUDIT: 'off' }, [...gatewayNodeArgs(), ...profiling('D')]),
     // Given what A is given (the subgraph URLs, PORT, LOG_LEVEL); the rate-limit and audit settings in common are ignored.
     E: () => startService('E (Hive gateway)', 'bench/hive-gateway.ts', common, profiling('E')),
   };

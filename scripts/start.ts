@@ -4,6 +4,7 @@
 // PORT=0 and SUBGRAPH_PORT_<NAME>=0 pick free ports (the tests do this); the JSON line with
 // "event":"stack-ready" tells a program where everything is.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { gatewayNodeArgs } from '../gateway/node-args';
 import readline from 'node:readline';
 import path from 'node:path';
 import { ensureDevKeys } from '../lib/dev-keys';
@@ -19,8 +20,8 @@ const children: Child[] = [];
 let stopping = false;
 const quiet = process.env.START_QUIET === '1';
 
-function launch(name: string, entry: string, env: NodeJS.ProcessEnv): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+function launch(name: string, entry: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Child {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], {
     cwd: ROOT_DIR,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -103,7 +104,7 @@ async function main(): Promise<void> {
     subgraphUrls[child.name] = url;
     gatewayEnv[subgraphEnvName('URL', SUBGRAPHS[index].name)] = url;
   }
-  const gateway = launch('gateway', 'gateway/main.ts', gatewayEnv);
+  const gateway = launch('gateway', 'gateway/main.ts', gatewayEnv, gatewayNodeArgs());
   const gatewayUrl = await gateway.url;
 
   console.log(JSON.stringify({ event: 'stack-ready', gateway: gatewayUrl, subgraphs: subgraphUrls }));

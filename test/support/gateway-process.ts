@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
 import type { Credentials } from './credentials';
+import { gatewayNodeArgs } from '../../gateway/node-args';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -14,9 +15,10 @@ export interface GatewayProcess {
 
 /** Starts gateway/main.ts; resolves with its URL, or rejects with its output if it exits first. */
 export function startGatewayProcess(env: NodeJS.ProcessEnv): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/main.ts'], {
+  const fullEnv = { ...process.env, PORT: '0', LOG_LEVEL: 'warn', ...env };
+  const child = spawn(process.execPath, [...gatewayNodeArgs(fullEnv), '--import', 'tsx', 'gateway/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', ...env },
+    env: fullEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];

@@ -212,8 +212,9 @@ describe('rate limit errors and settings', () => {
       points: 600,
       durationSeconds: 60,
       callerPoints: 1800,
-      verifyPoints: 5,
+      verifyPoints: 10,
       verifyCallerPoints: 300,
+      verifyPairPoints: 4,
       verifyDurationSeconds: 3600,
       storeTimeoutMs: 500,
       trustProxyHops: 0,
@@ -319,7 +320,7 @@ describe('rate limit plugin in Apollo Server 5', () => {
   });
 
   it('counts every verifyPersonIdentity field against its subject, through aliases, fragments and variables', async () => {
-    const server = await serverWith({ points: 100, callerPoints: 100, verifyPoints: 3, verifyCallerPoints: 100 });
+    const server = await serverWith({ points: 100, callerPoints: 100, verifyPoints: 3, verifyCallerPoints: 100, verifyPairPoints: 3 });
     const guesses = `query($id: ID!) {
       a: verifyPersonIdentity(idNumber: $id, name: "张三")
       ...More
@@ -337,8 +338,22 @@ describe('rate limit plugin in Apollo Server 5', () => {
     expect(codeOf(await ask(server, `{ verifyPersonIdentity(idNumber: "${SUBJECT_A}", name: "王五") }`, { identity: institution() }))).toBe('RATE_LIMITED');
   });
 
+  it('gives each caller only a share of a subject\'s budget, so one caller cannot lock out the others', async () => {
+    const server = await serverWith({ points: 100, callerPoints: 100, verifyPoints: 4, verifyCallerPoints: 100, verifyPairPoints: 2 });
+    const verify = `{ verifyPersonIdentity(idNumber: "${SUBJECT_A}", name: "张三") }`;
+    const first = institution();
+    const second = institution('other', '11530100015301025G');
+    const third = institution('third', '11530100015301033B');
+    for (let i = 0; i < 2; i += 1) expect((await ask(server, verify, { identity: first })).errors).toBeUndefined();
+    // The first caller's share is spent; its further tries do not eat into the subject's budget …
+    for (let i = 0; i < 5; i += 1) expect((await ask(server, verify, { identity: first })).errors?.[0].extensions).toMatchObject({ code: 'RATE_LIMITED', scope: 'verify-pair' });
+    // … so a second caller still has its share, and then the subject's whole budget (4) is spent.
+    for (let i = 0; i < 2; i += 1) expect((await ask(server, verify, { identity: second })).errors).toBeUndefined();
+    expect((await ask(server, verify, { identity: third })).errors?.[0].extensions).toMatchObject({ code: 'RATE_LIMITED', scope: 'verify-subject' });
+  });
+
   it('counts verifications per caller across subjects, and skips what @skip skips', async () => {
-    const server = await serverWith({ points: 100, callerPoints: 100, verifyPoints: 100, verifyCallerPoints: 3 });
+    const server = await serverWith({ points: 100, callerPoints: 100, verifyPoints: 100, verifyCallerPoints: 3, verifyPairPoints: 100 });
     const developer: Identity = { caller: { kind: 'developer', developer: 'realname-app' }, scenario: 'realname-verification' };
     const one = (id: string) => `{ verifyPersonIdentity(idNumber: "${id}", name: "张三") }`;
     const skipped = `query($no: Boolean!) { verifyPersonIdentity(idNumber: "${SUBJECT_A}", name: "张三") @skip(if: $no) person(idNumber: "${SUBJECT_A}") { name } }`;

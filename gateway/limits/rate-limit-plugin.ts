@@ -169,7 +169,11 @@ export function createRateLimitPlugin<TContext extends RateLimitedContext>(limit
           const verifyDenial = firstDenial(
             await Promise.all([
               limiter.consume({ scope: 'verify-caller', caller }, subjects.length),
-              ...[...perSubject].map(([idNumber, count]) => limiter.consume({ scope: 'verify-subject', idNumber }, count)),
+              // The caller's share first: past it, the subject's own budget is not touched.
+              ...[...perSubject].map(async ([idNumber, count]) => {
+                const share = await limiter.consume({ scope: 'verify-pair', caller, idNumber }, count);
+                return share.allowed ? limiter.consume({ scope: 'verify-subject', idNumber }, count) : share;
+              }),
             ]),
           );
           if (verifyDenial) throw refuse(verifyDenial);

@@ -10,6 +10,9 @@
 // - verify-subject: verifyPersonIdentity per data subject (the idNumber asked about), whoever asks:
 //                   with it, guessing a person's name is bounded even across many keys and institutions.
 // - verify-caller:  verifyPersonIdentity per caller, whatever the subjects: bounds enumeration.
+// - verify-pair:    verifyPersonIdentity per caller AND subject, taken before the subject's budget:
+//                   one caller can spend only its share of a person's budget, so it cannot lock
+//                   everyone else out of verifying that person.
 //
 // Fail closed: when Redis does not answer (error, not connected, or slower than storeTimeoutMs) the
 // request is denied with reason LIMITER_UNAVAILABLE (the plugin answers 503 RATE_LIMIT_UNAVAILABLE),
@@ -31,13 +34,14 @@ export type CallerKey =
   | { kind: 'subject'; idNumber: string }
   | { kind: 'anonymous'; ip: string };
 
-export type RateScope = 'request' | 'caller' | 'verify-subject' | 'verify-caller';
+export type RateScope = 'request' | 'caller' | 'verify-subject' | 'verify-caller' | 'verify-pair';
 
 export type RateKey =
   | { scope: 'request'; caller: CallerKey; scenario?: string }
   | { scope: 'caller'; caller: CallerKey }
   | { scope: 'verify-subject'; idNumber: string }
-  | { scope: 'verify-caller'; caller: CallerKey };
+  | { scope: 'verify-caller'; caller: CallerKey }
+  | { scope: 'verify-pair'; caller: CallerKey; idNumber: string };
 
 export type RateDecision =
   | { allowed: true }
@@ -57,6 +61,8 @@ export interface RateLimiterOptions {
   verifyPoints: number;
   /** verifyPersonIdentity calls per caller per verification window (default 60 × verifyPoints). */
   verifyCallerPoints?: number;
+  /** verifyPersonIdentity calls per caller about one subject per verification window (default ⌈verifyPoints / 3⌉). */
+  verifyPairPoints?: number;
   verifyDurationSeconds: number;
   /** Longest wait for Redis before failing closed (default 500 ms). */
   storeTimeoutMs?: number;
@@ -98,11 +104,13 @@ export function normaliseIp(ip: string): string {
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const callerPoints = options.callerPoints ?? options.points * 3;
   const verifyCallerPoints = options.verifyCallerPoints ?? options.verifyPoints * 60;
+  const verifyPairPoints = options.verifyPairPoints ?? Math.ceil(options.verifyPoints / 3);
   const budgets: Record<RateScope, { points: number; duration: number }> = {
     request: { points: options.points, duration: options.durationSeconds },
     caller: { points: callerPoints, duration: options.durationSeconds },
     'verify-subject': { points: options.verifyPoints, duration: options.verifyDurationSeconds },
     'verify-caller': { points: verifyCallerPoints, duration: options.verifyDurationSeconds },
+    'verify-pair': { points: verifyPairPoints, duration: options.verifyDurationSeconds },
   };
   for (const [scope, budget] of Object.entries(budgets)) {
     if (!Number.isInteger(budget.points) || budget.points < 1) throw new Error(`rate limit ${scope}: points must be an integer ≥ 1, got ${budget.points}`);
@@ -161,6 +169,8 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
         return callerPart(key.caller);
       case 'verify-subject':
         return digest(key.idNumber);
+      case 'verify-pair':
+        return `${callerPart(key.caller)}:${digest(key.idNumber)}`;
     }
   };
 
@@ -189,6 +199,7 @@ const SCOPE_TEXT: Record<RateScope, { zh: string; en: string }> = {
   caller: { zh: '本机构或开发者的请求过于频繁', en: 'too many requests from this institution or developer' },
   'verify-subject': { zh: '对该数据主体的身份核验过于频繁', en: 'too many identity verifications for this data subject' },
   'verify-caller': { zh: '身份核验过于频繁', en: 'too many identity verifications' },
+  'verify-pair': { zh: '对该数据主体的身份核验过于频繁', en: 'too many identity verifications of this data subject by this caller' },
 };
 
 /** 429 RATE_LIMITED with a retry-after header (Apollo Server takes status and headers from extensions.http). */
@@ -222,11 +233,12 @@ export function deniedError(decision: Extract<RateDecision, { allowed: false }>)
   return decision.reason === 'LIMITER_UNAVAILABLE' ? rateLimitUnavailableError(decision.retryAfterSeconds) : rateLimitError(decision.retryAfterSeconds, decision.scope);
 }
 
-export interface RateLimitSettings extends Omit<RateLimiterOptions, 'onStoreError' | 'keySecret' | 'callerPoints' | 'verifyCallerPoints'> {
+export interface RateLimitSettings extends Omit<RateLimiterOptions, 'onStoreError' | 'keySecret' | 'callerPoints' | 'verifyCallerPoints' | 'verifyPairPoints'> {
   /** RATE_LIMIT=on|off (default on; off for benchmarks). */
   enabled: boolean;
   callerPoints: number;
   verifyCallerPoints: number;
+  verifyPairPoints: number;
   storeTimeoutMs: number;
   /** TRUST_PROXY_HOPS (default 0): reverse proxies in front of the gateway, for clientIpOf. */
   trustProxyHops: number;
@@ -243,7 +255,8 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1
 /**
  * RATE_LIMIT (on), RATE_LIMIT_POINTS (600) per RATE_LIMIT_DURATION (60 s) per caller and scenario,
  * RATE_LIMIT_CALLER_POINTS (3 × RATE_LIMIT_POINTS) per caller over all scenarios,
- * VERIFY_LIMIT_PER_SUBJECT (5) and VERIFY_LIMIT_PER_CALLER (300) per VERIFY_LIMIT_DURATION (3600 s),
+ * VERIFY_LIMIT_PER_SUBJECT (10), VERIFY_LIMIT_PER_CALLER (300) and VERIFY_LIMIT_PER_CALLER_SUBJECT
+ * (3) per VERIFY_LIMIT_DURATION (3600 s),
  * RATE_LIMIT_TIMEOUT_MS (500), TRUST_PROXY_HOPS (0); REDIS_URL and REDIS_KEY_PREFIX as for the grants
  * (keys under "<prefix>rl:").
  */
@@ -251,6 +264,7 @@ export function readRateLimitSettings(env: NodeJS.ProcessEnv = process.env): Rat
   const enabled = (env.RATE_LIMIT ?? 'on').trim().toLowerCase();
   if (enabled !== 'on' && enabled !== 'off') throw new Error(`RATE_LIMIT must be on or off, got "${env.RATE_LIMIT}"`);
   const points = integer(env, 'RATE_LIMIT_POINTS', 600);
+  const verifyPoints = integer(env, 'VERIFY_LIMIT_PER_SUBJECT', 10);
   return {
     enabled: enabled === 'on',
     redisUrl: env.REDIS_URL || undefined,
@@ -258,8 +272,9 @@ export function readRateLimitSettings(env: NodeJS.ProcessEnv = process.env): Rat
     points,
     durationSeconds: integer(env, 'RATE_LIMIT_DURATION', 60),
     callerPoints: integer(env, 'RATE_LIMIT_CALLER_POINTS', points * 3),
-    verifyPoints: integer(env, 'VERIFY_LIMIT_PER_SUBJECT', 5),
+    verifyPoints,
     verifyCallerPoints: integer(env, 'VERIFY_LIMIT_PER_CALLER', 300),
+    verifyPairPoints: integer(env, 'VERIFY_LIMIT_PER_CALLER_SUBJECT', Math.ceil(verifyPoints / 3)),
     verifyDurationSeconds: integer(env, 'VERIFY_LIMIT_DURATION', 3600),
     storeTimeoutMs: integer(env, 'RATE_LIMIT_TIMEOUT_MS', 500),
     trustProxyHops: integer(env, 'TRUST_PROXY_HOPS', 0, 0),

@@ -69,7 +69,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     // the other subgraphs' data still arrives (partial data with a coded error).
     if (Date.now() < this.openUntil) {
       throw new GraphQLError(`子图「${this.subgraph}」暂不可用 / subgraph ${this.subgraph} is unavailable, retry shortly`, {
-        extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: this.subgraph },
+        extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: this.subgraph, reason: 'CIRCUIT_OPEN' },
       });
     }
     try {
@@ -79,7 +79,12 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     } catch (error) {
       this.failures += 1;
       if (this.failures >= this.resilience.breakerFailures) this.openUntil = Date.now() + this.resilience.breakerCooldownMs;
-      throw error;
+      // A refused connection, a reset or a deadline is the subgraph being unavailable: say so with a
+      // code, not with the HTTP client's own words ("fetch failed").
+      if (error instanceof GraphQLError) throw error;
+      throw new GraphQLError(`子图「${this.subgraph}」暂不可用 / subgraph ${this.subgraph} is unavailable, retry shortly`, {
+        extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: this.subgraph, reason: 'UNREACHABLE' },
+      });
     }
   }
 

@@ -1,4 +1,4 @@
-// Redis stopped and started again, PostgreSQL paused and cut off, under load over two replicas on
+// Redis stopped and started again, PostgreSQL paused and cut off, a data subgraph killed, under load over two replicas on
 // the real PostgreSQL (through a fault proxy) and a private redis-server: fail closed during each
 // fault, recover without a restart, no data leaked and no audit record lost. See abuse/store-faults.ts.
 import { redisServerBinary } from './support/redis-server';
@@ -13,15 +13,16 @@ describeWithPostgres('store faults under load', () => {
       return;
     }
     const report = await runStoreFaults({ databaseUrl: TEST_DATABASE_URL, log: (line) => process.env.VERBOSE && console.log(line) });
-    console.log(`store faults: faults ${report.faultsInjected}, answered ${report.answered} (${report.answersWithData} with data, ${report.refusedDuringFaults} refused during faults), leaked ${report.leaked}, audit lost ${report.auditLost}, recovery ${JSON.stringify(report.recoverySeconds)} s, revocation after recovery ${report.revocationAfterRecoveryMs} ms`);
+    console.log(`store faults: faults ${report.faultsInjected}, answered ${report.answered} (${report.answersWithData} with data, ${report.refusedDuringFaults} refused during faults), partial while the licence subgraph was down ${report.partialWhileSubgraphDown}, leaked ${report.leaked}, audit lost ${report.auditLost}, recovery ${JSON.stringify(report.recoverySeconds)} s, revocation after recovery ${report.revocationAfterRecoveryMs} ms`);
     expect(report.findings).toEqual([]);
-    expect(report.faultsInjected).toBe(3);
+    expect(report.faultsInjected).toBe(4);
     expect(report.leaked).toBe(0);
     expect(report.auditLost).toBe(0);
     expect(report.chainIntact).toBe(true);
     expect(report.revokedWhileRedisDown).toBe(true);
     expect(report.revocationAfterRecoveryMs).not.toBeNull();
-    expect(Object.keys(report.recoverySeconds).sort()).toEqual(['postgresDown', 'postgresPause', 'redis']);
+    expect(Object.keys(report.recoverySeconds).sort()).toEqual(['licenceSubgraph', 'postgresDown', 'postgresPause', 'redis']);
+    expect(report.partialWhileSubgraphDown).toBeGreaterThan(0);
     expect(report.answersWithData).toBeGreaterThan(20);
     expect(report.refusedDuringFaults).toBeGreaterThan(0);
   }, 240_000);

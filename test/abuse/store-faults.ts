@@ -1,6 +1,6 @@
 // Store faults under load: Redis stopped and started again, PostgreSQL paused and cut off (through a
-// proxy that holds or resets its connections), while clients keep asking two replicas for granted,
-// masked person data. Everything must fail closed during a fault — no data without its audit record,
+// proxy that holds or resets its connections), a data subgraph SIGKILLed and restarted, while clients
+// keep asking two replicas for granted, masked person data with licences. Everything must fail closed during a fault — no data without its audit record,
 // none on a grant that was revoked meanwhile — and recover by itself when the store is back, with no
 // restart. Used by test/store-faults.test.ts and by the long `npm run test:abuse`.
 import { recordedRequestIds } from '../support/audit-log';
@@ -8,7 +8,7 @@ import { openDatabase } from '../../lib/db/database';
 import { verifyAuditStore } from '../../lib/audit/verify-store';
 import { Credentials, writeGrantsFile } from '../support/credentials';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
-import { replicaEnv, startGatewayProcess, type GatewayProcess } from '../support/gateway-process';
+import { replicaEnv, startGatewayProcess, startSubgraphProcess, type GatewayProcess } from '../support/gateway-process';
 import { startPrivateRedis, type PrivateRedis } from '../support/redis-server';
 import { dropSchemas, uniqueSchemaPrefix } from '../support/services';
 import { startStack, type Stack } from '../support/stack';
@@ -18,7 +18,9 @@ const OUTAGE_INSTITUTION = '11530100015301025G'; // its grant is revoked while R
 const RECOVERY_INSTITUTION = '115300000152000215'; // its grant is revoked after Redis is back
 const ADMIN_ORG = '11530000015200013A';
 const DAY = 24 * 3600 * 1000;
-const PERSON = 'query($id: ID!) { person(idNumber: $id) { name idNumber gender } }';
+// The licences under an alias of their own: when the licence subgraph fails, only that alias is null
+// (licences is a non-null list, so the failure nulls the person it hangs on).
+const PERSON = 'query($id: ID!) { person(idNumber: $id) { name idNumber gender } withLicences: person(idNumber: $id) { licences { number } } }';
 
 export interface StoreFaultReport {
   faultsInjected: number;
@@ -28,6 +30,8 @@ export interface StoreFaultReport {
   leaked: number;
   auditLost: number;
   chainIntact: boolean;
+  /** Answers with person data but licences withheld (coded error) while the licence subgraph was down. */
+  partialWhileSubgraphDown: number;
   /** Seconds from the store's return to the first answer with data, per fault. */
   recoverySeconds: Record<string, number>;
   /** A grant revoked while Redis (the announcements) was down was denied at once by a replica caching for 60 s. */
@@ -55,7 +59,7 @@ const personName = (text: string): string | null => {
 
 export async function runStoreFaults(options: { databaseUrl: string; log?: (line: string) => void; loadSeconds?: number }): Promise<StoreFaultReport> {
   const log = options.log ?? (() => {});
-  const report: StoreFaultReport = { faultsInjected: 0, answered: 0, answersWithData: 0, refusedDuringFaults: 0, leaked: 0, auditLost: 0, chainIntact: false, recoverySeconds: {}, revokedWhileRedisDown: false, revocationAfterRecoveryMs: null, findings: [] };
+  const report: StoreFaultReport = { faultsInjected: 0, answered: 0, answersWithData: 0, refusedDuringFaults: 0, partialWhileSubgraphDown: 0, leaked: 0, auditLost: 0, chainIntact: false, recoverySeconds: {}, revokedWhileRedisDown: false, revocationAfterRecoveryMs: null, findings: [] };
   const finding = (s: string) => {
     report.findings.push(s);
     log(`FINDING: ${s}`);
@@ -67,6 +71,7 @@ export async function runStoreFaults(options: { databaseUrl: string; log?: (line
   let proxy: FaultProxy | undefined;
   let stack: Stack | undefined;
   const replicas: GatewayProcess[] = [];
+  let licence: GatewayProcess | undefined;
   let stopLoad = true;
   let loadDone: Promise<unknown> = Promise.resolve();
   try {
@@ -75,14 +80,19 @@ export async function runStoreFaults(options: { databaseUrl: string; log?: (line
     const viaProxy = new URL(options.databaseUrl);
     viaProxy.hostname = '127.0.0.1';
     viaProxy.port = String(proxy.port);
-    const grant = (id: string, institution: string) => ({ ...(abuseGrants()[0] as object), id, grantee: { kind: 'institution', id: institution }, validFrom: new Date(Date.now() - DAY).toISOString() });
-    const grantsFile = writeGrantsFile([...abuseGrants(), grant('fault-outage', OUTAGE_INSTITUTION), grant('fault-recovery', RECOVERY_INSTITUTION)]);
+    const base = abuseGrants()[0] as { fields: string[] };
+    const grant = (id: string, institution: string) => ({ ...base, id, grantee: { kind: 'institution', id: institution }, fields: [...base.fields, 'Person.licences', 'Licence.number'] });
+    const grantsFile = writeGrantsFile([grant('abuse', ABUSE_INSTITUTION), grant('fault-outage', OUTAGE_INSTITUTION), grant('fault-recovery', RECOVERY_INSTITUTION)]);
     const shared = { DATABASE_URL: viaProxy.toString(), DB_SCHEMA_PREFIX: prefix, REDIS_URL: redis.url, REDIS_KEY_PREFIX: `${prefix}:`, GRANT_CACHE_MS: '60000' };
     // A: the stack's own gateway, rate limits on (in Redis, failing closed). B, C: replicas without
     // rate limits, so that what they do while Redis is down shows the policy state's own behaviour.
     stack = await startStack({ ...abuseStackEnv(credentials, grantsFile), ...shared });
     const replicaSettings = { ...replicaEnv(stack.subgraphUrls, credentials, grantsFile), ...shared, RATE_LIMIT: 'off' };
-    replicas.push(await startGatewayProcess(replicaSettings), await startGatewayProcess(replicaSettings));
+    // B's licence subgraph is a process of its own (same data), so that it can be killed under load.
+    const licenceEnv = { ...shared, DATA_SCALE: abuseStackEnv(credentials, grantsFile).DATA_SCALE, GATEWAY_SUBGRAPH_SECRET: credentials.keys.gatewaySubgraphSecret };
+    licence = await startSubgraphProcess('licence', licenceEnv);
+    const licencePort = new URL(licence.url).port;
+    replicas.push(await startGatewayProcess({ ...replicaSettings, SUBGRAPH_URL_LICENCE: licence.url, BREAKER_COOLDOWN_MS: '1000' }), await startGatewayProcess(replicaSettings));
     const [b, c] = replicas;
     const gateways = [stack.gatewayUrl, b.url];
     const token = async (org: string, roles = ['institution']) => ({ authorization: `Bearer ${await credentials.token({ org, roles, sub: 'op-faults', div: '530000' })}`, 'x-scenario-id': ABUSE_SCENARIO });
@@ -194,6 +204,34 @@ export async function runStoreFaults(options: { databaseUrl: string; log?: (line
     proxy.restore();
     const pgRestored = Date.now();
     await dataFlowsAgain('postgresDown', pgRestored);
+
+    // 4. B's licence subgraph SIGKILLed: B answers person data with licences withheld (coded error),
+    //    never anything ungranted; restarted on the same port, licences come back without a restart of B.
+    faultUntil = Infinity;
+    await licence.stop('SIGKILL');
+    report.faultsInjected++;
+    log('fault: licence subgraph SIGKILLed');
+    for (let i = 0; i < 10; i++) {
+      const r = await post(b.url, PERSON, { id: ids[i] }, loadHeaders);
+      const body = JSON.parse(r.text);
+      const codes = (body.errors ?? []).map((e: { extensions?: { code?: string } }) => e.extensions?.code);
+      if (body.data?.person?.name && body.data.withLicences === null && codes.length > 0 && codes.every((c: string) => c === 'SUBGRAPH_UNAVAILABLE')) report.partialWhileSubgraphDown++;
+      else if (!(r.status === 503 && /AUDIT_UNAVAILABLE/.test(r.text))) finding(`B with its licence subgraph down answered ${r.status}: ${r.text.slice(0, 200)}`);
+    }
+    licence = await startSubgraphProcess('licence', { ...licenceEnv, SUBGRAPH_PORT_LICENCE: licencePort });
+    const licenceBack = Date.now();
+    {
+      const until = Date.now() + 30_000;
+      let ok = false;
+      while (!ok && Date.now() < until) {
+        const body = JSON.parse((await post(b.url, PERSON, { id: ids[3] }, loadHeaders)).text);
+        ok = Array.isArray(body.data?.withLicences?.licences);
+        if (!ok) await wait(100);
+      }
+      if (ok) report.recoverySeconds.licenceSubgraph = Math.round((Date.now() - licenceBack) / 100) / 10;
+      else finding('B did not return licences 30 s after the licence subgraph came back');
+      faultUntil = Date.now();
+    }
     await wait(1000);
     stopLoad = true;
     await loadDone;
@@ -217,6 +255,7 @@ export async function runStoreFaults(options: { databaseUrl: string; log?: (line
     stopLoad = true;
     await loadDone.catch(() => undefined);
     for (const r of replicas) await r.stop().catch(() => undefined);
+    await licence?.stop().catch(() => undefined);
     await stack?.stop().catch(() => undefined);
     await proxy?.close().catch(() => undefined);
     await redis?.stop().catch(() => undefined);

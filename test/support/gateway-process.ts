@@ -1,9 +1,10 @@
-// One more gateway replica beside a running stack (or alone), as its own process.
+// One more gateway replica (or subgraph process) beside a running stack, or alone, as its own process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
 import type { Credentials } from './credentials';
 import { gatewayNodeArgs } from '../../gateway/node-args';
+import { SUBGRAPHS, subgraphEnvName } from '../../subgraphs/registry';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -16,11 +17,19 @@ export interface GatewayProcess {
 /** Starts gateway/main.ts; resolves with its URL, or rejects with its output if it exits first. */
 export function startGatewayProcess(env: NodeJS.ProcessEnv): Promise<GatewayProcess> {
   const fullEnv = { ...process.env, PORT: '0', LOG_LEVEL: 'warn', ...env };
-  const child = spawn(process.execPath, [...gatewayNodeArgs(fullEnv), '--import', 'tsx', 'gateway/main.ts'], {
-    cwd: ROOT,
-    env: fullEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return startListeningProcess('gateway', 'gateway/main.ts', fullEnv, gatewayNodeArgs(fullEnv));
+}
+
+/** Starts one more process of a subgraph (e.g. beside a stack, on the same PostgreSQL schema). */
+export function startSubgraphProcess(name: string, env: NodeJS.ProcessEnv): Promise<GatewayProcess> {
+  const info = SUBGRAPHS.find((s) => s.name === name);
+  if (!info) throw new Error(`no subgraph ${name}`);
+  return startListeningProcess(name, info.entry, { ...process.env, LOG_LEVEL: 'warn', [subgraphEnvName('PORT', name)]: '0', ...env });
+}
+
+/** Runs `entry` under tsx until it announces "listening" (lib/announce.ts) with its URL. */
+function startListeningProcess(label: string, entry: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Promise<GatewayProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   readline.createInterface({ input: child.stderr! }).on('line', (l) => output.push(l));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -37,7 +46,7 @@ export function startGatewayProcess(env: NodeJS.ProcessEnv): Promise<GatewayProc
         },
       });
     });
-    child.once('exit', (code) => reject(new Error(`gateway exited with ${code}: ${output.join('\n')}`)));
+    child.once('exit', (code) => reject(new Error(`${label} exited with ${code}: ${output.join('\n')}`)));
   });
 }
 

@@ -8,9 +8,17 @@ import { CALLER_HEADER, SIGNATURE_HEADER, signRequest, TIMESTAMP_HEADER } from '
 import type { GatewayContext } from './context';
 import { subgraphRequestSeconds } from './metrics';
 
+// One request makes several subgraph calls, each keyed (in-flight sharing) and signed with the caller
+// claim: encode it once per request context — again if the division scope it carries was set since.
+const summaries = new WeakMap<object, { divisionScope: unknown; summary: string }>();
+
 function callerSummary(context: Partial<GatewayContext> | undefined): string {
+  const known = context ? summaries.get(context) : undefined;
+  if (known && known.divisionScope === context?.divisionScope) return known.summary;
   const identity = context?.identity;
-  return encodeCallerClaim(identity ? callerClaimOf(identity.caller, identity.scenario, context?.divisionScope) : { kind: 'system' });
+  const summary = encodeCallerClaim(identity ? callerClaimOf(identity.caller, identity.scenario, context?.divisionScope) : { kind: 'system' });
+  if (context) summaries.set(context, { divisionScope: context.divisionScope, summary });
+  return summary;
 }
 
 export interface ResilienceSettings {

@@ -48,11 +48,13 @@ function keep(env: NodeJS.ProcessEnv, name: string, fallback: KeepEnds): KeepEnd
   return { start: Number(match[1]), end: Number(match[2]) };
 }
 
+/** A switch: absent → `fallback`; otherwise exactly on or off (any case). */
 function onOff(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
-  const raw = env[name]?.trim().toLowerCase();
-  if (raw === undefined || raw === '') return fallback;
-  if (raw !== 'on' && raw !== 'off') fail(name, env[name], 'on or off');
-  return raw === 'on';
+  const raw = env[name];
+  if (raw === undefined) return fallback;
+  const value = raw.toLowerCase();
+  if (value !== 'on' && value !== 'off') fail(name, raw, 'on or off');
+  return value === 'on';
 }
 
 export function readGatewaySettings(env = process.env): GatewaySettings {
@@ -62,25 +64,22 @@ export function readGatewaySettings(env = process.env): GatewaySettings {
     if (url) subgraphUrls[info.name] = url;
   }
   const port = portSetting(env, 'PORT', 4000);
-  const policy = (env.POLICY ?? 'on').toLowerCase();
-  if (policy !== 'on' && policy !== 'off') fail('POLICY', env.POLICY, 'on or off');
+  const policy = onOff(env, 'POLICY', true);
   const denialMode = (env.POLICY_DENIAL_MODE ?? 'filter') as DenialMode;
   if (denialMode !== 'filter' && denialMode !== 'refuse') fail('POLICY_DENIAL_MODE', env.POLICY_DENIAL_MODE, 'filter or refuse');
   // A plain federation gateway (POLICY=off) serves supergraphs without a platform: no audit by default.
-  const audit = (env.AUDIT ?? policy).toLowerCase();
-  if (audit !== 'on' && audit !== 'off') fail('AUDIT', env.AUDIT, 'on or off');
+  const audit = onOff(env, 'AUDIT', policy);
   const grantCacheMs = Number(env.GRANT_CACHE_MS ?? 1000);
   if (!Number.isFinite(grantCacheMs) || grantCacheMs < 0) fail('GRANT_CACHE_MS', env.GRANT_CACHE_MS, 'milliseconds ≥ 0');
-  const safelist = (env.OPERATION_SAFELIST ?? 'off').toLowerCase();
-  if (safelist !== 'on' && safelist !== 'off') fail('OPERATION_SAFELIST', env.OPERATION_SAFELIST, 'on or off');
-  if (safelist === 'on' && policy === 'off') fail('OPERATION_SAFELIST', env.OPERATION_SAFELIST, 'off when POLICY=off (the list lives on the platform)');
+  const operationSafelist = onOff(env, 'OPERATION_SAFELIST', false);
+  if (operationSafelist && !policy) fail('OPERATION_SAFELIST', env.OPERATION_SAFELIST, 'off when POLICY=off (the list lives on the platform)');
   return {
     port,
     host: env.HOST ?? '127.0.0.1',
     supergraphFile: path.resolve(ROOT_DIR, env.SUPERGRAPH_FILE ?? 'schema/supergraph.graphql'),
     subgraphUrls,
     maxBodyBytes: Number(env.MAX_BODY_BYTES ?? 100_000),
-    policy: policy === 'on',
+    policy,
     denialMode,
     jwt: {
       publicKeyFile: env.JWT_PUBLIC_KEY_FILE || undefined,
@@ -100,8 +99,8 @@ export function readGatewaySettings(env = process.env): GatewaySettings {
     redisUrl: env.REDIS_URL || undefined,
     redisPrefix: env.REDIS_KEY_PREFIX ?? 'pd:',
     grantCacheMs,
-    operationSafelist: safelist === 'on',
-    audit: audit === 'on',
+    operationSafelist,
+    audit,
     auditSubjectKey: env.AUDIT_SUBJECT_KEY || undefined,
     instance: env.GATEWAY_INSTANCE || `${os.hostname()}:${process.pid}`,
     queryLimits: readQueryLimitSettings(env),

@@ -313,8 +313,9 @@ export interface RunOptions {
   log?: (line: string) => void;
 }
 
-interface Post { status: number; text: string; headers: Headers }
-async function post(url: string, body: string, headers: Record<string, string>, timeoutMs = 30_000): Promise<Post> {
+export interface Post { status: number; text: string; headers: Headers }
+/** A raw POST: the answer's text as received (the leak oracle reads it), status and headers. */
+export async function post(url: string, body: string, headers: Record<string, string>, timeoutMs = 30_000): Promise<Post> {
   const response = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs) });
   return { status: response.status, text: await response.text(), headers: response.headers };
 }

@@ -12,7 +12,7 @@ import { replicaEnv, startGatewayProcess, startSubgraphProcess, type GatewayProc
 import { startPrivateRedis, type PrivateRedis } from '../support/redis-server';
 import { dropSchemas, uniqueSchemaPrefix } from '../support/services';
 import { startStack, type Stack } from '../support/stack';
-import { ABUSE_INSTITUTION, ABUSE_SCENARIO, abuseGrants, abuseStackEnv, buildPools, buildSecrets, leakReason } from './abuse-suite';
+import { ABUSE_INSTITUTION, ABUSE_SCENARIO, abuseGrants, abuseStackEnv, buildPools, buildSecrets, leakReason, post, type Post } from './abuse-suite';
 
 const OUTAGE_INSTITUTION = '11530100015301025G'; // its grant is revoked while Redis is down
 const RECOVERY_INSTITUTION = '115300000152000215'; // its grant is revoked after Redis is back
@@ -41,11 +41,9 @@ export interface StoreFaultReport {
   findings: string[];
 }
 
-interface Answer { status: number; text: string; requestId: string | null }
-
-async function post(url: string, query: string, variables: Record<string, unknown>, headers: Record<string, string>, timeoutMs = 10_000): Promise<Answer> {
-  const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }), signal: AbortSignal.timeout(timeoutMs) });
-  return { status: r.status, text: await r.text(), requestId: r.headers.get('x-request-id') };
+/** A GraphQL request through the abuse suite's raw POST. */
+function ask(url: string, query: string, variables: Record<string, unknown>, headers: Record<string, string>, timeoutMs = 10_000): Promise<Post> {
+  return post(url, JSON.stringify({ query, variables }), { 'content-type': 'application/json', ...headers }, timeoutMs);
 }
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -112,7 +110,7 @@ export async function runStoreFaults(options: { databaseUrl: string; log?: (line
       for (let i = 0; !stopLoad; i++) {
         const sentAt = Date.now();
         try {
-          const r = await post(gateways[(n + i) % 2], PERSON, { id: ids[(n * 13 + i) % ids.length] }, loadHeaders, 5000);
+          const r = await ask(gateways[(n + i) % 2], PERSON, { id: ids[(n * 13 + i) % ids.length] }, loadHeaders, 5000);
           report.answered++;
           const reason = leakReason(secrets, r.text, '');
           if (reason) {
@@ -121,7 +119,7 @@ export async function runStoreFaults(options: { databaseUrl: string; log?: (line
           }
           if (r.status === 200 && personName(r.text) !== null) {
             report.answersWithData++;
-            received.push(r.requestId!);
+            received.push(r.headers.get('x-request-id')!);
             lastDataAt = Math.max(lastDataAt, sentAt); // sent, not answered: recovery counts requests made after the store came back
           } else if (sentAt <= faultUntil) report.refusedDuringFaults++;
           else if (r.status >= 500) finding(`HTTP ${r.status} outside a fault: ${r.text.slice(0, 200)}`);
@@ -141,9 +139,9 @@ export async function runStoreFaults(options: { databaseUrl: string; log?: (line
       faultUntil = Date.now();
       log(`${label}: data again ${report.recoverySeconds[label]} s after the store came back`);
     };
-    const seesGrant = async (url: string, org: string) => personName((await post(url, PERSON, { id: ids[0] }, await token(org))).text) !== null;
+    const seesGrant = async (url: string, org: string) => personName((await ask(url, PERSON, { id: ids[0] }, await token(org))).text) !== null;
     const revoke = async (id: string) => {
-      const r = await post(b.url, 'mutation($id: ID!) { revokeGrant(id: $id, reason: "故障演练") { status } }', { id }, admin);
+      const r = await ask(b.url, 'mutation($id: ID!) { revokeGrant(id: $id, reason: "故障演练") { status } }', { id }, admin);
       if (!r.text.includes('"revoked"')) finding(`revoking ${id} failed: ${r.text.slice(0, 200)}`);
     };
     await wait((options.loadSeconds ?? 2) * 1000);
@@ -159,7 +157,7 @@ export async function runStoreFaults(options: { databaseUrl: string; log?: (line
     await revoke('fault-outage');
     report.revokedWhileRedisDown = !(await seesGrant(c.url, OUTAGE_INSTITUTION));
     if (!report.revokedWhileRedisDown) finding('a grant revoked while Redis was down was still honoured by a replica serving from its cache');
-    const aDuring = await post(stack.gatewayUrl, PERSON, { id: ids[1] }, loadHeaders);
+    const aDuring = await ask(stack.gatewayUrl, PERSON, { id: ids[1] }, loadHeaders);
     if (aDuring.status !== 503 || !aDuring.text.includes('RATE_LIMIT_UNAVAILABLE')) finding(`A during the Redis outage answered ${aDuring.status}: ${aDuring.text.slice(0, 200)}`);
     await wait(1500);
     await redis.start();
@@ -170,7 +168,7 @@ export async function runStoreFaults(options: { databaseUrl: string; log?: (line
       const until = Date.now() + 30_000;
       let ok = false;
       while (!ok && Date.now() < until) {
-        ok = personName((await post(stack.gatewayUrl, PERSON, { id: ids[2] }, loadHeaders)).text) !== null;
+        ok = personName((await ask(stack.gatewayUrl, PERSON, { id: ids[2] }, loadHeaders)).text) !== null;
         if (!ok) await wait(100);
       }
       if (ok) report.recoverySeconds.redis = Math.round((Date.now() - redisBack) / 100) / 10;
@@ -212,7 +210,7 @@ export async function runStoreFaults(options: { databaseUrl: string; log?: (line
     report.faultsInjected++;
     log('fault: licence subgraph SIGKILLed');
     for (let i = 0; i < 10; i++) {
-      const r = await post(b.url, PERSON, { id: ids[i] }, loadHeaders);
+      const r = await ask(b.url, PERSON, { id: ids[i] }, loadHeaders);
       const body = JSON.parse(r.text);
       const codes = (body.errors ?? []).map((e: { extensions?: { code?: string } }) => e.extensions?.code);
       if (body.data?.person?.name && body.data.withLicences === null && codes.length > 0 && codes.every((c: string) => c === 'SUBGRAPH_UNAVAILABLE')) report.partialWhileSubgraphDown++;
@@ -224,7 +222,7 @@ export async function runStoreFaults(options: { databaseUrl: string; log?: (line
       const until = Date.now() + 30_000;
       let ok = false;
       while (!ok && Date.now() < until) {
-        const body = JSON.parse((await post(b.url, PERSON, { id: ids[3] }, loadHeaders)).text);
+        const body = JSON.parse((await ask(b.url, PERSON, { id: ids[3] }, loadHeaders)).text);
         ok = Array.isArray(body.data?.withLicences?.licences);
         if (!ok) await wait(100);
       }

@@ -16,7 +16,7 @@ import { replicaEnv, startGatewayProcess, type GatewayProcess } from './support/
 import { graphql } from './support/graphql';
 import { ensureNginx, startNginx, type Nginx } from './support/nginx';
 import { dropSchemas, postgresAvailable, redisAvailable, TEST_DATABASE_URL, TEST_REDIS_URL, uniqueSchemaPrefix } from './support/services';
-import { startStack, type Stack } from './support/stack';
+import { metricsUrlOf, readCounter, startStack, type Stack } from './support/stack';
 
 /** RATE_LIMIT_POINTS of every replica: requests per caller and scenario per minute, over all replicas. */
 const LIMIT = 40;
@@ -92,13 +92,7 @@ async function pool<T>(count: number, concurrency: number, task: (i: number) => 
 }
 
 /** Sums a Prometheus counter over all its label sets, from a replica's own /metrics. */
-async function counter(replica: GatewayProcess, name: string): Promise<number> {
-  const text = await (await fetch(replica.url.replace(/\/graphql$/, '/metrics'))).text();
-  return text
-    .split('\n')
-    .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
-    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
-}
+const counter = (replica: GatewayProcess, name: string): Promise<number> => readCounter(metricsUrlOf(replica.url), name);
 
 const addressOf = (url: string) => new URL(url).host;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -2,6 +2,7 @@
 // it again on the same port without disturbing the suites that share the machine's Redis.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import { freePort } from './nginx';
 
 export interface PrivateRedis {
   url: string;
@@ -15,14 +16,6 @@ export function redisServerBinary(): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 async function waitForPort(port: number, timeoutMs: number): Promise<void> {

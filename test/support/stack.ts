@@ -63,12 +63,16 @@ export async function startStack(env: NodeJS.ProcessEnv = {}, timeoutMs = 120_00
   };
 }
 
-/** Sums a Prometheus counter from a /metrics endpoint. */
+/**
+ * Sums a Prometheus counter from a /metrics endpoint over all its series (labelled or not); 0 while a
+ * labelled counter has no series yet. A metric the endpoint does not declare is an error.
+ */
 export async function readCounter(metricsUrl: string, name: string): Promise<number> {
-  const text = await (await fetch(metricsUrl)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
-  if (!line) throw new Error(`metric ${name} not found at ${metricsUrl}`);
-  return Number(line.split(' ')[1]);
+  const lines = (await (await fetch(metricsUrl)).text()).split('\n');
+  if (!lines.some((l) => l.startsWith(`# TYPE ${name} `) || l.startsWith(`${name} `) || l.startsWith(`${name}{`))) throw new Error(`metric ${name} not found at ${metricsUrl}`);
+  return lines
+    .filter((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`))
+    .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
 }
 
 export function metricsUrlOf(graphqlUrl: string): string {

@@ -1,6 +1,6 @@
 // Signed GETs to the platform's internal endpoints (policy state, operation safelist): the platform
-// answers only requests signed with the gateway's secret over their target.
-import { SIGNATURE_HEADER, signRequest, TIMESTAMP_HEADER } from '../lib/signature';
+// answers only requests signed with the gateway's secret over their target, each once.
+import { PLATFORM_AUDIENCE, signatureHeaders } from '../lib/signature';
 
 export class PlatformUnavailable extends Error {}
 
@@ -18,12 +18,11 @@ export async function readFromPlatform<T>(options: PlatformReaderOptions, caller
   const url = new URL(base);
   url.pathname = url.pathname.replace(/\/graphql$/, '') + path;
   for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
-  const timestamp = String(Date.now());
   const target = `${url.pathname}${url.search}`;
   let response: Response;
   try {
     response = await fetch(url, {
-      headers: { [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: signRequest(options.secret, { timestamp, caller, query: target, variables: {} }) },
+      headers: signatureHeaders(options.secret, { audience: PLATFORM_AUDIENCE, method: 'GET', path: target, caller, body: '' }),
       signal: AbortSignal.timeout(options.timeoutMs ?? 1500),
     });
   } catch (error) {

@@ -4,7 +4,7 @@ import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types';
 import { GraphQLError } from 'graphql';
 import { callerClaimOf, encodeCallerClaim } from '../lib/caller-header';
-import { CALLER_HEADER, SIGNATURE_HEADER, signRequest, TIMESTAMP_HEADER } from '../lib/signature';
+import { CALLER_HEADER, signatureHeaders } from '../lib/signature';
 import type { GatewayContext } from './context';
 import { subgraphRequestSeconds } from './metrics';
 
@@ -51,9 +51,16 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   ) {
     // Node's own fetch (undici, keep-alive pool): the gateway's default client costs ~10% of its CPU.
     // Every call carries a deadline, so a hung subgraph costs a bounded wait, not a stuck request.
+    // Signed here, on the bytes actually sent, with a nonce per HTTP call (shared in-flight reads and
+    // entity batches are one call each; see lib/signature.ts).
     super({
       url,
-      fetcher: ((input: string, init: RequestInit) => fetch(input, { ...init, signal: AbortSignal.timeout(resilience.timeoutMs) })) as never,
+      fetcher: ((input: string, init: RequestInit & { headers: Record<string, string>; body: string }) => {
+        const headers = secret
+          ? { ...init.headers, ...signatureHeaders(secret, { audience: subgraph, method: init.method ?? 'POST', path: pathOf(input), caller: init.headers[CALLER_HEADER] ?? '', body: init.body }) }
+          : init.headers;
+        return fetch(input, { ...init, headers, signal: AbortSignal.timeout(resilience.timeoutMs) });
+      }) as never,
     });
   }
 
@@ -116,14 +123,16 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 
   override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]): void {
+    // The caller claim travels as a header, covered by the signature the fetcher adds.
     if (!this.secret || !request.http) return;
-    const timestamp = String(Date.now());
-    const caller = callerSummary(context as Partial<GatewayContext>);
-    request.http.headers.set(TIMESTAMP_HEADER, timestamp);
-    request.http.headers.set(CALLER_HEADER, caller);
-    request.http.headers.set(SIGNATURE_HEADER, signRequest(this.secret, { timestamp, caller, query: request.query ?? '', variables: request.variables }));
+    request.http.headers.set(CALLER_HEADER, callerSummary(context as Partial<GatewayContext>));
   }
 }
+
+const pathOf = (url: string): string => {
+  const parsed = new URL(url);
+  return `${parsed.pathname}${parsed.search}`;
+};
 
 /** Distinct representations, and for each original position the index of its distinct one. */
 export function deduplicate(representations: readonly unknown[]): { unique: unknown[]; positions: number[] } {

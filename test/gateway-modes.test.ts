@@ -11,7 +11,7 @@ import { TEST_SCALE } from './support/federation-suite';
 import { startStack, type Stack } from './support/stack';
 import { startGatewayProcess } from './support/gateway-process';
 import { personIdAt, DEFAULT_SEED } from '../subgraphs/seed/generator';
-import { signRequest } from '../lib/signature';
+import { send as sendSigned, signedRequest } from './support/signed-request';
 import { encodeCallerClaim } from '../lib/caller-header';
 
 const INSTITUTION = '11530100015301017M';
@@ -77,11 +77,8 @@ describe('POLICY_DENIAL_MODE=refuse', () => {
   it('subgraphs refuse by caller kind what the catalog never gives it, even on a correctly signed request', async () => {
     const query = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { name } } }';
     const variables = { r: [{ __typename: 'Person', idNumber: personIdAt(DEFAULT_SEED, 0) }] };
-    const send = async (caller: string) => {
-      const timestamp = String(Date.now());
-      const signature = signRequest(credentials.keys.gatewaySubgraphSecret, { timestamp, caller, query, variables });
-      return graphql(stack.subgraphUrls.population, query, variables, { 'x-pd-timestamp': timestamp, 'x-pd-caller': caller, 'x-pd-signature': signature });
-    };
+    const send = async (caller: string) =>
+      (await sendSigned(stack.subgraphUrls.population, signedRequest(credentials.keys.gatewaySubgraphSecret, 'population', stack.subgraphUrls.population, caller, JSON.stringify({ query, variables })))).body;
     const developer: any = await send(encodeCallerClaim({ kind: 'developer', id: 'some-app', scenario: 'x' }));
     expect(developer.data._entities[0]?.name ?? null).toBeNull();
     expect(developer.errors[0].extensions.code).toBe('FORBIDDEN');

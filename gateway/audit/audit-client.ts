@@ -1,7 +1,7 @@
 // Sends audit entries to the platform's append endpoint with group commit: entries of concurrent
 // requests travel together (one signed POST, one transaction), and each request waits for the
 // commit of its own entry. Any failure rejects, so the caller can fail closed.
-import { SIGNATURE_HEADER, signRequest, TIMESTAMP_HEADER } from '../../lib/signature';
+import { PLATFORM_AUDIENCE, signatureHeaders } from '../../lib/signature';
 import type { AuditEntry } from '../../lib/audit/chain';
 
 export class AuditUnavailable extends Error {}
@@ -43,13 +43,11 @@ export function createAuditClient(options: AuditClientOptions): AuditSink {
       const endpoint = options.endpoint();
       if (!endpoint) throw new AuditUnavailable('no platform endpoint');
       const body = JSON.stringify({ entries: batch.map((p) => p.entry) });
-      const timestamp = String(Date.now());
       const response = await fetch(endpoint, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          [TIMESTAMP_HEADER]: timestamp,
-          [SIGNATURE_HEADER]: signRequest(options.secret, { timestamp, caller: 'audit', query: body, variables: {} }),
+          ...signatureHeaders(options.secret, { audience: PLATFORM_AUDIENCE, method: 'POST', path: new URL(endpoint).pathname, caller: 'audit', body }),
         },
         body,
         signal: AbortSignal.timeout(timeoutMs),

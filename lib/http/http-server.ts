@@ -17,8 +17,11 @@ export type PlainRoutes = Record<string, (req: http.IncomingMessage) => Promise<
 
 export interface HttpServerOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
-  /** Builds the request context; `requestId` is also returned to the client as x-request-id. */
-  context: (req: http.IncomingMessage, body: unknown, requestId: string) => Promise<TContext>;
+  /**
+   * Builds the request context; `requestId` is also returned to the client as x-request-id; `raw` is
+   * the body exactly as received ('' without one), for signatures over its bytes.
+   */
+  context: (req: http.IncomingMessage, body: unknown, requestId: string, raw: string) => Promise<TContext>;
   routes?: PlainRoutes;
   graphqlPath?: string;
   /** Largest request body accepted, in bytes. */
@@ -77,8 +80,9 @@ export async function startHttpServer<TContext extends BaseContext>(options: Htt
         return;
       }
       let body: unknown = undefined;
+      let raw = '';
       if (req.method === 'POST') {
-        const text = await readBody(req, maxBodyBytes);
+        const text = (raw = await readBody(req, maxBodyBytes));
         if ((req.headers['content-type'] ?? '').includes('application/json')) {
           try {
             body = text === '' ? {} : JSON.parse(text);
@@ -96,7 +100,7 @@ export async function startHttpServer<TContext extends BaseContext>(options: Htt
         if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
       }
       const requestId = crypto.randomUUID();
-      const context: ContextThunk<TContext> = () => options.context(req, body, requestId);
+      const context: ContextThunk<TContext> = () => options.context(req, body, requestId, raw);
       const response = await options.apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
         context,

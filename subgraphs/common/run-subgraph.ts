@@ -99,11 +99,11 @@ export async function runSubgraph<Loaders>(domain: DomainModule<Loaders>): Promi
     port: settings.port,
     host: settings.host,
     maxBodyBytes: 20_000_000, // entity batches from the gateway can be large
-    context: async (req, body) => {
+    context: async (req, body, _requestId, raw) => {
       requests.inc();
       const sent = (body as { variables?: { representations?: unknown } } | undefined)?.variables?.representations;
       if (Array.isArray(sent)) representations.inc(sent.length);
-      if (settings.gatewaySecret && !settings.allowUnsigned) requireGatewaySignature(settings.gatewaySecret, req, body);
+      if (settings.gatewaySecret && !settings.allowUnsigned) await requireGatewaySignature(settings.gatewaySecret, domain.info.name, req, raw);
       const caller = decodeCallerClaim(req.headers[CALLER_HEADER] as string | undefined);
       return { loaders: domain.createLoaders(db), db, caller, callerKind: callerKindOf(caller) };
     },

@@ -2,7 +2,7 @@
 // batch is committed, with the chain positions — the gateway releases a response only then.
 import type { PlainResponse, PlainRoutes } from '../../lib/http/http-server';
 import { readBody } from '../../lib/http/http-server';
-import { signedByGateway } from './internal-signature';
+import { internalRefusal } from './internal-signature';
 import type { AuditEntry } from '../../lib/audit/chain';
 import type { AuditAppender } from '../../lib/audit/appender';
 
@@ -29,9 +29,8 @@ export function auditRoutes(appender: AuditAppender, secret: string | undefined)
   return {
     [`POST ${AUDIT_PATH}`]: async (req) => {
       const body = await readBody(req, 10_000_000);
-      if (!signedByGateway(req, secret, 'audit', body)) {
-        return json(401, { error: 'UNSIGNED_REQUEST' });
-      }
+      const refused = await internalRefusal(req, secret, 'audit', body);
+      if (refused) return refused;
       let entries: unknown;
       try {
         entries = (JSON.parse(body) as { entries?: unknown }).entries;

@@ -1,13 +1,18 @@
-// The platform's internal endpoints (audit append, policy state) answer only the gateway: each call
-// is signed over its target and body with the shared secret (see lib/signature.ts).
+// The platform's internal endpoints (audit append, policy state, safelist) answer only the gateway:
+// each call is signed over the whole request with the shared secret, once (see lib/signature.ts,
+// lib/replay-guard.ts).
 import type http from 'node:http';
-import { headerValue } from '../../lib/http/headers';
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyRequest } from '../../lib/signature';
+import type { PlainResponse } from '../../lib/http/http-server';
+import { REFUSALS, replayGuard, verifySignedRequest } from '../../lib/replay-guard';
+import { PLATFORM_AUDIENCE } from '../../lib/signature';
 
-/** Whether `req` carries a valid gateway signature for `caller` over `signed` (the body or the target). */
-export function signedByGateway(req: http.IncomingMessage, secret: string | undefined, caller: string, signed: string): boolean {
-  return (
-    secret !== undefined &&
-    verifyRequest(secret, { timestamp: headerValue(req, TIMESTAMP_HEADER) ?? '', caller, query: signed, variables: {} }, headerValue(req, SIGNATURE_HEADER))
-  );
+/**
+ * undefined when `req` carries a valid, fresh, first-seen gateway signature for `caller` (the
+ * endpoint's purpose) over its method, path and `body`; otherwise the coded refusal to answer with.
+ */
+export async function internalRefusal(req: http.IncomingMessage, secret: string | undefined, caller: string, body = ''): Promise<PlainResponse | undefined> {
+  const verdict = secret === undefined ? 'UNSIGNED' : await verifySignedRequest(replayGuard(), secret, req, { audience: PLATFORM_AUDIENCE, caller, body });
+  if (verdict === 'VALID') return undefined;
+  const { code, status, message } = REFUSALS[verdict];
+  return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: code, message }) };
 }

@@ -5,7 +5,7 @@ import type { Database } from '../../lib/db/database';
 import type { PlainResponse, PlainRoutes } from '../../lib/http/http-server';
 import { POLICY_STATE_PATH } from '../../lib/policy-state';
 import { OPERATIONS_PATH, type OperationList } from '../../lib/operation-safelist';
-import { signedByGateway } from './internal-signature';
+import { internalRefusal } from './internal-signature';
 import { readPolicyState } from './policy-state';
 
 const json = (status: number, body: unknown): PlainResponse => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -14,9 +14,8 @@ export function policyRoutes(db: Database, secret: string | undefined): PlainRou
   return {
     [`GET ${POLICY_STATE_PATH}`]: async (req) => {
       const target = req.url ?? '';
-      if (!signedByGateway(req, secret, 'policy-state', target)) {
-        return json(401, { error: 'UNSIGNED_REQUEST' });
-      }
+      const refused = await internalRefusal(req, secret, 'policy-state');
+      if (refused) return refused;
       const params = new URL(target, 'http://platform').searchParams;
       const kind = params.get('kind');
       const id = params.get('id');
@@ -24,7 +23,8 @@ export function policyRoutes(db: Database, secret: string | undefined): PlainRou
       return json(200, await readPolicyState(db, kind && id ? { kind, id } : undefined));
     },
     [`GET ${OPERATIONS_PATH}`]: async (req) => {
-      if (!signedByGateway(req, secret, 'operations', req.url ?? '')) return json(401, { error: 'UNSIGNED_REQUEST' });
+      const refused = await internalRefusal(req, secret, 'operations');
+      if (refused) return refused;
       // Read in one transaction so the version matches the list.
       const list = await db.transaction(async (tx): Promise<OperationList> => {
         const [{ version }] = await tx.query<{ version: string }>('SELECT version::text AS version FROM policy_version WHERE id = 1');

@@ -8,7 +8,9 @@ import type { Caller } from './caller';
 import type { Catalog } from './catalog';
 import { decideCoordinate } from './decide';
 import { grantLookup, type Grant } from './grants';
+import { anyGrantCoverage, chinaDate, effectiveMasks, exposuresOf, type EffectiveMasks } from './inference';
 import { LruCache } from './lru';
+import { DEFAULT_MASK_SETTINGS, type MaskSettings } from './mask';
 import type { DatasetFacts } from './vocabulary';
 
 export interface PolicyRequest {
@@ -35,6 +37,11 @@ interface CachedOutcome {
 
 export interface PolicyEngine {
   decide(request: PolicyRequest): PolicyOutcome;
+  /**
+   * The masks this caller's values get: the configured ones, narrowed where what the caller sees
+   * under any of its grants would let a masked value be worked out (directives/inference.ts).
+   */
+  masksFor(request: Pick<PolicyRequest, 'caller' | 'grants' | 'grantsVersion' | 'now'>): EffectiveMasks;
   readonly catalog: Catalog;
 }
 
@@ -64,12 +71,31 @@ function nextBoundary(grants: readonly Grant[], now: number): number {
   return next;
 }
 
-export function createPolicyEngine(schema: GraphQLSchema, catalog: Catalog, cacheSize = 5000): PolicyEngine {
+export function createPolicyEngine(schema: GraphQLSchema, catalog: Catalog, maskSettings: MaskSettings = DEFAULT_MASK_SETTINGS, cacheSize = 5000): PolicyEngine {
   const conditionCache = new LruCache<string, string[]>(cacheSize);
   const outcomes = new LruCache<string, CachedOutcome>(cacheSize);
+  const masks = new LruCache<string, { masks: EffectiveMasks; validUntil: number; day: string }>(cacheSize);
+  // Counting candidates takes a moment the first time; do it now for the exposures institutions can
+  // have (nothing, everything masked, everything masked but the birth date plain), not on a request.
+  const today = chinaDate(new Date());
+  for (const coverage of [() => undefined, () => ({ plain: false }), (c: string) => ({ plain: c.endsWith('.birthDate') })]) {
+    effectiveMasks(catalog, maskSettings, exposuresOf(catalog, 'institution', coverage), today);
+  }
 
   return {
     catalog,
+    masksFor(request) {
+      const who = grantee(request.caller);
+      const key = [request.caller.kind, who?.id ?? '', request.grantsVersion].join('\u0000');
+      const now = request.now.getTime();
+      const day = chinaDate(request.now);
+      const cached = masks.get(key);
+      if (cached && now < cached.validUntil && cached.day === day) return cached.masks;
+      const coverage = who ? anyGrantCoverage(request.grants, who, request.now) : () => undefined;
+      const result = effectiveMasks(catalog, maskSettings, exposuresOf(catalog, request.caller.kind, coverage), day);
+      masks.set(key, { masks: result, validUntil: nextBoundary(request.grants, now), day });
+      return result;
+    },
     decide(request) {
       let conditions = conditionCache.get(request.documentKey);
       if (!conditions) conditionCache.set(request.documentKey, (conditions = conditionVariables(request.document)));

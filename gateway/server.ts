@@ -11,6 +11,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloGateway } from '@apollo/gateway';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import { readCatalog } from '../directives/catalog';
+import { chinaDate, checkMaskSettings } from '../directives/inference';
 import { startHttpServer } from '../lib/http/http-server';
 import { announceListening } from '../lib/announce';
 import type { GatewayContext } from './context';
@@ -31,11 +32,24 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
+/**
+ * Mask settings are checked against the catalog before anything is served (推断控制): a mask that
+ * cannot protect its field even alone is refused; narrowings some grants will need are logged.
+ */
+function checkMasks(catalog: ReturnType<typeof readCatalog>, settings: GatewaySettings): void {
+  const check = checkMaskSettings(catalog, settings.mask, chinaDate(new Date()));
+  if (check.unsafe.length) {
+    throw new Error(`mask settings leave too little hidden, refusing to start:\n${check.unsafe.map((a) => `  ${a.zh}\n  ${a.en}`).join('\n')}`);
+  }
+  for (const a of check.narrowedForSomeGrants) createLogger('gateway').info({ coordinate: a.coordinate, configured: a.from, narrowed: a.to }, `per-caller mask narrowing where grants require it: ${a.en}`);
+}
+
 export async function startGateway(settings: GatewaySettings): Promise<RunningGateway> {
   const supergraphSdl = fs.readFileSync(settings.supergraphFile, 'utf8');
   if (settings.policy && !readCatalog(supergraphSdl).hasVocabulary) {
     throw new Error(`${settings.supergraphFile} does not declare the policy vocabulary (@share, @open …): refusing to serve it. Set POLICY=off to run a plain federation gateway.`);
   }
+  if (settings.policy) checkMasks(readCatalog(supergraphSdl), settings);
   const subgraphUrls = new Map<string, string>();
   const federation = new ApolloGateway({
     supergraphSdl,

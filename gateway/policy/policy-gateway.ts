@@ -12,6 +12,7 @@ import { readCatalog } from '../../directives/catalog';
 import { divisionScopeOf } from '../../directives/grants';
 import { denialMessage } from '../../directives/denials';
 import { createPolicyEngine, type PolicyEngine } from '../../directives/engine';
+import type { EffectiveMasks } from '../../directives/inference';
 import type { MaskSettings } from '../../directives/mask';
 import { applyPlan } from '../../directives/response';
 import type { GatewayContext } from '../context';
@@ -57,6 +58,13 @@ function denialErrors(outcome: PolicyOutcome, stateUnavailable: boolean): GraphQ
 function provenance(outcome: PolicyOutcome, retrievedAt: string) {
   const sources = outcome.datasets.map((d) => ({ dataset: d.name, code: d.code, provider: d.provider, providerCode: d.providerCode, updateFrequency: d.updateFrequency }));
   return { retrievedAt, sources };
+}
+
+/** Says which masks were narrowed for this caller, where the answer carries such a field (推断控制). */
+function maskingNotes(masks: EffectiveMasks, outcome: PolicyOutcome) {
+  const notes = masks.adjustments.filter((a) => outcome.masked.has(a.coordinate));
+  if (notes.length === 0) return {};
+  return { masking: notes.map((a) => ({ coordinate: a.coordinate, keep: a.to, configured: a.from, candidates: a.after, message: `${a.zh} / ${a.en}` })) };
 }
 
 export function withPolicy(inner: GatewayInterface, options: PolicyGatewayOptions): GatewayInterface {
@@ -124,13 +132,15 @@ export function withPolicy(inner: GatewayInterface, options: PolicyGatewayOption
       // A control-plane change made through this replica applies to its next request, Redis or not.
       if (requestContext.operation.operation === 'mutation') options.policySource.invalidate();
     }
-    const subjects = outcome.plan ? applyPlan(result.data as Record<string, unknown>, outcome.plan, options.maskSettings) : new Set<string>();
+    // Masks narrowed for this caller where its grants would let a masked value be worked out.
+    const masks = engine.masksFor({ caller, grants: state?.grants ?? [], grantsVersion: state?.version ?? 'unavailable', now: at });
+    const subjects = outcome.plan ? applyPlan(result.data as Record<string, unknown>, outcome.plan, masks.settings) : new Set<string>();
     context.decision = { outcome, subjects };
     const allErrors = [...(result.errors ?? []), ...errors];
     return {
       ...result,
       errors: allErrors.length ? allErrors : undefined,
-      extensions: { ...result.extensions, provenance: provenance(outcome, at.toISOString()) },
+      extensions: { ...result.extensions, provenance: provenance(outcome, at.toISOString()), ...maskingNotes(masks, outcome) },
     };
   }
 
@@ -138,7 +148,7 @@ export function withPolicy(inner: GatewayInterface, options: PolicyGatewayOption
     onSchemaLoadOrUpdate(callback) {
       return inner.onSchemaLoadOrUpdate((schemaContext) => {
         const catalog = readCatalog(schemaContext.coreSupergraphSdl);
-        engine = createPolicyEngine(schemaContext.apiSchema, catalog);
+        engine = createPolicyEngine(schemaContext.apiSchema, catalog, options.maskSettings);
         audiences = new Map((['institution', 'developer', 'anonymous', 'subject'] as const).map((kind) => [kind, audienceSchema(schemaContext.apiSchema, catalog, kind)]));
         callback(schemaContext);
       });

@@ -6,9 +6,11 @@ export type CitizenIdCheck =
   | { ok: true }
   | { ok: false; reason: CitizenIdProblem; zh: string; en: string };
 
-const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
+/** ISO 7064 MOD 11-2 weights of characters 1-17 (also used to count what a masked number still hides). */
+export const CITIZEN_ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
+const WEIGHTS = CITIZEN_ID_WEIGHTS;
 const CHECK_DIGITS = '10X98765432';
-const EARLIEST_BIRTH_YEAR = 1900;
+export const EARLIEST_BIRTH_YEAR = 1900;
 
 export function citizenIdCheckDigit(first17: string): string {
   if (!/^\d{17}$/.test(first17)) throw new RangeError(`expected 17 digits, got "${first17}"`);

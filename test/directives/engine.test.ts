@@ -26,7 +26,7 @@ function request(overrides: Partial<PolicyRequest> = {}): PolicyRequest {
 
 function engine(cacheSize?: number) {
   const { apiSchema, catalog } = realSchema();
-  return createPolicyEngine(apiSchema, catalog, cacheSize);
+  return createPolicyEngine(apiSchema, catalog, undefined, cacheSize);
 }
 
 describe('createPolicyEngine caching', () => {

@@ -1,9 +1,9 @@
 // Gateway settings, read once from the environment with documented defaults (README "Settings").
 // Invalid values stop the start with a message naming the variable.
 import os from 'node:os';
-import { portSetting, positiveSetting, settingError } from '../lib/env-settings';
+import { maskSettingsFromEnv, portSetting, positiveSetting, settingError } from '../lib/env-settings';
 import path from 'node:path';
-import { DEFAULT_MASK_SETTINGS, type KeepEnds, type MaskSettings } from '../directives/mask';
+import type { MaskSettings } from '../directives/mask';
 import { ROOT_DIR, SUBGRAPHS, subgraphEnvName } from '../subgraphs/registry';
 import type { DenialMode } from './policy/policy-gateway';
 import { readQueryLimitSettings, type QueryLimitSettings } from './limits/query-limits';
@@ -38,14 +38,6 @@ export interface GatewaySettings {
 
 function fail(name: string, value: string | undefined, expected: string): never {
   throw settingError(name, value, expected);
-}
-
-function keep(env: NodeJS.ProcessEnv, name: string, fallback: KeepEnds): KeepEnds {
-  const raw = env[name];
-  if (!raw) return fallback;
-  const match = /^(\d{1,2}),(\d{1,2})$/.exec(raw);
-  if (!match) fail(name, raw, '"start,end" (characters kept at each end)');
-  return { start: Number(match[1]), end: Number(match[2]) };
 }
 
 /** A switch: absent → `fallback`; otherwise exactly on or off (any case). */
@@ -90,12 +82,7 @@ export function readGatewaySettings(env = process.env): GatewaySettings {
     },
     apiKeySecret: env.API_KEY_SECRET || undefined,
     gatewaySubgraphSecret: env.GATEWAY_SUBGRAPH_SECRET || undefined,
-    mask: {
-      idNumber: keep(env, 'MASK_ID_NUMBER_KEEP', DEFAULT_MASK_SETTINGS.idNumber),
-      phone: keep(env, 'MASK_PHONE_KEEP', DEFAULT_MASK_SETTINGS.phone),
-      creditCode: keep(env, 'MASK_CREDIT_CODE_KEEP', DEFAULT_MASK_SETTINGS.creditCode),
-      hashKey: env.MASK_HASH_KEY || DEFAULT_MASK_SETTINGS.hashKey,
-    },
+    mask: maskSettingsFromEnv(env),
     redisUrl: env.REDIS_URL || undefined,
     redisPrefix: env.REDIS_KEY_PREFIX ?? 'pd:',
     grantCacheMs,

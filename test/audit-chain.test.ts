@@ -82,6 +82,8 @@ interface Engine {
   openReplica(primary: Database): Promise<Database>;
   /** Environment for the CLI to find this database, when a child process can reach it. */
   cliEnv?: NodeJS.ProcessEnv;
+  /** Only one process at a time may open the database (PGlite): the CLI gets it while the suite lets go. */
+  exclusive?: boolean;
 }
 
 function runCli(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -368,38 +370,48 @@ function auditChainSuite(engine: Engine): void {
 
   if (engine.cliEnv) {
     const env = engine.cliEnv;
+    const cli = async (script: string, args: string[], cliEnv: NodeJS.ProcessEnv) => {
+      if (!engine.exclusive) return runCli(script, args, cliEnv);
+      await db.close();
+      try {
+        return await runCli(script, args, cliEnv);
+      } finally {
+        db = await engine.open();
+        replica = db;
+      }
+    };
     describe('npm run audit:verify / audit:export', () => {
       it('exits 0 on a clean chain and 1 with the place and kind of the break after tampering', async () => {
-        const clean = await runCli('scripts/audit-verify.ts', [], env);
+        const clean = await cli('scripts/audit-verify.ts', [], env);
         expect(clean).toEqual({ code: 0, stdout: `audit chain verified: ${N} records, head seq ${N}\n`, stderr: '' });
         await tamper(`UPDATE audit_record SET institution = '91530100MA6K000000' WHERE seq = 5`);
-        const broken = await runCli('scripts/audit-verify.ts', [], env);
+        const broken = await cli('scripts/audit-verify.ts', [], env);
         expect(broken.code).toBe(1);
         expect(broken.stdout).toBe('audit chain BROKEN at seq 5: record 5 was altered (its content no longer matches its hash) / 第5条记录被篡改\n');
       });
 
       it('reports deleted records at the first missing seq', async () => {
         await tamper('DELETE FROM audit_record WHERE seq IN (30, 31)');
-        const broken = await runCli('scripts/audit-verify.ts', [], env);
+        const broken = await cli('scripts/audit-verify.ts', [], env);
         expect(broken).toMatchObject({ code: 1, stdout: expect.stringMatching(/^audit chain BROKEN at seq 30: records 30–31 are missing/) });
       });
 
       it('exports a closed month, verifies the file, refuses the open month', async () => {
         const out = path.join(tmp, 'cli-older.jsonl.gz');
-        const exported = await runCli('scripts/audit-export.ts', ['--month', monthOf(OLDER), '--out', out], env);
+        const exported = await cli('scripts/audit-export.ts', ['--month', monthOf(OLDER), '--out', out], env);
         expect(exported).toMatchObject({ code: 0, stdout: expect.stringMatching(/^exported 14 records, seq 1–14 \(13 recorded in /) });
-        expect(await runCli('scripts/audit-verify.ts', ['--file', out], env)).toMatchObject({
+        expect(await cli('scripts/audit-verify.ts', ['--file', out], env)).toMatchObject({
           code: 0,
           stdout: `audit chain verified: 14 records, head seq 14 (export of ${monthOf(OLDER)}, seq 1–14)\n`,
         });
         const lines = readExportLines(out);
         writeExportLines(out, [lines[0], ...lines.slice(1).map((line, k) => (k === 2 ? line.replace('"latencyMs":', '"latencyMs":1') : line))]);
-        expect(await runCli('scripts/audit-verify.ts', ['--file', out], env)).toMatchObject({ code: 1, stdout: expect.stringMatching(/^audit chain BROKEN at seq 3: record 3 was altered/) });
-        expect(await runCli('scripts/audit-export.ts', ['--month', monthOf(CURRENT)], env)).toMatchObject({ code: 1, stderr: expect.stringContaining('not closed yet') });
+        expect(await cli('scripts/audit-verify.ts', ['--file', out], env)).toMatchObject({ code: 1, stdout: expect.stringMatching(/^audit chain BROKEN at seq 3: record 3 was altered/) });
+        expect(await cli('scripts/audit-export.ts', ['--month', monthOf(CURRENT)], env)).toMatchObject({ code: 1, stderr: expect.stringContaining('not closed yet') });
       });
 
       it('exits 2 when there is no audit log to verify', async () => {
-        const result = await runCli('scripts/audit-verify.ts', [], { ...env, DB_SCHEMA_PREFIX: `${env.DB_SCHEMA_PREFIX}none_` });
+        const result = await cli('scripts/audit-verify.ts', [], { ...env, DB_SCHEMA_PREFIX: `${env.DB_SCHEMA_PREFIX}none_` });
         expect(result).toMatchObject({ code: 2, stderr: expect.stringContaining('no audit log in schema') });
       });
     });
@@ -407,11 +419,18 @@ function auditChainSuite(engine: Engine): void {
 }
 
 describe('audit chain on PGlite', () => {
+  // On disk, so that the CLI checks run here too (they ran only on PostgreSQL before).
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'audit-chain-pglite-'));
+  const env: NodeJS.ProcessEnv = { ...process.env, PGLITE_DIR: dir, DB_SCHEMA_PREFIX: '' };
+  delete env.DATABASE_URL;
   auditChainSuite({
-    open: () => openDatabase({ schema: 'platform' }),
+    open: () => openDatabase({ schema: 'platform', pgliteDir: path.join(dir, 'platform') }),
     // One PGlite instance belongs to one process: the second "replica" shares it.
     openReplica: async (primary) => primary,
+    cliEnv: env,
+    exclusive: true,
   });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 });
 
 describeWithPostgres('audit chain', () => {

@@ -32,13 +32,31 @@ import type { DatasetFacts, MaskStrategy } from './vocabulary';
 export const TYPENAME_ALIAS = '_policyTypename';
 /** Alias under which the gateway asks for a record's data-subject key, for the audit record. */
 export const SUBJECT_ALIAS = '_policySubject';
+/** Alias under which the gateway asks for a record's division when a scoped grant (数据回流) is relied on. */
+export const DIVISION_ALIAS = '_policyDivision';
 /** Response keys starting with this belong to the gateway; clients may not use them as aliases. */
 export const RESERVED_PREFIX = '_policy';
+/** The field that places a record in a division: types having it are what a division scope limits. */
+const DIVISION_FIELD = 'divisionCode';
+
+/**
+ * A field that relied on a grant limited to some divisions: on a record outside them the walk nulls
+ * it with OUT_OF_SCOPE. `record`: the record holding the field is checked; `value`: the record the
+ * field returns (a root lookup such as Query.licence).
+ */
+export interface FieldScope {
+  prefixes: readonly string[];
+  coordinate: string;
+  of: 'record' | 'value';
+}
 
 export interface FieldPlan {
   deny?: DenialCode;
   mask?: MaskStrategy;
   child?: SelectionPlan;
+  scope?: FieldScope;
+  /** A root field answering without records (a verification): the dataset it cites when it answers. */
+  cites?: string;
 }
 
 /** What the response walk does in one selection set: per concrete type, per response key. */
@@ -49,6 +67,10 @@ export interface SelectionPlan {
   injectedTypename: boolean;
   /** Concrete types whose objects carry SUBJECT_ALIAS (their data subject's key). */
   subjectTypes: Set<string>;
+  /** Concrete types whose objects carry DIVISION_ALIAS (only when a scoped grant is relied on). */
+  divisionTypes: Set<string>;
+  /** Concrete dataset types selected here, with their dataset code: provenance cites what came back. */
+  datasetTypes: Map<string, string>;
 }
 
 export interface Denial {
@@ -74,6 +96,11 @@ export interface PolicyOutcome {
   datasets: DatasetFacts[];
   /** Every root field was denied: nothing to execute. */
   empty: boolean;
+  /**
+   * Root listings relying on a scoped grant, with its division prefixes: their subgraph filters the
+   * rows in SQL (pagination and totalCount stay right). Undefined when none.
+   */
+  listingScopes?: Record<string, string[]>;
 }
 
 export type DecideCoordinate = (coordinate: string) => Verdict;
@@ -81,9 +108,26 @@ export type DecideCoordinate = (coordinate: string) => Verdict;
 /** The field naming the data subject of a type's records, if it has one (see @dataset(subjectKey)). */
 export type SubjectKeyOf = (typeName: string) => string | undefined;
 
+export interface AnalyseOptions {
+  subjectKeyOf?: SubjectKeyOf;
+  /**
+   * Whether the subgraphs' role rules let this caller read a coordinate at all. The gateway adds
+   * fields of its own (subject key, division) only where they do: a refused internal field would
+   * fail at an internal path and null the record around it.
+   */
+  mayInject?: (coordinate: string) => boolean;
+  /** Division prefixes of the scoped grant a coordinate relies on (数据回流); undefined: unscoped. */
+  scopeOf?: (coordinate: string) => readonly string[] | undefined;
+  /** Dataset code of a type's records, if it is a dataset. */
+  datasetOfType?: (typeName: string) => string | undefined;
+  /** Dataset a root field answers from when it returns no records (a verification). */
+  datasetOfRoot?: (coordinate: string) => string | undefined;
+}
+
 interface Walk {
   schema: GraphQLSchema;
-  subjectKeyOf: SubjectKeyOf;
+  rootName: string;
+  options: AnalyseOptions;
   fragments: Map<string, FragmentDefinitionNode>;
   variables: Record<string, unknown>;
   decide: DecideCoordinate;
@@ -136,10 +180,10 @@ function planEntry(plan: SelectionPlan, typeName: string, key: string): FieldPla
 }
 
 function planIsActive(plan: SelectionPlan): boolean {
-  if (plan.injectedTypename || plan.subjectTypes.size > 0) return true;
+  if (plan.injectedTypename || plan.subjectTypes.size > 0 || plan.divisionTypes.size > 0 || plan.datasetTypes.size > 0) return true;
   for (const fields of plan.byType.values()) {
     for (const entry of fields.values()) {
-      if (entry.deny || entry.mask || (entry.child && planIsActive(entry.child))) return true;
+      if (entry.deny || entry.mask || entry.scope || entry.cites || (entry.child && planIsActive(entry.child))) return true;
     }
   }
   return false;
@@ -222,11 +266,16 @@ function filterField(
   const coordinates = isAbstractType(parent) ? applicable.map((t) => `${t}.${name}`) : [`${parent.name}.${name}`];
   if (isAbstractType(parent) && coordinates.length === 0) return withoutConditions(node);
   const masks = new Map<string, MaskStrategy | undefined>();
+  const scoped: [string, string, readonly string[]][] = [];
   for (const coordinate of coordinates) {
     const verdict = verdictOf(walk, coordinate);
     if (!verdict.allowed) return deny(walk, plan, applicable, key, path, coordinate, verdict.code);
-    masks.set(coordinate.slice(0, coordinate.indexOf('.')), verdict.mask);
-    if (verdict.grantId) walk.outcome.grantIds.add(verdict.grantId);
+    const typeName = coordinate.slice(0, coordinate.indexOf('.'));
+    masks.set(typeName, verdict.mask);
+    if (!verdict.grantId) continue;
+    walk.outcome.grantIds.add(verdict.grantId);
+    const prefixes = walk.options.scopeOf?.(coordinate);
+    if (prefixes) scoped.push([typeName, coordinate, prefixes]);
   }
 
   // Validation guarantees the field exists; only objects and interfaces have fields to select.
@@ -235,7 +284,27 @@ function filterField(
   const childPath = [...path, key];
   if (fieldType && isListType(getNullableType(fieldType))) childPath.push('@');
 
+  // 数据回流: where the field relied on a scoped grant, plan the per-record check (or the listing's SQL filter).
+  let valueScope: FieldScope | undefined;
+  for (const [typeName, coordinate, prefixes] of scoped) {
+    if (isScopedRecord(walk, typeName)) {
+      if (!mayInject(walk, `${typeName}.${DIVISION_FIELD}`)) return deny(walk, plan, applicable, key, path, coordinate, 'OUT_OF_SCOPE');
+      planEntry(plan, typeName, key).scope = { prefixes, coordinate, of: 'record' };
+      plan.divisionTypes.add(typeName);
+    } else if (typeName === walk.rootName && named && isScopedRecord(walk, named.name)) {
+      if (!mayInject(walk, `${named.name}.${DIVISION_FIELD}`)) return deny(walk, plan, applicable, key, path, coordinate, 'OUT_OF_SCOPE');
+      valueScope = { prefixes, coordinate, of: 'value' };
+    } else if (typeName === walk.rootName && named && isCompositeType(named)) {
+      (walk.outcome.listingScopes ??= {})[coordinate] = [...prefixes];
+    } else if (typeName !== walk.rootName) {
+      // Records the scope cannot be checked on: withheld (fail closed). A root leaf (a verification) discloses no record.
+      return deny(walk, plan, applicable, key, path, coordinate, 'OUT_OF_SCOPE');
+    }
+  }
+
   if (!node.selectionSet || !named || !isCompositeType(named)) {
+    const cites = parent.name === walk.rootName ? walk.options.datasetOfRoot?.(`${parent.name}.${name}`) : undefined;
+    if (cites) planEntry(plan, parent.name, key).cites = cites;
     for (const [typeName, mask] of masks) {
       if (mask) {
         planEntry(plan, typeName, key).mask = mask;
@@ -259,6 +328,15 @@ function filterField(
   }
   for (const coordinate of coordinates) walk.outcome.returned.add(coordinate);
   injectSubjectKeys(walk, named, childPlan, selections);
+  if (valueScope) {
+    childPlan.divisionTypes.add(named.name);
+    for (const typeName of applicable) planEntry(plan, typeName, key).scope = valueScope;
+  }
+  injectDivisions(walk, named, childPlan, selections);
+  for (const typeName of concreteTypes(walk.schema, named)) {
+    const code = walk.options.datasetOfType?.(typeName);
+    if (code) childPlan.datasetTypes.set(typeName, code);
+  }
   if (selections.length === 0) {
     // Every child was skipped by @skip/@include: the client gets {} as GraphQL says; the document
     // still needs a selection, so ask for the type under the gateway's own key and drop it after.
@@ -279,26 +357,56 @@ function aliasedField(alias: string, name: string): FieldNode {
   return { kind: Kind.FIELD, alias: { kind: Kind.NAME, value: alias }, name: { kind: Kind.NAME, value: name } };
 }
 
-/** Asks for the data-subject key of every record the selection returns, so the audit knows whose data left. */
+function mayInject(walk: Walk, coordinate: string): boolean {
+  return walk.options.mayInject?.(coordinate) ?? true;
+}
+
+function isScopedRecord(walk: Walk, typeName: string): boolean {
+  const type = walk.schema.getType(typeName);
+  return type !== undefined && 'getFields' in type && !isAbstractType(type) && DIVISION_FIELD in type.getFields();
+}
+
+/** Adds `alias: field` to the selection, for one concrete type of it (an inline fragment on abstract types). */
+function injectField(type: GraphQLCompositeType, typeName: string, selections: SelectionNode[], alias: string, field: string): void {
+  if (!isAbstractType(type)) {
+    selections.push(aliasedField(alias, field));
+    return;
+  }
+  selections.push({
+    kind: Kind.INLINE_FRAGMENT,
+    typeCondition: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: typeName } },
+    selectionSet: { kind: Kind.SELECTION_SET, selections: [aliasedField(alias, field)] },
+  });
+}
+
+/**
+ * Asks for the data-subject key of every record the selection returns, so the audit knows whose data
+ * left — where this caller may read the key at all (a developer's Person reference carries nothing
+ * personal, and the subgraph would refuse the key).
+ */
 function injectSubjectKeys(walk: Walk, type: GraphQLCompositeType, plan: SelectionPlan, selections: SelectionNode[]): void {
   for (const typeName of concreteTypes(walk.schema, type)) {
-    const key = walk.subjectKeyOf(typeName);
-    if (!key) continue;
+    const key = walk.options.subjectKeyOf?.(typeName);
+    if (!key || !mayInject(walk, `${typeName}.${key}`)) continue;
     plan.subjectTypes.add(typeName);
-    if (!isAbstractType(type)) {
-      selections.push(aliasedField(SUBJECT_ALIAS, key));
-      continue;
-    }
-    selections.push({
-      kind: Kind.INLINE_FRAGMENT,
-      typeCondition: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: typeName } },
-      selectionSet: { kind: Kind.SELECTION_SET, selections: [aliasedField(SUBJECT_ALIAS, key)] },
-    });
+    injectField(type, typeName, selections, SUBJECT_ALIAS, key);
   }
 }
 
+/** Asks for the division of the records a scoped grant's fields are checked on. */
+function injectDivisions(walk: Walk, type: GraphQLCompositeType, plan: SelectionPlan, selections: SelectionNode[]): void {
+  for (const typeName of plan.divisionTypes) injectField(type, typeName, selections, DIVISION_ALIAS, DIVISION_FIELD);
+}
+
 function newPlan(type: GraphQLCompositeType): SelectionPlan {
-  return { byType: new Map(), staticType: isAbstractType(type) ? undefined : type.name, injectedTypename: false, subjectTypes: new Set() };
+  return {
+    byType: new Map(),
+    staticType: isAbstractType(type) ? undefined : type.name,
+    injectedTypename: false,
+    subjectTypes: new Set(),
+    divisionTypes: new Set(),
+    datasetTypes: new Map(),
+  };
 }
 
 /** The same response key may be selected in several fragments: their plans merge. */
@@ -310,11 +418,15 @@ function mergeChild(entry: FieldPlan, child: SelectionPlan): void {
   const target = entry.child;
   target.injectedTypename ||= child.injectedTypename;
   for (const typeName of child.subjectTypes) target.subjectTypes.add(typeName);
+  for (const typeName of child.divisionTypes) target.divisionTypes.add(typeName);
+  for (const [typeName, code] of child.datasetTypes) target.datasetTypes.set(typeName, code);
   for (const [typeName, fields] of child.byType) {
     for (const [key, plan] of fields) {
       const into = planEntry(target, typeName, key);
       into.deny ??= plan.deny;
       into.mask ??= plan.mask;
+      into.scope ??= plan.scope;
+      into.cites ??= plan.cites;
       if (plan.child) mergeChild(into, plan.child);
     }
   }
@@ -327,7 +439,7 @@ export function analyseOperation(
   operationName: string | null | undefined,
   variables: Record<string, unknown>,
   decide: DecideCoordinate,
-  subjectKeyOf: SubjectKeyOf = () => undefined,
+  options: AnalyseOptions = {},
 ): PolicyOutcome {
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
@@ -354,7 +466,7 @@ export function analyseOperation(
     datasets: [],
     empty: false,
   };
-  const walk: Walk = { schema, subjectKeyOf, fragments, variables: withDefaults, decide, verdicts: new Map(), outcome };
+  const walk: Walk = { schema, rootName: rootType.name, options, fragments, variables: withDefaults, decide, verdicts: new Map(), outcome };
   const plan = newPlan(rootType);
   const selections = filterSelections(walk, operation.selectionSet, rootType, [rootType.name], [], plan);
   const filtered: OperationDefinitionNode = { ...operation, selectionSet: { kind: Kind.SELECTION_SET, selections } };

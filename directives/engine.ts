@@ -7,9 +7,10 @@ import { analyseOperation, type PolicyOutcome } from './analyse';
 import type { Caller } from './caller';
 import type { Catalog } from './catalog';
 import { decideCoordinate } from './decide';
-import { grantLookup, type Grant } from './grants';
+import { grantLookup, scopeOf, type Grant } from './grants';
 import { anyGrantCoverage, chinaDate, effectiveMasks, exposuresOf, type EffectiveMasks } from './inference';
 import { LruCache } from './lru';
+import { kindsAllowed } from './reach';
 import { DEFAULT_MASK_SETTINGS, type MaskSettings } from './mask';
 import type { DatasetFacts } from './vocabulary';
 
@@ -128,7 +129,16 @@ export function createPolicyEngine(schema: GraphQLSchema, catalog: Catalog, mask
         request.operationName,
         request.variables,
         (coordinate) => decideCoordinate(catalog, coordinate, input),
-        (typeName) => catalog.datasets.get(typeName)?.subjectKey,
+        {
+          subjectKeyOf: (typeName) => catalog.datasets.get(typeName)?.subjectKey,
+          mayInject: (coordinate) => {
+            const policy = catalog.fields.get(coordinate);
+            return policy !== undefined && kindsAllowed(policy).has(request.caller.kind);
+          },
+          scopeOf: (coordinate) => scopeOf(lookup, coordinate),
+          datasetOfType: (typeName) => catalog.datasets.get(typeName)?.code,
+          datasetOfRoot: (coordinate) => catalog.rootDatasets.get(coordinate)?.code,
+        },
       );
       // Which datasets the answer draws on (provenance, audit): once per outcome, not per request.
       const datasets = new Map<string, DatasetFacts>();

@@ -26,6 +26,11 @@ export interface Grant {
 export interface Coverage {
   grantId: string;
   plain: boolean;
+  /**
+   * 数据回流: the division prefixes the coverage is limited to — every active grant covering the
+   * coordinate at this level (plain or masked) is scoped; undefined when one of them is not.
+   */
+  divisionScope?: string[];
 }
 
 export type GrantLookup = (coordinate: string) => Coverage | 'expired' | undefined;
@@ -51,7 +56,14 @@ export function grantLookup(grants: readonly Grant[], grantee: { kind: GranteeKi
     for (const grant of active) {
       if (!covers(grant.fields, coordinate)) continue;
       const plain = covers(grant.plain, coordinate);
-      if (!found || (plain && !found.plain)) found = { grantId: grant.id, plain };
+      // Plain wins over masked; at the same level an unscoped grant wins over scoped ones, whose
+      // divisions add up.
+      const scope = grant.divisionScope ? [grant.divisionScope] : undefined;
+      if (!found || (plain && !found.plain)) found = { grantId: grant.id, plain, divisionScope: scope };
+      else if (plain === found.plain && found.divisionScope) {
+        if (!scope) found = { grantId: grant.id, plain };
+        else if (!found.divisionScope.includes(scope[0])) found.divisionScope.push(scope[0]);
+      }
     }
     if (found) return found;
     return inactive.some((g) => covers(g.fields, coordinate)) ? 'expired' : undefined;
@@ -74,12 +86,8 @@ export function parseGrant(value: unknown): Grant {
   return g;
 }
 
-/**
- * The division scope of a request (数据回流): when every grant it relies on is limited to a division,
- * rows are limited to those divisions; one unscoped grant leaves the request unscoped.
- */
-export function divisionScopeOf(grants: readonly Grant[], used: ReadonlySet<string>): string[] | undefined {
-  const relied = grants.filter((g) => used.has(g.id));
-  if (relied.length === 0 || relied.some((g) => !g.divisionScope)) return undefined;
-  return [...new Set(relied.map((g) => g.divisionScope!))];
+/** The division prefixes a coordinate is limited to under these grants (see Coverage.divisionScope). */
+export function scopeOf(lookup: GrantLookup | undefined, coordinate: string): string[] | undefined {
+  const coverage = lookup?.(coordinate);
+  return typeof coverage === 'object' ? coverage.divisionScope : undefined;
 }

@@ -10,14 +10,14 @@ import { subgraphRequestSeconds } from './metrics';
 
 // One request makes several subgraph calls, each keyed (in-flight sharing) and signed with the caller
 // claim: encode it once per request context — again if the division scope it carries was set since.
-const summaries = new WeakMap<object, { divisionScope: unknown; summary: string }>();
+const summaries = new WeakMap<object, { divisionScopes: unknown; summary: string }>();
 
 function callerSummary(context: Partial<GatewayContext> | undefined): string {
   const known = context ? summaries.get(context) : undefined;
-  if (known && known.divisionScope === context?.divisionScope) return known.summary;
+  if (known && known.divisionScopes === context?.divisionScopes) return known.summary;
   const identity = context?.identity;
-  const summary = encodeCallerClaim(identity ? callerClaimOf(identity.caller, identity.scenario, context?.divisionScope) : { kind: 'system' });
-  if (context) summaries.set(context, { divisionScope: context.divisionScope, summary });
+  const summary = encodeCallerClaim(identity ? callerClaimOf(identity.caller, identity.scenario, context?.divisionScopes) : { kind: 'system' });
+  if (context) summaries.set(context, { divisionScopes: context.divisionScopes, summary });
   return summary;
 }
 

@@ -9,8 +9,8 @@ export interface CallerClaim {
   operator?: string;
   roles?: readonly string[];
   scenario?: string;
-  /** 数据回流: only records of these division prefixes may be returned. */
-  divisionScope?: string[];
+  /** 数据回流: per root listing (e.g. Query.personsByDivision), the division prefixes its rows are limited to. */
+  divisionScopes?: Record<string, string[]>;
 }
 
 export function encodeCallerClaim(claim: CallerClaim): string {
@@ -27,12 +27,12 @@ export function decodeCallerClaim(header: string | undefined): CallerClaim | und
   }
 }
 
-export function callerClaimOf(caller: Caller, scenario?: string, divisionScope?: string[]): CallerClaim {
+export function callerClaimOf(caller: Caller, scenario?: string, divisionScopes?: Record<string, string[]>): CallerClaim {
   switch (caller.kind) {
     case 'institution':
-      return { kind: 'institution', id: caller.institution, operator: caller.operator, roles: caller.roles, scenario, ...(divisionScope ? { divisionScope } : {}) };
+      return { kind: 'institution', id: caller.institution, operator: caller.operator, roles: caller.roles, scenario, ...(divisionScopes ? { divisionScopes } : {}) };
     case 'developer':
-      return { kind: 'developer', id: caller.developer, scenario, ...(divisionScope ? { divisionScope } : {}) };
+      return { kind: 'developer', id: caller.developer, scenario, ...(divisionScopes ? { divisionScopes } : {}) };
     case 'subject':
       return { kind: 'subject', id: caller.idNumber, scenario };
     case 'anonymous':

@@ -39,10 +39,13 @@ export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlug
           const decided = context.decision;
           const outcome = decided?.outcome;
           const hasData = result.data != null && Object.values(result.data).some((v) => v !== null);
+          // Fields nulled on records outside a grant's division scope are denials too (OUT_OF_SCOPE).
+          const outOfScope = decided?.outOfScope ?? [];
           const decision: AuditEntry['decision'] =
-            outcome && outcome.denials.length > 0 ? (hasData ? 'partial' : 'denied') : errorCodes.length && !hasData ? 'error' : 'allowed';
+            outcome && outcome.denials.length + outOfScope.length > 0 ? (hasData ? 'partial' : 'denied') : errorCodes.length && !hasData ? 'error' : 'allowed';
           requestsTotal.inc({ decision });
           for (const denial of outcome?.denials ?? []) denialsTotal.inc({ code: denial.code });
+          if (outOfScope.length) denialsTotal.inc({ code: 'OUT_OF_SCOPE' }, outOfScope.length);
           if (!options.sink) return;
 
           const entry: AuditEntry = {
@@ -56,7 +59,7 @@ export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlug
             operationHash: requestContext.queryHash ?? null,
             fieldsReturned: [...(outcome?.returned ?? [])],
             fieldsMasked: [...(outcome?.masked ?? [])],
-            fieldsDenied: [...(outcome?.denied ?? [])],
+            fieldsDenied: [...new Set([...(outcome?.denied ?? []), ...outOfScope.map((d) => d.coordinate)])],
             datasets: (outcome?.datasets ?? []).map((d) => d.code),
             subjects: [...(decided?.subjects ?? [])].map((subject) => subjectHash(options.subjectKey, subject)),
             decision,

@@ -9,12 +9,11 @@ import type { PolicyOutcome } from '../../directives/analyse';
 import { audienceSchema } from '../../directives/audience';
 import type { CallerKind } from '../../directives/caller';
 import { readCatalog } from '../../directives/catalog';
-import { divisionScopeOf } from '../../directives/grants';
 import { denialMessage } from '../../directives/denials';
 import { createPolicyEngine, type PolicyEngine } from '../../directives/engine';
 import type { EffectiveMasks } from '../../directives/inference';
 import type { MaskSettings } from '../../directives/mask';
-import { applyPlan } from '../../directives/response';
+import { applyPlan, type ScopeDenial } from '../../directives/response';
 import type { GatewayContext } from '../context';
 import type { PolicySource } from '../grants/policy-source';
 import { PlatformUnavailable } from '../platform-reader';
@@ -54,10 +53,19 @@ function denialErrors(outcome: PolicyOutcome, stateUnavailable: boolean): GraphQ
   });
 }
 
-/** Source and retrieval time of the data (Yunnan Art.40: results cite their source and date). */
-function provenance(outcome: PolicyOutcome, retrievedAt: string) {
-  const sources = outcome.datasets.map((d) => ({ dataset: d.name, code: d.code, provider: d.provider, providerCode: d.providerCode, updateFrequency: d.updateFrequency }));
+/**
+ * Source and retrieval time of the data (Yunnan Art.40: results cite their source and date): the
+ * datasets whose records, or verification answers, actually came back — not all the operation could touch.
+ */
+function provenance(catalog: PolicyEngine['catalog'], cited: ReadonlySet<string>, retrievedAt: string) {
+  const sources = [...catalog.datasets.values()]
+    .filter((d) => cited.has(d.code))
+    .map((d) => ({ dataset: d.name, code: d.code, provider: d.provider, providerCode: d.providerCode, updateFrequency: d.updateFrequency }));
   return { retrievedAt, sources };
+}
+
+function outOfScopeErrors(denials: readonly ScopeDenial[]): GraphQLError[] {
+  return denials.map(({ path, coordinate }) => new GraphQLError(denialMessage('OUT_OF_SCOPE', coordinate), { path, extensions: { code: 'OUT_OF_SCOPE', coordinate } }));
 }
 
 /** Says which masks were narrowed for this caller, where the answer carries such a field (推断控制). */
@@ -113,7 +121,8 @@ export function withPolicy(inner: GatewayInterface, options: PolicyGatewayOption
       now: at,
     });
     const errors = denialErrors(outcome, state === undefined);
-    context.divisionScope = state ? divisionScopeOf(state.grants, outcome.grantIds) : undefined;
+    // 数据回流: root listings relying on a scoped grant are filtered by their subgraph (SQL).
+    context.divisionScopes = outcome.listingScopes;
     if (errors.length && options.mode === 'refuse') {
       context.decision = { outcome, subjects: new Set() };
       return { errors };
@@ -134,13 +143,16 @@ export function withPolicy(inner: GatewayInterface, options: PolicyGatewayOption
     }
     // Masks narrowed for this caller where its grants would let a masked value be worked out.
     const masks = engine.masksFor({ caller, grants: state?.grants ?? [], grantsVersion: state?.version ?? 'unavailable', now: at });
-    const subjects = outcome.plan ? applyPlan(result.data as Record<string, unknown>, outcome.plan, masks.settings) : new Set<string>();
-    context.decision = { outcome, subjects };
-    const allErrors = [...(result.errors ?? []), ...errors];
+    const walked = outcome.plan ? applyPlan(result.data as Record<string, unknown>, outcome.plan, masks.settings) : undefined;
+    const subjects = walked?.subjects ?? new Set<string>();
+    const outOfScope = walked?.outOfScope ?? [];
+    context.decision = { outcome, subjects, outOfScope };
+    if (outOfScope.length && options.mode === 'refuse') return { errors: outOfScopeErrors(outOfScope) };
+    const allErrors = [...(result.errors ?? []), ...errors, ...outOfScopeErrors(outOfScope)];
     return {
       ...result,
       errors: allErrors.length ? allErrors : undefined,
-      extensions: { ...result.extensions, provenance: provenance(outcome, at.toISOString()), ...maskingNotes(masks, outcome) },
+      extensions: { ...result.extensions, provenance: provenance(engine.catalog, walked?.datasets ?? new Set(), at.toISOString()), ...maskingNotes(masks, outcome) },
     };
   }
 

@@ -10,7 +10,7 @@ import { allow, rule, shield } from 'graphql-shield';
 import type { CallerKind } from '../../directives/caller';
 import type { CallerClaim } from '../../lib/caller-header';
 import { readCatalog } from '../../directives/catalog';
-import type { FieldPolicy } from '../../directives/vocabulary';
+import { kindsAllowed } from '../../directives/reach';
 
 export type SubgraphCallerKind = CallerKind | 'unknown';
 
@@ -23,17 +23,6 @@ export interface RoleContext {
 export function callerKindOf(claim: CallerClaim | undefined): SubgraphCallerKind {
   const kind = claim?.kind;
   return kind === 'institution' || kind === 'developer' || kind === 'anonymous' || kind === 'subject' ? kind : 'unknown';
-}
-
-function kindsAllowed(policy: FieldPolicy): Set<CallerKind> {
-  const kinds = new Set<CallerKind>();
-  if (policy.share && policy.share.attribute !== 'NONE') kinds.add('institution');
-  if (policy.open && policy.open.attribute !== 'NONE') kinds.add('developer');
-  if (policy.open?.attribute === 'UNCONDITIONAL') {
-    kinds.add('anonymous');
-    kinds.add('subject');
-  }
-  return kinds;
 }
 
 const FORBIDDEN = new GraphQLError('调用方类型无权访问该字段 / this kind of caller may not reach this field', {

@@ -3,7 +3,7 @@ import type { LicenceRecord } from '../seed/records';
 import { divisionPrefixArgument } from '../common/arguments';
 import { badUserInput } from '../common/errors';
 import { listPage } from '../common/listing';
-import { scopeCondition, scoped, scopedList } from '../common/division-scope';
+import { scopeCondition } from '../common/division-scope';
 import type { SubgraphContext } from '../common/run-subgraph';
 import { LICENCE_COLUMNS, type LicenceLoaders } from './loaders';
 
@@ -17,12 +17,12 @@ export const licenceResolvers: GraphQLResolverMap<Context> = {
       if (!LICENCE_NUMBER.test(args.number)) {
         throw badUserInput('证照编号格式错误（应为1至40位大写字母、数字或连字符）', 'malformed licence number (1–40 upper-case letters, digits or hyphens)', { argument: 'number' });
       }
-      return ctx.loaders.licenceByNumber.load(args.number).then((row) => scoped(ctx, row));
+      return ctx.loaders.licenceByNumber.load(args.number);
     },
     licencesByDivision: (_: unknown, args: { divisionCode: string; type?: string; first?: number; after?: string }, ctx: Context) => {
       const params: unknown[] = [`${divisionPrefixArgument(args.divisionCode)}%`];
       if (args.type) params.push(args.type);
-      const scope = scopeCondition(ctx, params.length + 1);
+      const scope = scopeCondition(ctx, 'Query.licencesByDivision', params.length + 1);
       params.push(...scope.params);
       return listPage<LicenceRecord>(ctx.db, {
         select: LICENCE_COLUMNS,
@@ -37,7 +37,7 @@ export const licenceResolvers: GraphQLResolverMap<Context> = {
     },
   },
   Licence: {
-    __resolveReference: async (ref: { number: string }, ctx: Context) => scoped(ctx, await ctx.loaders.licenceByNumber.load(ref.number)),
+    __resolveReference: (ref: { number: string }, ctx: Context) => ctx.loaders.licenceByNumber.load(ref.number),
     holder: (licence: LicenceRecord) =>
       licence.holderKind === 'PERSON'
         ? { __typename: 'Person', idNumber: licence.holderId }
@@ -48,10 +48,10 @@ export const licenceResolvers: GraphQLResolverMap<Context> = {
   },
   Person: {
     __resolveReference: (ref: { idNumber: string }) => ref,
-    licences: async (person: { idNumber: string }, _: unknown, ctx: Context) => scopedList(ctx, await ctx.loaders.licencesOfPerson.load(person.idNumber)),
+    licences: (person: { idNumber: string }, _: unknown, ctx: Context) => ctx.loaders.licencesOfPerson.load(person.idNumber),
   },
   LegalEntity: {
     __resolveReference: (ref: { creditCode: string }) => ref,
-    licences: async (entity: { creditCode: string }, _: unknown, ctx: Context) => scopedList(ctx, await ctx.loaders.licencesOfLegalEntity.load(entity.creditCode)),
+    licences: (entity: { creditCode: string }, _: unknown, ctx: Context) => ctx.loaders.licencesOfLegalEntity.load(entity.creditCode),
   },
 };

@@ -2,7 +2,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { PersonRecord } from '../seed/records';
 import { citizenIdArgument, citizenIdsArgument, divisionPrefixArgument } from '../common/arguments';
 import { listPage } from '../common/listing';
-import { scopeCondition, scoped, scopedList } from '../common/division-scope';
+import { scopeCondition } from '../common/division-scope';
 import type { SubgraphContext } from '../common/run-subgraph';
 import { selectList } from '../common/table';
 import type { PopulationLoaders } from './loaders';
@@ -13,27 +13,28 @@ const COLUMNS = selectList(PERSON_TABLE);
 
 export const populationResolvers: GraphQLResolverMap<Context> = {
   Query: {
-    person: async (_: unknown, args: { idNumber: string }, ctx: Context) => scoped(ctx, await ctx.loaders.personById.load(citizenIdArgument(args.idNumber))),
-    persons: async (_: unknown, args: { idNumbers: string[] }, ctx: Context) =>
-      (await ctx.loaders.personById.loadMany(citizenIdsArgument(args.idNumbers))).map((row) => scoped(ctx, row)),
-    personsByDivision: (_: unknown, args: { divisionCode: string; first?: number; after?: string }, ctx: Context) =>
-      listPage<PersonRecord>(ctx.db, {
+    person: (_: unknown, args: { idNumber: string }, ctx: Context) => ctx.loaders.personById.load(citizenIdArgument(args.idNumber)),
+    persons: (_: unknown, args: { idNumbers: string[] }, ctx: Context) => ctx.loaders.personById.loadMany(citizenIdsArgument(args.idNumbers)),
+    personsByDivision: (_: unknown, args: { divisionCode: string; first?: number; after?: string }, ctx: Context) => {
+      const scope = scopeCondition(ctx, 'Query.personsByDivision', 2);
+      return listPage<PersonRecord>(ctx.db, {
         select: COLUMNS,
         table: 'person',
-        where: `division_code LIKE $1${scopeCondition(ctx, 2).sql}`,
-        params: [`${divisionPrefixArgument(args.divisionCode)}%`, ...scopeCondition(ctx, 2).params],
+        where: `division_code LIKE $1${scope.sql}`,
+        params: [`${divisionPrefixArgument(args.divisionCode)}%`, ...scope.params],
         keyColumn: 'id_number',
         keyOf: (p) => p.idNumber,
         first: args.first,
         after: args.after,
-      }),
+      });
+    },
     verifyPersonIdentity: async (_: unknown, args: { idNumber: string; name: string }, ctx: Context) => {
       const person = await ctx.loaders.personById.load(citizenIdArgument(args.idNumber)); // verification is not a disclosure: unscoped
       return person !== null && person.name === args.name ? 'MATCH' : 'NO_MATCH';
     },
   },
   Person: {
-    __resolveReference: async (ref: { idNumber: string }, ctx: Context) => scoped(ctx, await ctx.loaders.personById.load(ref.idNumber)),
-    householdMembers: async (person: PersonRecord, _: unknown, ctx: Context) => scopedList(ctx, await ctx.loaders.householdMembers.load(person.householdNumber)),
+    __resolveReference: (ref: { idNumber: string }, ctx: Context) => ctx.loaders.personById.load(ref.idNumber),
+    householdMembers: (person: PersonRecord, _: unknown, ctx: Context) => ctx.loaders.householdMembers.load(person.householdNumber),
   },
 };

@@ -1,14 +1,17 @@
 // Contracts per audience: the schema a caller may introspect shows only fields it could ever be
 // granted — institutions see what is shared at all, developers what is open at all, the public what
-// is unconditionally open. Types left without fields disappear, and so do fields that led to them.
+// is unconditionally open — and only the control-plane operations it may call (per kind and role).
+// Types left without fields disappear, and so do fields that led to them.
 import { buildASTSchema, Kind, parse, printSchema, type DefinitionNode, type DocumentNode, type FieldDefinitionNode, type GraphQLSchema, type TypeNode } from 'graphql';
-import type { CallerKind } from './caller';
+import type { Caller, CallerKind } from './caller';
 import type { Catalog } from './catalog';
+import { audiencesOf, mayCall, type PlatformAudience } from './control-plane';
 import type { FieldPolicy } from './vocabulary';
 
-function everVisible(policy: FieldPolicy | undefined, audience: CallerKind): boolean {
+function everVisible(policy: FieldPolicy | undefined, audience: CallerKind, platform: ReadonlySet<PlatformAudience>): boolean {
   if (!policy) return false;
-  if (policy.platform) return true;
+  // Control-plane operations: only those the caller's audiences may call (directives/control-plane.ts).
+  if (policy.platform) return policy.typeName === 'Query' || policy.typeName === 'Mutation' ? mayCall(platform, policy.typeName, policy.fieldName) : true;
   if (!policy.share && !policy.open) return policy.composite && !policy.dataset && policy.typeName !== 'Query' && policy.typeName !== 'Mutation';
   if (audience === 'institution') return policy.share !== undefined && policy.share.attribute !== 'NONE';
   if (audience === 'developer') return policy.open !== undefined && policy.open.attribute !== 'NONE';
@@ -52,14 +55,22 @@ function reachableFromRoots(definitions: DefinitionNode[]): DefinitionNode[] {
 
 const POLICY_TYPES = new Set(['ShareAttribute', 'OpenAttribute', 'MaskStrategy', 'DataLevel']);
 
-export function audienceSchema(apiSchema: GraphQLSchema, catalog: Catalog, audience: CallerKind): GraphQLSchema {
+/** The key of a caller's contract: its kind and, for institutions, its control-plane roles. */
+export function audienceKey(caller: Caller | CallerKind): string {
+  return [...audiencesOf(caller)].sort().join('+');
+}
+
+/** The schema a caller (or a caller kind without roles) may introspect. */
+export function audienceSchema(apiSchema: GraphQLSchema, catalog: Catalog, caller: Caller | CallerKind): GraphQLSchema {
+  const audience = typeof caller === 'string' ? caller : caller.kind;
+  const platform = audiencesOf(caller);
   const document = parse(printSchema(apiSchema));
   let definitions: DefinitionNode[] = document.definitions.filter(
     (d) => !(d.kind === Kind.DIRECTIVE_DEFINITION) && !('name' in d && d.name && POLICY_TYPES.has(d.name.value)),
   );
   definitions = definitions.map((d) => {
     if (d.kind !== Kind.OBJECT_TYPE_DEFINITION && d.kind !== Kind.INTERFACE_TYPE_DEFINITION) return d;
-    const fields = d.fields?.filter((f) => everVisible(catalog.fields.get(`${d.name.value}.${f.name.value}`), audience));
+    const fields = d.fields?.filter((f) => everVisible(catalog.fields.get(`${d.name.value}.${f.name.value}`), audience, platform));
     return { ...d, fields };
   });
   // Remove emptied types and everything that pointed to them, until nothing changes.

@@ -9,6 +9,8 @@ export interface GatewayContext {
   requestId: string;
   /** Set by the policy: what was decided, and whose records (data-subject keys) were returned. */
   decision?: { outcome: PolicyOutcome; subjects: ReadonlySet<string>; outOfScope?: readonly ScopeDenial[] };
+  /** Set when the whole request was refused before any field was decided (e.g. SUSPENDED): audited as denied. */
+  refused?: string;
   /** The client's address (rate limits of anonymous callers); see gateway/limits/rate-limit-plugin.ts. */
   clientIp?: string;
   /** 数据回流: per root listing coordinate, the division prefixes its rows are limited to (set by the policy). */

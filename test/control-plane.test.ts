@@ -173,7 +173,7 @@ function controlPlaneSuite(env: () => NodeJS.ProcessEnv, options: { replicas: bo
     const blocked: any = await graphql(reader, PERSON_NAME, { id }, headers);
     expect(blocked.data.person?.gender ?? null).toBeNull();
     expect(blocked.errors.map((e: any) => e.extensions.code)).toContain('DATASET_SUSPENDED');
-    const lifted: any = await graphql(stack.gatewayUrl, 'mutation($id: ID!) { liftSuspension(id: $id) { liftedAt } }', { id: suspended.data.suspend.id }, admin);
+    const lifted: any = await graphql(stack.gatewayUrl, 'mutation($id: ID!) { liftSuspension(id: $id, reason: "排查完成") { liftedAt } }', { id: suspended.data.suspend.id }, admin);
     expect(lifted.data.liftSuspension.liftedAt).toBeTruthy();
     const back: any = await graphql(reader, PERSON_NAME, { id }, headers);
     expect(back.data.person.gender).toMatch(/^(MALE|FEMALE)$/);

@@ -1,9 +1,13 @@
 // One audit record per GraphQL request, committed before the response leaves (Apollo Server awaits
 // willSendResponse before answering). If the record cannot be committed, the data is withheld and
 // the caller gets AUDIT_UNAVAILABLE instead: no unaudited data ever leaves the channel.
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
+import { Kind, valueFromASTUntyped, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import { controlOperation } from '../../directives/control-plane';
 import { subjectHash, type AuditEntry } from '../../lib/audit/chain';
+import { validateCitizenId } from '../../lib/identifiers';
 import type { GatewayContext } from '../context';
+import { verifiedSubjects } from '../limits/rate-limit-plugin';
 import { auditFailuresTotal, denialsTotal, requestsTotal } from '../metrics';
 import type { AuditSink } from './audit-client';
 
@@ -15,15 +19,58 @@ export interface AuditPluginOptions {
 
 function who(context: GatewayContext): Pick<AuditEntry, 'callerKind' | 'operator' | 'institution' | 'roles' | 'scenario'> {
   const { caller, scenario } = context.identity;
-  const base = { callerKind: caller.kind, scenario: scenario ?? null };
+  const base = { callerKind: caller.kind as string, scenario: scenario ?? null };
   switch (caller.kind) {
     case 'institution':
+      // An institution's operator acting as admin or provider is recorded as such (the roles say all).
+      base.callerKind = caller.roles.includes('admin') ? 'admin' : caller.roles.includes('provider') ? 'provider' : 'institution';
       return { ...base, operator: caller.operator, institution: caller.institution, roles: [...caller.roles] };
     case 'developer':
       return { ...base, operator: caller.developer, institution: null, roles: [] };
     default:
       return { ...base, operator: null, institution: null, roles: [] };
   }
+}
+
+/** Targets and reasons of the control-plane actions a mutation calls (see directives/control-plane.ts). */
+function controlActions(document: DocumentNode | undefined, operation: OperationDefinitionNode | undefined, variables: Record<string, unknown>): Pick<AuditEntry, 'targets' | 'reason'> {
+  if (!document || operation?.operation !== 'mutation') return {};
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  const targets: string[] = [];
+  const reasons: string[] = [];
+  const walk = (selectionSet: SelectionSetNode, seen: Set<string>) => {
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.INLINE_FRAGMENT) walk(selection.selectionSet, seen);
+      else if (selection.kind === Kind.FRAGMENT_SPREAD) {
+        const fragment = fragments.get(selection.name.value);
+        if (fragment && !seen.has(fragment.name.value)) walk(fragment.selectionSet, new Set([...seen, fragment.name.value]));
+      } else {
+        const audit = controlOperation('Mutation', selection.name.value)?.audit;
+        if (!audit) continue;
+        const args: Record<string, unknown> = {};
+        for (const arg of selection.arguments ?? []) args[arg.name.value] = valueFromASTUntyped(arg.value, variables);
+        const action = audit(args);
+        if (action.target) targets.push(action.target);
+        if (action.reason) reasons.push(action.reason);
+      }
+    }
+  };
+  walk(operation.selectionSet, new Set());
+  return targets.length || reasons.length ? { targets, reason: reasons.length ? reasons.join(' | ') : null } : {};
+}
+
+/**
+ * Whose identity a verification checked (Yunnan Art.24: the person sees who verified them), as the
+ * subject hash: the answer says nothing about the person, but the check is an access to their record.
+ * Numbers that are not well-formed identity numbers belong to nobody and are left out.
+ */
+function verifiedIdentities(requestContext: GraphQLRequestContextWillSendResponse<GatewayContext>): string[] {
+  const { document, operation, schema, request } = requestContext;
+  if (!document || !operation) return [];
+  return verifiedSubjects(schema, document, operation, request.variables, ['verifyPersonIdentity'], 'idNumber')
+    .map((id) => id.toUpperCase())
+    .filter((id) => validateCitizenId(id).ok);
 }
 
 export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlugin<GatewayContext> {
@@ -41,12 +88,16 @@ export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlug
           const hasData = result.data != null && Object.values(result.data).some((v) => v !== null);
           // Fields nulled on records outside a grant's division scope are denials too (OUT_OF_SCOPE).
           const outOfScope = decided?.outOfScope ?? [];
-          const decision: AuditEntry['decision'] =
-            outcome && outcome.denials.length + outOfScope.length > 0 ? (hasData ? 'partial' : 'denied') : errorCodes.length && !hasData ? 'error' : 'allowed';
+          const decision: AuditEntry['decision'] = context.refused
+            ? 'denied'
+            : outcome && outcome.denials.length + outOfScope.length > 0 ? (hasData ? 'partial' : 'denied') : errorCodes.length && !hasData ? 'error' : 'allowed';
           requestsTotal.inc({ decision });
           for (const denial of outcome?.denials ?? []) denialsTotal.inc({ code: denial.code });
           if (outOfScope.length) denialsTotal.inc({ code: 'OUT_OF_SCOPE' }, outOfScope.length);
           if (!options.sink) return;
+          const subjects = new Set(decided?.subjects ?? []);
+          // A verification answered (MATCH or NO_MATCH) checked the person whose number was asked about.
+          if (hasData && outcome?.returned.has('Query.verifyPersonIdentity')) for (const id of verifiedIdentities(requestContext)) subjects.add(id);
 
           const entry: AuditEntry = {
             recordedAt: new Date(started).toISOString(),
@@ -61,10 +112,11 @@ export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlug
             fieldsMasked: [...(outcome?.masked ?? [])],
             fieldsDenied: [...new Set([...(outcome?.denied ?? []), ...outOfScope.map((d) => d.coordinate)])],
             datasets: (outcome?.datasets ?? []).map((d) => d.code),
-            subjects: [...(decided?.subjects ?? [])].map((subject) => subjectHash(options.subjectKey, subject)),
+            subjects: [...subjects].map((subject) => subjectHash(options.subjectKey, subject)),
             decision,
             errorCodes,
             latencyMs: Date.now() - started,
+            ...controlActions(requestContext.document, requestContext.operation, requestContext.request.variables ?? {}),
           };
           try {
             await options.sink.record(entry);

@@ -6,9 +6,9 @@ import crypto from 'node:crypto';
 import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface } from '@apollo/server-gateway-interface';
 import { execute, GraphQLError, Kind, print, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { PolicyOutcome } from '../../directives/analyse';
-import { audienceSchema } from '../../directives/audience';
-import type { CallerKind } from '../../directives/caller';
-import { readCatalog } from '../../directives/catalog';
+import { audienceKey, audienceSchema } from '../../directives/audience';
+import type { Caller } from '../../directives/caller';
+import { readCatalog, type Catalog } from '../../directives/catalog';
 import { denialMessage } from '../../directives/denials';
 import { createPolicyEngine, type PolicyEngine } from '../../directives/engine';
 import type { EffectiveMasks } from '../../directives/inference';
@@ -77,7 +77,14 @@ function maskingNotes(masks: EffectiveMasks, outcome: PolicyOutcome) {
 
 export function withPolicy(inner: GatewayInterface, options: PolicyGatewayOptions): GatewayInterface {
   let engine: PolicyEngine | undefined;
-  let audiences: Map<CallerKind, GraphQLSchema> | undefined;
+  // Introspection contracts per audience (caller kind + control-plane roles), built on first use.
+  let audiences: { apiSchema: GraphQLSchema; catalog: Catalog; byKey: Map<string, GraphQLSchema> } | undefined;
+  const contractOf = (caller: Caller): GraphQLSchema => {
+    const key = audienceKey(caller);
+    let schema = audiences!.byKey.get(key);
+    if (!schema) audiences!.byKey.set(key, (schema = audienceSchema(audiences!.apiSchema, audiences!.catalog, caller)));
+    return schema;
+  };
   const now = options.now ?? (() => new Date());
 
   async function run(innerExecutor: GatewayExecutor, requestContext: GatewayGraphQLRequestContext) {
@@ -88,7 +95,7 @@ export function withPolicy(inner: GatewayInterface, options: PolicyGatewayOption
     if (isIntrospectionOnly(requestContext.document)) {
       // Introspection answers from the caller's contract, never from the full supergraph.
       return execute({
-        schema: audiences.get(caller.kind)!,
+        schema: contractOf(caller),
         document: requestContext.document,
         operationName: requestContext.operationName,
         variableValues: requestContext.request.variables,
@@ -105,7 +112,9 @@ export function withPolicy(inner: GatewayInterface, options: PolicyGatewayOption
       if (!(error instanceof PlatformUnavailable)) throw error;
     }
     if (state?.granteeSuspended) {
-      return { errors: [new GraphQLError('访问已被暂停 / access suspended for this institution or developer', { extensions: { code: 'SUSPENDED' } })] };
+      // A refusal, not a failure: 403, and the audit records it as denied (context.refused).
+      context.refused = 'SUSPENDED';
+      return { errors: [new GraphQLError('访问已被暂停 / access suspended for this institution or developer', { extensions: { code: 'SUSPENDED', http: { status: 403 } } })] };
     }
     const at = now();
     const outcome = engine.decide({
@@ -161,7 +170,7 @@ export function withPolicy(inner: GatewayInterface, options: PolicyGatewayOption
       return inner.onSchemaLoadOrUpdate((schemaContext) => {
         const catalog = readCatalog(schemaContext.coreSupergraphSdl);
         engine = createPolicyEngine(schemaContext.apiSchema, catalog, options.maskSettings);
-        audiences = new Map((['institution', 'developer', 'anonymous', 'subject'] as const).map((kind) => [kind, audienceSchema(schemaContext.apiSchema, catalog, kind)]));
+        audiences = { apiSchema: schemaContext.apiSchema, catalog, byKey: new Map() };
         callback(schemaContext);
       });
     },

@@ -30,6 +30,8 @@ const COLUMNS: [string, string, string][] = [
   ['decision', 'decision', 'text'],
   ['error_codes', 'errorCodes', 'text[]'],
   ['latency_ms', 'latencyMs', 'integer'],
+  ['targets', 'targets', 'text[]'],
+  ['reason', 'reason', 'text'],
   ['prev_hash', 'prevHash', 'text'],
   ['hash', 'hash', 'text'],
 ];
@@ -130,7 +132,7 @@ export class AuditAppender {
         size += item.entries.length;
       }
       // Times are hashed exactly as the database gives them back: normalise before chaining.
-      const entries = batch.flatMap((item) => item.entries).map((entry) => ({ ...entry, recordedAt: new Date(entry.recordedAt).toISOString() }));
+      const entries = batch.flatMap((item) => item.entries).map((entry) => ({ ...entry, recordedAt: new Date(entry.recordedAt).toISOString(), targets: entry.targets ?? [], reason: entry.reason ?? null }));
       try {
         const records = await this.write(entries);
         let offset = 0;

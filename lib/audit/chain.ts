@@ -27,6 +27,10 @@ export interface AuditEntry {
   decision: 'allowed' | 'partial' | 'denied' | 'error';
   errorCodes: string[];
   latencyMs: number;
+  /** Control actions: what they acted on (e.g. institution:<credit code>), never a personal identifier. */
+  targets?: string[];
+  /** Control actions: the reason given (a suspension's, a revocation's, a refusal's legal basis). */
+  reason?: string | null;
 }
 
 export interface AuditRecord extends AuditEntry {
@@ -39,12 +43,15 @@ export const GENESIS_HASH = '0'.repeat(64);
 
 /** The content a hash covers, in a fixed order (not JSON.stringify of the object: key order matters). */
 function canonical(seq: number, entry: AuditEntry): string {
-  return JSON.stringify([
+  const content: unknown[] = [
     seq, entry.recordedAt, entry.requestId, entry.kind, entry.gatewayInstance, entry.callerKind, entry.operator,
     entry.institution, entry.roles, entry.scenario, entry.grantIds, entry.operationName, entry.operationHash,
     entry.fieldsReturned, entry.fieldsMasked, entry.fieldsDenied, entry.datasets, entry.subjects, entry.decision,
     entry.errorCodes, entry.latencyMs,
-  ]);
+  ];
+  // Added later: covered only when present, so records written before still verify.
+  if (entry.targets?.length || (entry.reason !== null && entry.reason !== undefined)) content.push(entry.targets ?? [], entry.reason ?? null);
+  return JSON.stringify(content);
 }
 
 export function recordHash(seq: number, entry: AuditEntry, prevHash: string): string {

@@ -4,7 +4,7 @@
 // working days; an approval becomes a grant, a refusal cites its legal basis (Yunnan Art.29).
 import crypto from 'node:crypto';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import type { Catalog } from '../../directives/catalog';
+import { approvingDataset, type Catalog } from '../../directives/catalog';
 import type { Queryable } from '../../lib/db/database';
 import type { WorkingCalendar } from '../../lib/calendar/working-days';
 import { deadlineFor, type JurisdictionProfile, type Procedure } from '../../lib/profiles/profile';
@@ -63,6 +63,21 @@ interface ApplicationRow {
 }
 
 const SCENARIO_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+
+/** The longest validity an application may ask for: 5 years, the longest agreement term of the seeds (Yunnan-AO). */
+export const MAX_VALIDITY_MS = 5 * 366 * 86_400_000;
+
+/** A validity window an application may ask for: well-formed, ordered, not over, ending within MAX_VALIDITY_MS. */
+export function checkValidity(validFrom: string, validUntil: string, at: Date): { from: number; until: number } {
+  const from = Date.parse(validFrom);
+  const until = Date.parse(validUntil);
+  if (Number.isNaN(from)) throw badUserInput('有效期起始时间格式错误', 'validFrom is not an ISO time', { argument: 'validFrom' });
+  if (Number.isNaN(until)) throw badUserInput('有效期截止时间格式错误', 'validUntil is not an ISO time', { argument: 'validUntil' });
+  if (from >= until) throw badUserInput('有效期起始时间须早于截止时间', 'validFrom must be a time before validUntil', { argument: 'validUntil' });
+  if (until <= at.getTime()) throw badUserInput('有效期已过，截止时间须在将来', 'the validity lies in the past: validUntil must be in the future', { argument: 'validUntil' });
+  if (until - at.getTime() > MAX_VALIDITY_MS) throw badUserInput('有效期截止时间不得晚于5年之后', 'validUntil may be at most 5 years from now', { argument: 'validUntil' });
+  return { from, until };
+}
 
 
 /** Due date of a stage; past the calendar's years it counts weekdays only and says so in the step. */
@@ -143,20 +158,20 @@ export function applicationResolvers(deps: ApplicationDeps): GraphQLResolverMap<
         if (!input.fields.length) throw badUserInput('请列出申请的字段', 'list the fields applied for', { argument: 'fields' });
         const policies = input.fields.map((coordinate) => {
           const policy = deps.catalog.fields.get(coordinate);
-          if (!policy?.dataset) throw badUserInput(`${coordinate} 不是目录中的字段`, `${coordinate} is not a catalogued field`, { argument: 'fields' });
+          // Root fields (listings, lookups) are approved by the provider of the dataset they return.
+          const dataset = approvingDataset(deps.catalog, coordinate);
+          if (!policy || !dataset) throw badUserInput(`${coordinate} 不是目录中的字段`, `${coordinate} is not a catalogued field`, { argument: 'fields' });
           const attribute = purpose === 'SHARE' ? policy.share?.attribute : policy.open?.attribute;
           if (attribute === 'NONE' || !attribute) {
             throw badUserInput(`${coordinate} ${purpose === 'SHARE' ? '不予共享' : '不予开放'}，不能申请`, `${coordinate} is ${purpose === 'SHARE' ? 'not shared' : 'not open'}: it cannot be applied for`, { argument: 'fields' });
           }
-          return { policy, attribute };
+          return { policy, attribute, dataset };
         });
-        const providers = new Set(policies.map((p) => p.policy.dataset!.providerCode));
+        const providers = new Set(policies.map((p) => p.dataset.providerCode));
         if (providers.size !== 1) throw badUserInput('一次申请只能针对一个数据提供单位的数据', 'one application covers the datasets of one provider (一需求一审核)', { argument: 'fields' });
         const plain = input.plain ?? [];
         if (!plain.every((f) => input.fields.includes(f))) throw badUserInput('明文字段须在申请字段之内', 'plain fields must be among the fields applied for', { argument: 'plain' });
-        const from = Date.parse(input.validFrom);
-        const until = Date.parse(input.validUntil);
-        if (Number.isNaN(from) || Number.isNaN(until) || from >= until) throw badUserInput('有效期无效', 'validFrom must be a time before validUntil', { argument: 'validUntil' });
+        const { from, until } = checkValidity(input.validFrom, input.validUntil, now());
         if (purpose === 'OPEN' && !(input.acceptSecurityCommitment && input.acceptUseAgreement)) {
           throw badUserInput('有条件开放须签署安全承诺书和开放利用协议', 'conditional open data needs the security commitment and the use agreement accepted (Yunnan Art.35)', { argument: 'acceptUseAgreement' });
         }

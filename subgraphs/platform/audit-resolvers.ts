@@ -79,7 +79,9 @@ export function auditResolvers(options: AuditReadOptions): GraphQLResolverMap<Co
         );
         return rows.map((r) => ({
           recordedAt: r.recordedAt,
+          callerKind: r.callerKind,
           institution: r.institution,
+          developer: r.callerKind === 'developer' ? r.operator : null,
           scenario: r.scenario,
           datasets: r.datasets,
           fields: [...r.fieldsReturned, ...r.fieldsMasked],

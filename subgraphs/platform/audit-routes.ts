@@ -21,7 +21,9 @@ function isEntry(value: unknown): value is AuditEntry {
     (e.kind === 'query' || e.kind === 'control') && typeof e.callerKind === 'string' && typeof e.gatewayInstance === 'string' &&
     ['allowed', 'partial', 'denied', 'error'].includes(e.decision) && Number.isInteger(e.latencyMs) && e.latencyMs >= 0 && e.latencyMs < 2 ** 31 &&
     NULLABLE_STRINGS.every((key) => e[key] === null || typeof e[key] === 'string') &&
-    STRING_ARRAYS.every((key) => Array.isArray(e[key]) && e[key].every((item) => typeof item === 'string'))
+    STRING_ARRAYS.every((key) => Array.isArray(e[key]) && e[key].every((item) => typeof item === 'string')) &&
+    (e.targets === undefined || (Array.isArray(e.targets) && e.targets.every((item) => typeof item === 'string'))) &&
+    (e.reason === undefined || e.reason === null || typeof e.reason === 'string')
   );
 }
 

@@ -22,6 +22,9 @@ export interface CatalogDatasetView {
     openCondition: string | null;
     mask: string | null;
     level: string | null;
+    /** Who approves applications for the field: its dataset's provider (root fields: the dataset they return). */
+    provider: string;
+    providerCode: string;
   }[];
 }
 
@@ -30,7 +33,8 @@ export function catalogView(catalog: Catalog): CatalogDatasetView[] {
     ...d,
     level: d.level,
     fields: [...catalog.fields.values()]
-      .filter((f) => f.typeName === d.typeName && (f.share || f.open))
+      // The dataset's own fields, then the root fields (listings, lookups) approved as part of it.
+      .filter((f) => (f.share || f.open) && (f.typeName === d.typeName || catalog.rootDatasets.get(f.coordinate) === d))
       .map((f) => ({
         coordinate: f.coordinate,
         name: f.fieldName,
@@ -41,6 +45,8 @@ export function catalogView(catalog: Catalog): CatalogDatasetView[] {
         openCondition: f.open?.condition ?? null,
         mask: f.mask ?? null,
         level: f.level ?? null,
+        provider: d.provider,
+        providerCode: d.providerCode,
       })),
   }));
 }

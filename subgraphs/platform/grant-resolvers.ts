@@ -2,7 +2,7 @@
 // so every gateway replica enforces it within its cache lifetime (at once with Redis).
 import crypto from 'node:crypto';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import type { Catalog } from '../../directives/catalog';
+import { approvingDataset, type Catalog } from '../../directives/catalog';
 import { badUserInput } from '../common/errors';
 import { divisionPrefix, validateDivisionCode } from '../../lib/identifiers';
 import type { SubgraphContext } from '../common/run-subgraph';
@@ -15,12 +15,23 @@ type Context = SubgraphContext<Record<string, never>>;
 
 const SUSPENSION_SELECT = `id, target_kind AS "targetKind", target_id AS "targetId", scope, reason, created_by AS "createdBy",
   ${isoColumn('created_at')} AS "createdAt",
-  ${isoColumn('lifted_at')} AS "liftedAt"`;
+  ${isoColumn('lifted_at')} AS "liftedAt", lifted_by AS "liftedBy", lift_reason AS "liftReason"`;
 
-const grantView = (row: Parameters<typeof toGrant>[0]) => {
+/** A grant's status as of `at`: revoked and suspended as recorded, else from its validity window. */
+export function grantStatus(grant: { status?: string; validFrom: string; validUntil: string }, at: Date): string {
+  const status = grant.status ?? 'active';
+  if (status !== 'active') return status;
+  if (Date.parse(grant.validUntil) <= at.getTime()) return 'expired';
+  if (Date.parse(grant.validFrom) > at.getTime()) return 'notYetValid';
+  return 'active';
+}
+
+const grantView = (row: Parameters<typeof toGrant>[0], at: Date) => {
   const grant = toGrant(row);
-  return { ...grant, granteeKind: grant.grantee.kind, granteeId: grant.grantee.id, plain: grant.plain ?? [], emergency: grant.emergency ?? false, status: grant.status ?? 'active', divisionScope: grant.divisionScope ?? null };
+  return { ...grant, granteeKind: grant.grantee.kind, granteeId: grant.grantee.id, plain: grant.plain ?? [], emergency: grant.emergency ?? false, status: grantStatus(grant, at), divisionScope: grant.divisionScope ?? null };
 };
+
+const actorOf = (ctx: Context) => `${ctx.caller?.id}/${ctx.caller?.operator ?? ''}`;
 
 export interface GrantDeps {
   catalog: Catalog;
@@ -31,8 +42,8 @@ export interface GrantDeps {
 export function grantResolvers(deps: GrantDeps): GraphQLResolverMap<Context> {
   const now = deps.now ?? (() => new Date());
   const isAdmin = (ctx: Context) => (ctx.caller?.roles ?? []).includes('admin');
-  const providedBy = (providerCode: string | undefined) =>
-    new Set([...deps.catalog.datasets.values()].filter((d) => d.providerCode === providerCode).map((d) => d.typeName));
+  // A field is a provider's when the provider approves it (root fields: the dataset they return).
+  const providedBy = (providerCode: string | undefined, coordinate: string) => providerCode !== undefined && approvingDataset(deps.catalog, coordinate)?.providerCode === providerCode;
 
   return {
     Query: {
@@ -42,11 +53,12 @@ export function grantResolvers(deps: GrantDeps): GraphQLResolverMap<Context> {
         if (isAdmin(ctx)) where = args.granteeId ? `grantee_id = $${params.push(args.granteeId)}` : 'true';
         else if ((ctx.caller?.kind === 'institution' || ctx.caller?.kind === 'developer') && ctx.caller.id) where = `grantee_kind = $${params.push(ctx.caller.kind)} AND grantee_id = $${params.push(ctx.caller.id)}`;
         else throw forbidden('无权查看授权', 'not allowed to list grants');
-        return (await ctx.db.query(`SELECT ${GRANT_SELECT} FROM grant_record WHERE ${where} ORDER BY created_at DESC LIMIT 1000`, params)).map((r) => grantView(r as never));
+        return (await ctx.db.query(`SELECT ${GRANT_SELECT} FROM grant_record WHERE ${where} ORDER BY created_at DESC LIMIT 1000`, params)).map((r) => grantView(r as never, now()));
       },
       emergencyGrantsForReview: async (_: unknown, __: unknown, ctx: Context) =>
-        (await ctx.db.query(`SELECT ${GRANT_SELECT} FROM grant_record WHERE emergency AND valid_until <= $1 ORDER BY valid_until`, [now().toISOString()])).map((r) => grantView(r as never)),
-      suspensions: (_: unknown, __: unknown, ctx: Context) => ctx.db.query(`SELECT ${SUSPENSION_SELECT} FROM suspension WHERE lifted_at IS NULL ORDER BY created_at DESC`),
+        (await ctx.db.query(`SELECT ${GRANT_SELECT} FROM grant_record WHERE emergency AND valid_until <= $1 ORDER BY valid_until`, [now().toISOString()])).map((r) => grantView(r as never, now())),
+      suspensions: (_: unknown, args: { includeLifted?: boolean }, ctx: Context) =>
+        ctx.db.query(`SELECT ${SUSPENSION_SELECT} FROM suspension ${args.includeLifted ? '' : 'WHERE lifted_at IS NULL'} ORDER BY created_at DESC LIMIT 1000`),
     },
     Mutation: {
       revokeGrant: async (_: unknown, args: { id: string; reason: string }, ctx: Context) => {
@@ -54,16 +66,17 @@ export function grantResolvers(deps: GrantDeps): GraphQLResolverMap<Context> {
         if (!row) throw badUserInput('授权不存在', 'no such grant', { argument: 'id' });
         const grant = toGrant(row as never);
         // A provider may revoke grants over its own datasets only.
-        const own = providedBy(ctx.caller?.id);
-        const providerMay = (ctx.caller?.roles ?? []).includes('provider') && grant.fields.every((f) => own.has(f.slice(0, f.indexOf('.'))));
+        const providerMay = (ctx.caller?.roles ?? []).includes('provider') && grant.fields.every((f) => providedBy(ctx.caller?.id, f));
         if (!isAdmin(ctx) && !providerMay) throw forbidden('无权撤销该授权', 'not allowed to revoke this grant');
         if (!args.reason.trim()) throw badUserInput('请说明撤销理由', 'give the reason for revoking', { argument: 'reason' });
         await changePolicy(ctx.db, deps.notifier, (tx) => tx.query(`UPDATE grant_record SET status = 'revoked', updated_at = now() WHERE id = $1`, [args.id]));
-        return grantView((await ctx.db.query(`SELECT ${GRANT_SELECT} FROM grant_record WHERE id = $1`, [args.id]))[0] as never);
+        return grantView((await ctx.db.query(`SELECT ${GRANT_SELECT} FROM grant_record WHERE id = $1`, [args.id]))[0] as never, now());
       },
       grantEmergencyAccess: async (_: unknown, args: { institution: string; scenario: string; fields: string[]; hours: number; reason: string }, ctx: Context) => {
         if (!Number.isInteger(args.hours) || args.hours < 1 || args.hours > 72) throw badUserInput('应急授权时长为1至72小时', 'emergency access lasts 1 to 72 hours', { argument: 'hours' });
-        for (const f of args.fields) if (!deps.catalog.fields.get(f)?.dataset) throw badUserInput(`${f} 不是目录中的字段`, `${f} is not a catalogued field`, { argument: 'fields' });
+        if (!args.fields.length) throw badUserInput('请列出授权的字段', 'list the fields granted', { argument: 'fields' });
+        // Root fields (listings, lookups) are catalogued under the dataset they return.
+        for (const f of args.fields) if (!approvingDataset(deps.catalog, f)) throw badUserInput(`${f} 不是目录中的字段`, `${f} is not a catalogued field`, { argument: 'fields' });
         if (!args.reason.trim()) throw badUserInput('请说明突发事件', 'describe the emergency', { argument: 'reason' });
         const start = now();
         const grant = {
@@ -76,7 +89,7 @@ export function grantResolvers(deps: GrantDeps): GraphQLResolverMap<Context> {
           emergency: true,
         };
         await changePolicy(ctx.db, deps.notifier, (tx) => upsertGrant(tx, grant));
-        return grantView((await ctx.db.query(`SELECT ${GRANT_SELECT} FROM grant_record WHERE id = $1`, [grant.id]))[0] as never);
+        return grantView((await ctx.db.query(`SELECT ${GRANT_SELECT} FROM grant_record WHERE id = $1`, [grant.id]))[0] as never, now());
       },
       suspend: async (_: unknown, args: { target: string; id: string; scope?: string; reason: string }, ctx: Context) => {
         const target = args.target.toLowerCase();
@@ -89,7 +102,7 @@ export function grantResolvers(deps: GrantDeps): GraphQLResolverMap<Context> {
         if (!args.reason.trim()) throw badUserInput('请说明暂停理由', 'give the reason', { argument: 'reason' });
         const id = `suspension-${crypto.randomUUID()}`;
         await changePolicy(ctx.db, deps.notifier, (tx) =>
-          tx.query('INSERT INTO suspension (id, target_kind, target_id, scope, reason, created_by) VALUES ($1, $2, $3, $4, $5, $6)', [id, target, args.id, scope, args.reason, `${ctx.caller?.id}/${ctx.caller?.operator ?? ''}`]),
+          tx.query('INSERT INTO suspension (id, target_kind, target_id, scope, reason, created_by) VALUES ($1, $2, $3, $4, $5, $6)', [id, target, args.id, scope, args.reason, actorOf(ctx)]),
         );
         return (await ctx.db.query(`SELECT ${SUSPENSION_SELECT} FROM suspension WHERE id = $1`, [id]))[0];
       },
@@ -103,10 +116,14 @@ export function grantResolvers(deps: GrantDeps): GraphQLResolverMap<Context> {
         }
         const rows = await changePolicy(ctx.db, deps.notifier, (tx) => tx.query('UPDATE grant_record SET division_scope = $2, updated_at = now() WHERE id = $1 RETURNING id', [args.id, prefix]));
         if (!rows.length) throw badUserInput('授权不存在', 'no such grant', { argument: 'id' });
-        return grantView((await ctx.db.query(`SELECT ${GRANT_SELECT} FROM grant_record WHERE id = $1`, [args.id]))[0] as never);
+        return grantView((await ctx.db.query(`SELECT ${GRANT_SELECT} FROM grant_record WHERE id = $1`, [args.id]))[0] as never, now());
       },
-      liftSuspension: async (_: unknown, args: { id: string }, ctx: Context) => {
-        const rows = await changePolicy(ctx.db, deps.notifier, (tx) => tx.query(`UPDATE suspension SET lifted_at = now() WHERE id = $1 AND lifted_at IS NULL RETURNING id`, [args.id]));
+      liftSuspension: async (_: unknown, args: { id: string; reason?: string | null }, ctx: Context) => {
+        // Lifting is kept in the history with who lifted and why, like the suspension itself.
+        if (!args.reason?.trim()) throw badUserInput('请说明解除暂停的理由', 'give the reason for lifting the suspension', { argument: 'reason' });
+        const rows = await changePolicy(ctx.db, deps.notifier, (tx) =>
+          tx.query(`UPDATE suspension SET lifted_at = now(), lifted_by = $2, lift_reason = $3 WHERE id = $1 AND lifted_at IS NULL RETURNING id`, [args.id, actorOf(ctx), args.reason]),
+        );
         if (!rows.length) throw badUserInput('暂停不存在或已解除', 'no such suspension in force', { argument: 'id' });
         return (await ctx.db.query(`SELECT ${SUSPENSION_SELECT} FROM suspension WHERE id = $1`, [args.id]))[0];
       },

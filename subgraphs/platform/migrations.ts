@@ -187,4 +187,16 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    name: 'control_history',
+    sql: `
+      -- Control actions in the audit log say what they acted on and why (suspensions, revocations …).
+      ALTER TABLE audit_record ADD COLUMN targets text[] NOT NULL DEFAULT '{}';
+      ALTER TABLE audit_record ADD COLUMN reason text;
+      -- A lifted suspension stays in the history: who lifted it and why.
+      ALTER TABLE suspension ADD COLUMN lifted_by text;
+      ALTER TABLE suspension ADD COLUMN lift_reason text;
+    `,
+  },
 ];

@@ -1,7 +1,10 @@
-// Who may use the platform's own operations (graphql-shield): admins everything, data providers
+// Who may use the platform's own operations (graphql-shield), derived from the table in
+// directives/control-plane.ts that also shapes each caller's introspection: admins, data providers
 // what concerns their datasets (the resolvers narrow the rows), data subjects their own records.
 import { GraphQLError } from 'graphql';
 import { allow, or, rule } from 'graphql-shield';
+import type { ShieldRule } from 'graphql-shield/typings/types.js';
+import { PLATFORM_OPERATIONS, type ControlOperation, type PlatformAudience } from '../../directives/control-plane';
 import type { RoleContext } from '../common/role-rules';
 
 const hasRole = (role: string) =>
@@ -13,39 +16,16 @@ export const isInstitution = rule('institution', { cache: 'contextual' })((_p, _
 export const isDeveloper = rule('developer', { cache: 'contextual' })((_p, _a, ctx: RoleContext) => ctx.caller?.kind === 'developer');
 export const isSubject = rule('subject', { cache: 'contextual' })((_p, _a, ctx: RoleContext) => ctx.caller?.kind === 'subject' && typeof ctx.caller.id === 'string');
 
-// Coarse role gates; resolvers narrow further (a provider's own datasets, a stage's reviewer …).
-export const PLATFORM_PERMISSIONS = {
-  Query: {
-    auditRecords: or(isAdmin, isProvider),
-    auditUsage: or(isAdmin, isProvider),
-    myAccesses: isSubject,
-    catalog: allow,
-    catalogExport: allow,
-    applications: or(isInstitution, isDeveloper),
-    overdueApplications: isAdmin,
-    grants: or(isInstitution, isDeveloper),
-    emergencyGrantsForReview: isAdmin,
-    suspensions: isAdmin,
-    objections: or(isSubject, isInstitution),
-    usageFeedback: isInstitution,
-    registeredOperations: isAdmin,
-  },
-  Mutation: {
-    applyForAccess: or(isInstitution, isDeveloper),
-    decideApplication: or(isAdmin, isProvider),
-    revokeGrant: or(isAdmin, isProvider),
-    grantEmergencyAccess: isAdmin,
-    scopeGrant: isAdmin,
-    raiseObjection: or(isSubject, isInstitution),
-    answerObjection: isProvider,
-    extendObjection: isProvider,
-    submitUsageFeedback: isInstitution,
-    suspend: or(isAdmin, isProvider),
-    liftSuspension: isAdmin,
-    registerOperation: isAdmin,
-    retireOperation: isAdmin,
-  },
-};
+const ruleOf: Record<PlatformAudience, ShieldRule> = { anonymous: allow, developer: isDeveloper, subject: isSubject, institution: isInstitution, provider: isProvider, admin: isAdmin };
+
+/** Coarse role gates, from the one table of control-plane operations; resolvers narrow further (a provider's own datasets, a stage's reviewer …). */
+function gates(table: Record<string, ControlOperation>): Record<string, ShieldRule> {
+  return Object.fromEntries(
+    Object.entries(table).map(([name, op]) => [name, op.audiences.includes('anonymous') ? allow : or(...op.audiences.map((a) => ruleOf[a]))]),
+  );
+}
+
+export const PLATFORM_PERMISSIONS = { Query: gates(PLATFORM_OPERATIONS.Query), Mutation: gates(PLATFORM_OPERATIONS.Mutation) };
 
 export function forbidden(zh: string, en: string): GraphQLError {
   return new GraphQLError(`${zh} / ${en}`, { extensions: { code: 'FORBIDDEN' } });

@@ -10,6 +10,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { audienceSchema } from '../../directives/audience';
+import { audiencesOf, controlOperation, mayCall, PLATFORM_OPERATIONS } from '../../directives/control-plane';
 import type { Caller } from '../../directives/caller';
 import { decideCoordinate } from '../../directives/decide';
 import type { Coverage } from '../../directives/grants';
@@ -167,11 +168,47 @@ describe('audienceSchema', () => {
         const apiType = apiSchema.getType(type.name) as GraphQLObjectType;
         for (const [name, field] of Object.entries(apiType.getFields())) {
           if (!decide(`${type.name}.${name}`).allowed) continue;
+          // Control-plane operations are shown by the table of audiences (tested below), not by grants.
+          if (controlOperation(type.name, name)) continue;
           if (!schema.getType(getNamedType(field.type).name)) continue;
           if (!(name in type.getFields())) missing.push(`${type.name}.${name}`);
         }
       }
       expect(missing).toEqual([]);
+    });
+  });
+
+  describe('control-plane operations (hole 6: each audience sees only the operations it may call)', () => {
+    const rootFields = (schema: GraphQLSchema, root: 'Query' | 'Mutation') => {
+      const type = root === 'Query' ? schema.getQueryType() : schema.getMutationType();
+      return Object.keys(type?.getFields() ?? {}).filter((name) => catalog.fields.get(`${root}.${name}`)?.platform);
+    };
+
+    it('the table lists every @platform root field of the supergraph, and nothing else', () => {
+      for (const root of ['Query', 'Mutation'] as const) {
+        expect(Object.keys(PLATFORM_OPERATIONS[root]).sort()).toEqual(rootFields(apiSchema, root).sort());
+      }
+    });
+
+    const callersWithRoles: Caller[] = [
+      anonymous,
+      developer,
+      { kind: 'subject', idNumber: '11010519491231002X' },
+      { ...(institution as Extract<Caller, { kind: 'institution' }>), roles: ['institution'] },
+      { ...(institution as Extract<Caller, { kind: 'institution' }>), roles: ['provider'] },
+      { ...(institution as Extract<Caller, { kind: 'institution' }>), roles: ['admin'] },
+      { ...(institution as Extract<Caller, { kind: 'institution' }>), roles: ['provider', 'admin'] },
+    ];
+    it.each(callersWithRoles.map((c) => [[...audiencesOf(c)].join('+'), c] as const))('%s: the contract shows exactly the operations the table lets it call', (_key, caller) => {
+      const schema = audienceSchema(apiSchema, catalog, caller);
+      for (const root of ['Query', 'Mutation'] as const) {
+        const callable = Object.keys(PLATFORM_OPERATIONS[root]).filter((name) => mayCall(audiencesOf(caller), root, name));
+        expect(rootFields(schema, root).sort()).toEqual(callable.sort());
+      }
+    });
+
+    it('anonymous callers are shown no mutation at all', () => {
+      expect(audienceSchema(apiSchema, catalog, anonymous).getMutationType()).toBeUndefined();
     });
   });
 });

@@ -1,0 +1,84 @@
+// The control plane's operations (the platform subgraph's @platform root fields) in one table: who may
+// call each (its audiences) and what the audit records of a call (target and reason). The platform's
+// graphql-shield rules and the gateway's introspection contracts are both derived from it, so what a
+// caller sees and what it may call never disagree. Pure: no I/O.
+import type { Caller } from './caller';
+
+/**
+ * Audiences are caller kinds, with an institution token's control-plane roles on top: `institution`
+ * is any institution operator (admins and providers included), `provider` and `admin` only tokens
+ * carrying that role.
+ */
+export type PlatformAudience = 'anonymous' | 'developer' | 'subject' | 'institution' | 'provider' | 'admin';
+
+export const ROLE_AUDIENCES = ['provider', 'admin'] as const;
+
+/** What the audit records of an action: its target (never a personal identifier) and reason. */
+export interface ControlAction {
+  target?: string;
+  reason?: string;
+}
+
+export interface ControlOperation {
+  audiences: readonly PlatformAudience[];
+  audit?: (args: Record<string, unknown>) => ControlAction;
+}
+
+const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() ? value : undefined);
+const on = (kind: string, value: unknown): string | undefined => (text(value) ? `${kind}:${value as string}` : undefined);
+
+const EVERYONE: readonly PlatformAudience[] = ['anonymous', 'developer', 'subject', 'institution'];
+const APPLICANTS: readonly PlatformAudience[] = ['institution', 'developer'];
+const REVIEWERS: readonly PlatformAudience[] = ['admin', 'provider'];
+
+export const PLATFORM_OPERATIONS: { readonly Query: Record<string, ControlOperation>; readonly Mutation: Record<string, ControlOperation> } = {
+  Query: {
+    catalog: { audiences: EVERYONE },
+    catalogExport: { audiences: EVERYONE },
+    applications: { audiences: APPLICANTS },
+    grants: { audiences: APPLICANTS },
+    objections: { audiences: ['subject', 'institution'] },
+    myAccesses: { audiences: ['subject'] },
+    usageFeedback: { audiences: ['institution'] },
+    auditRecords: { audiences: REVIEWERS },
+    auditUsage: { audiences: REVIEWERS },
+    overdueApplications: { audiences: ['admin'] },
+    emergencyGrantsForReview: { audiences: ['admin'] },
+    suspensions: { audiences: ['admin'] },
+    registeredOperations: { audiences: ['admin'] },
+  },
+  Mutation: {
+    applyForAccess: { audiences: APPLICANTS, audit: (a) => ({ target: on('scenario', (a.input as { scenario?: unknown } | undefined)?.scenario) }) },
+    // The record objected to names a person: the audit keeps only the dataset.
+    raiseObjection: { audiences: ['subject', 'institution'], audit: (a) => ({ target: on('dataset', a.dataset) }) },
+    submitUsageFeedback: { audiences: ['institution'], audit: (a) => ({ target: on('grant', a.grantId) }) },
+    decideApplication: { audiences: REVIEWERS, audit: (a) => ({ target: on('application', a.id), reason: text(a.legalBasis) ?? text(a.note) }) },
+    revokeGrant: { audiences: REVIEWERS, audit: (a) => ({ target: on('grant', a.id), reason: text(a.reason) }) },
+    suspend: { audiences: REVIEWERS, audit: (a) => ({ target: on(String(a.target ?? '').toLowerCase(), a.id), reason: text(a.reason) }) },
+    answerObjection: { audiences: ['provider'], audit: (a) => ({ target: on('objection', a.id), reason: text(a.answer) }) },
+    extendObjection: { audiences: ['provider'], audit: (a) => ({ target: on('objection', a.id), reason: text(a.reason) }) },
+    grantEmergencyAccess: { audiences: ['admin'], audit: (a) => ({ target: on('institution', a.institution), reason: text(a.reason) }) },
+    scopeGrant: { audiences: ['admin'], audit: (a) => ({ target: on('grant', a.id), reason: on('division', a.divisionCode) ?? 'division scope lifted' }) },
+    liftSuspension: { audiences: ['admin'], audit: (a) => ({ target: on('suspension', a.id), reason: text(a.reason) }) },
+    registerOperation: { audiences: ['admin'], audit: (a) => ({ target: on('operation', a.name) }) },
+    retireOperation: { audiences: ['admin'], audit: (a) => ({ target: on('operation', a.hash), reason: text(a.reason) }) },
+  },
+};
+
+/** The audiences a caller belongs to. */
+export function audiencesOf(caller: Caller | Caller['kind']): ReadonlySet<PlatformAudience> {
+  if (typeof caller === 'string') return new Set([caller]);
+  if (caller.kind !== 'institution') return new Set([caller.kind]);
+  return new Set<PlatformAudience>(['institution', ...ROLE_AUDIENCES.filter((role) => caller.roles.includes(role))]);
+}
+
+/** The control-plane operation at a root coordinate, if it is one. */
+export function controlOperation(typeName: string, fieldName: string): ControlOperation | undefined {
+  const table = typeName === 'Query' ? PLATFORM_OPERATIONS.Query : typeName === 'Mutation' ? PLATFORM_OPERATIONS.Mutation : undefined;
+  return table && Object.hasOwn(table, fieldName) ? table[fieldName] : undefined;
+}
+
+/** Whether callers of these audiences may call the operation; unknown operations: nobody (deny by default). */
+export function mayCall(audiences: ReadonlySet<PlatformAudience>, typeName: string, fieldName: string): boolean {
+  return controlOperation(typeName, fieldName)?.audiences.some((a) => audiences.has(a)) ?? false;
+}

@@ -12,6 +12,12 @@ declare module 'autocannon' {
       onResponse?: (status: number, body: string, context: Record<string, unknown>, headers: Record<string, string>) => void;
     }
 
+    /** One connection (autocannon's Client). */
+    interface Client {
+      /** Replaces the rotation of requests this connection sends. */
+      setRequests(requests: Request[]): void;
+    }
+
     interface Options {
       url: string;
       connections?: number;
@@ -24,6 +30,8 @@ declare module 'autocannon' {
       body?: string;
       requests?: Request[];
       title?: string;
+      /** Called once per connection as it is created (in order), before its first request. */
+      setupClient?: (client: Client) => void;
       /** How often request/throughput counts are sampled, ms; a stop takes effect at the next sample. */
       sampleInt?: number;
     }

@@ -2,6 +2,9 @@
 // serving the same supergraph as the real gateway, with no identity, no policy and no signing.
 // Only the subgraph URLs are overridden (SUBGRAPH_URL_POPULATION / _LEGAL_ENTITY / _LICENCE); it prints
 // the same {"event":"listening","url":…} line as the project's processes. PORT=0 picks a free port.
+// Its subgraph calls go through Node's own fetch (undici, keep-alive pool), as the project's gateway's
+// do (gateway/subgraph-client.ts), rather than RemoteGraphQLDataSource's default client
+// (make-fetch-happen), so that the comparison is of the gateways and not of their HTTP clients.
 import fs from 'node:fs';
 import path from 'node:path';
 import { ApolloServer } from '@apollo/server';
@@ -21,7 +24,7 @@ async function main(): Promise<void> {
   const server = new ApolloServer({
     gateway: new ApolloGateway({
       supergraphSdl,
-      buildService: ({ name, url }) => new RemoteGraphQLDataSource({ url: override(name, url) }),
+      buildService: ({ name, url }) => new RemoteGraphQLDataSource({ url: override(name, url), fetcher: ((input: string, init: RequestInit) => fetch(input, init)) as never }),
     }),
   });
   const { url } = await startStandaloneServer(server, {

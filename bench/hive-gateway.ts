@@ -19,14 +19,14 @@
 //     deduplicateInflightRequests): concurrent, byte-identical query bodies to the same subgraph share one
 //     HTTP call — across client requests too (16 concurrent identical fanout-10 requests: 6 subgraph calls,
 //     A makes 48). It is not a cache: nothing outlives the call in flight. HIVE_DEDUPLICATE_INFLIGHT=off
-//     turns it off, to see what it is worth;
+//     turns it off (the benchmark runs E with it and E0 without);
 //   - one representation per distinct entity in an _entities batch (A sends every occurrence);
 //   - x-request-id (generated, echoed in the response and forwarded to the subgraphs);
 //   - masked errors, CORS headers, the landing page and GraphiQL on GET, /healthcheck and /readiness;
 //   - the subgraph error plugin (adds the subgraph name to errors).
-// Subgraph calls go through @whatwg-node/fetch over node:http's global agent, which keeps connections
-// alive by default since Node 19, as A's RemoteGraphQLDataSource (make-fetch-happen with its keep-alive
-// agent) does.
+// Subgraph calls go through Node's own fetch (undici, keep-alive pool) — the client the project's gateway
+// and A use — through the runtime's useCustomFetch plugin, instead of Hive's default @whatwg-node/fetch,
+// so that all gateways are compared on the same HTTP client. HIVE_SUBGRAPH_FETCH=whatwg keeps Hive's own.
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -42,7 +42,10 @@ interface HiveRuntime {
     transports: Record<string, unknown>;
     transportEntries: Record<string, { location?: string; options?: { deduplicateInflightRequests?: boolean } }>;
     logging: string | boolean;
+    plugins?: () => unknown[];
   }): http.RequestListener & { graphqlEndpoint: string; dispose(): Promise<void> };
+  /** A plugin whose onFetch hook replaces the fetch of every subgraph call. */
+  useCustomFetch(fetch: (url: string, init?: RequestInit) => Promise<Response>): unknown;
 }
 
 const supergraphSdl = fs.readFileSync(path.resolve(root, process.env.SUPERGRAPH_FILE ?? 'schema/supergraph.graphql'), 'utf8');
@@ -67,7 +70,8 @@ function logLevel(): string | boolean {
 }
 
 async function main(): Promise<void> {
-  const { createGatewayRuntime } = peerRequire('@graphql-hive/gateway-runtime') as HiveRuntime;
+  const { createGatewayRuntime, useCustomFetch } = peerRequire('@graphql-hive/gateway-runtime') as HiveRuntime;
+  const nodeFetch = process.env.HIVE_SUBGRAPH_FETCH !== 'whatwg';
   const subgraphs = routedSubgraphs();
   if (subgraphs.length === 0) throw new Error('the supergraph names no subgraph (@join__graph)');
   const gateway = createGatewayRuntime({
@@ -80,6 +84,8 @@ async function main(): Promise<void> {
       ...(process.env.HIVE_DEDUPLICATE_INFLIGHT === 'off' ? { '*': { options: { deduplicateInflightRequests: false } } } : {}),
     },
     logging: logLevel(),
+    // Hive passes (url, init, context, info): only the first two are fetch's.
+    ...(nodeFetch ? { plugins: () => [useCustomFetch((url, init) => fetch(url, init))] } : {}),
   });
   const server = http.createServer(gateway);
   await new Promise<void>((resolve, reject) => {

@@ -6,8 +6,8 @@ import path from 'node:path';
 import type { ProfileSummary } from './profile';
 import { max, median, min } from './stats';
 
-export type GatewayKey = 'A' | 'B' | 'C' | 'D' | 'E';
-export const GATEWAY_KEYS: readonly GatewayKey[] = ['A', 'B', 'C', 'D', 'E'];
+export type GatewayKey = 'A' | 'B' | 'C' | 'D' | 'E' | 'E0';
+export const GATEWAY_KEYS: readonly GatewayKey[] = ['A', 'B', 'C', 'D', 'E', 'E0'];
 
 /** A run is "contended" when processes outside the benchmark used more than this (% of one core) during it. */
 export const CONTENDED_PERCENT = 20;
@@ -17,11 +17,12 @@ export const GATEWAY_LABELS: Record<GatewayKey, string> = {
   B: 'this gateway, POLICY=off',
   C: 'this gateway, POLICY=on (audit on)',
   D: 'this gateway, POLICY=on, AUDIT=off',
-  E: '@graphql-hive/gateway (peer, no policy)',
+  E: '@graphql-hive/gateway (peer, no policy), in-flight sharing on',
+  E0: '@graphql-hive/gateway (peer, no policy), in-flight sharing off',
 };
 
 /** Whether a gateway applies the policy (its answers are masked, so they are compared with A's by shape). */
-export const GATEWAY_POLICY: Record<GatewayKey, boolean> = { A: false, B: false, C: true, D: true, E: false };
+export const GATEWAY_POLICY: Record<GatewayKey, boolean> = { A: false, B: false, C: true, D: true, E: false, E0: false };
 
 /** One measured window of one gateway on one workload. */
 export interface RunMeasurement {
@@ -38,9 +39,15 @@ export interface RunMeasurement {
   non200: number;
   /** Connection errors and timeouts (autocannon reqError). */
   socketErrors: number;
-  /** 200 responses whose body contains "errors". */
+  /** 200 responses whose body contains "errors" where none was expected (a policy gateway's answer to a request with a denied field is expected to carry them). */
   graphqlErrorResponses: number;
   errorSample?: string;
+  /** Responses with errors where they were expected (denied fields, policy gateways only). */
+  expectedErrorResponses: number;
+  /** Sampled answers parsed and compared with the gateway's verified answer to the same request, and how many differed. */
+  checkedResponses: number;
+  mismatches: number;
+  mismatchSample?: string;
   /** % of one core over the window. */
   gatewayCpuPercent?: number;
   gatewayRssMaxMiB?: number;
@@ -76,6 +83,10 @@ export interface Summary {
   socketErrors: number;
   graphqlErrorResponses: number;
   errorSample?: string;
+  expectedErrorResponses: number;
+  checkedResponses: number;
+  mismatches: number;
+  mismatchSample?: string;
   bytesPerResponse: number;
   /** Rounds during which other processes used more than CONTENDED_PERCENT of a core. */
   contendedRounds: number;
@@ -123,6 +134,10 @@ export function summarise(runs: readonly RunMeasurement[]): Summary[] {
       socketErrors: sum((r) => r.socketErrors),
       graphqlErrorResponses: sum((r) => r.graphqlErrorResponses),
       errorSample: group.find((r) => r.errorSample)?.errorSample,
+      expectedErrorResponses: sum((r) => r.expectedErrorResponses),
+      checkedResponses: sum((r) => r.checkedResponses),
+      mismatches: sum((r) => r.mismatches),
+      mismatchSample: group.find((r) => r.mismatchSample)?.mismatchSample,
       bytesPerResponse: median(group.map((r) => r.bytesPerResponse)),
       contendedRounds: group.filter((r) => (r.otherCpuPercent ?? 0) > CONTENDED_PERCENT).length,
     });
@@ -135,7 +150,8 @@ export function summarise(runs: readonly RunMeasurement[]): Summary[] {
     summary.cpuPerRequestVsA = summary.gatewayCpuMsPerRequest / a.gatewayCpuMsPerRequest;
   }
   for (const summary of summaries) {
-    const e = summaries.find((s) => s.workload === summary.workload && s.gateway === 'E');
+    // Against the Hive peer on equal terms: without its in-flight sharing (E0) when it ran, else E.
+    const e = summaries.find((s) => s.workload === summary.workload && s.gateway === 'E0') ?? summaries.find((s) => s.workload === summary.workload && s.gateway === 'E');
     if (!e || summary.gateway !== 'C') continue;
     summary.rpsVsE = summary.rps / e.rps;
     summary.p99VsE = summary.p99Ms / e.p99Ms;
@@ -154,7 +170,7 @@ function ratio(value: number | undefined): string {
   return value === undefined || !Number.isFinite(value) ? '' : `${value.toFixed(2)}×`;
 }
 
-const HEADERS = ['workload', 'gw', 'req/s', 'p50 ms', 'p99 ms', 'gw CPU%', 'gw RSS MiB', 'gw CPU ms/req', 'subgraphs CPU%', 'other CPU%', 'errors', 'req/s vs A', 'p99 vs A', 'CPU/req vs A'];
+const HEADERS = ['workload', 'gw', 'req/s', 'p50 ms', 'p99 ms', 'gw CPU%', 'gw RSS MiB', 'gw CPU ms/req', 'subgraphs CPU%', 'other CPU%', 'errors', 'checked/bad', 'req/s vs A', 'p99 vs A', 'CPU/req vs A'];
 /** Only when C and E both ran: C's ratios to the Hive gateway, on C's rows. */
 const HEADERS_VS_E = ['req/s C vs E', 'p99 C vs E', 'CPU/req C vs E'];
 
@@ -180,6 +196,7 @@ function rows(summaries: readonly Summary[]): string[][] {
     fixed(s.subgraphsCpuPercent, 0),
     fixed(s.otherCpuPercent, 0),
     String(s.non200 + s.socketErrors + s.graphqlErrorResponses),
+    `${s.checkedResponses}/${s.mismatches}`,
     ratio(s.rpsVsA),
     ratio(s.p99VsA),
     ratio(s.cpuPerRequestVsA),
@@ -236,6 +253,9 @@ export interface Report {
   wallSeconds: number;
   machine: MachineDescription;
   options: Record<string, unknown>;
+  /** Who the connections were (many callers, or the one-caller mode, labelled as such). */
+  callers: string;
+  dataStore: string;
   gateways: GatewayKey[];
   setup: Record<string, unknown>;
   workloads: { name: string; description: string; requests: number }[];
@@ -253,28 +273,31 @@ export function writeReport(dir: string, report: Report): { json: string; md: st
   fs.writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
   const m = report.machine;
   const lines = [
-    '# Gateway benchmark — latest run',
+    `# Gateway benchmark — latest run${report.callers.startsWith('ONE CALLER') ? ' (ONE-CALLER MODE)' : ' (many callers)'}`,
     '',
     `Command: \`${report.command}\` · started ${report.startedAt} · wall time ${report.wallSeconds.toFixed(0)} s`,
     '',
     `Machine: ${m.cpus} × ${m.cpuModel}, ${m.totalMemGiB} GiB RAM, ${m.platform}, Node ${m.node}; load average at start ${m.loadAverageAtStart.join(' / ')}.`,
     '',
-    `Options: ${Object.entries(report.options).map(([k, v]) => `${k}=${v}`).join(', ')}.`,
+    `Options: ${Object.entries(report.options).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : v}`).join(', ')}.`,
     '',
-    'Gateways, on the same supergraph and the same running subgraphs (PGlite, DATA_SCALE=1):',
+    `Callers: ${report.callers}`,
+    '',
+    `Gateways, on the same supergraph and the same running subgraphs (${report.dataStore}, DATA_SCALE=1):`,
     ...report.gateways.map((k) => `- **${k}** — ${GATEWAY_LABELS[k]}`),
     '',
     'Medians over rounds. p50/p99: exact percentiles of every response latency in the measured window, as seen by the load generator (autocannon, in the benchmark process). ' +
       '"gw CPU%" is the gateway process (utime+stime from /proc, % of one core), "gw CPU ms/req" the same per response ' +
       '(the figure least disturbed by a busy machine; "CPU/req vs A" compares it); ' +
-      (withVsE(report.summaries) ? '"… C vs E" are C\'s figures over the Hive gateway E\'s on the same workload (on C\'s rows); ' : '') +
+      (withVsE(report.summaries) ? `"… C vs E" are C's figures over the Hive gateway's on the same workload (on C's rows): over E0 (its in-flight sharing off, like the subgraph sharing that many callers leave C) when E0 ran, else over E; ` : '') +
       '"subgraphs CPU%" is the sum of the subgraph processes; "other CPU%" is what processes outside the benchmark used meanwhile ' +
-      `(a gateway marked * had at least one round where that exceeded ${CONTENDED_PERCENT}%: its figures are not trustworthy). "errors" counts non-200 responses, socket errors/timeouts and 200 responses carrying GraphQL "errors", over all rounds.`,
+      `(a gateway marked * had at least one round where that exceeded ${CONTENDED_PERCENT}%: its figures are not trustworthy). "errors" counts non-200 responses, socket errors/timeouts and 200 responses carrying GraphQL "errors" where none was expected, over all rounds; ` +
+      '"checked/bad": answers sampled during the measured windows, parsed and compared with the same gateway\'s verified answer to the same request, and how many differed.',
     '',
     markdownTable(report.summaries),
     '',
     '## Workloads',
-    ...report.workloads.map((w) => `- **${w.name}** (${w.requests} request${w.requests === 1 ? '' : 's'} rotated): ${w.description}`),
+    ...report.workloads.map((w) => `- **${w.name}** (${w.requests} distinct request${w.requests === 1 ? '' : 's'} over all connections): ${w.description}`),
     '',
     '## Notes',
     ...report.notes.map((n) => `- ${n}`),

@@ -21,6 +21,8 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { Credentials, writeGrantsFile } from '../test/support/credentials';
+import { assignCallers, benchGrants, describeCallers, type BenchCaller, type CallersMode } from './callers';
+import { PolicyModel, referenceQuery, signature, sortedKeys, withoutRuntimeTypes, type GraphQLBody } from './expectations';
 import { dropSchemas } from '../test/support/services';
 import { gatewayNodeArgs } from '../gateway/node-args';
 import { DEFAULT_SEED } from '../subgraphs/seed/generator';
@@ -55,6 +57,12 @@ interface Options {
   allowErrors: boolean;
   /** PostgreSQL URL for the platform subgraph (audit log, control plane); unset: PGlite on disk. */
   platformDb?: string;
+  /** PostgreSQL URL for the data subgraphs (population, legal-entity, licence); unset: PGlite in memory. */
+  dataDb?: string;
+  /** many: every connection its own caller (the default); one: all connections one institution operator. */
+  callers: CallersMode;
+  /** Every N-th answer in a measured window is parsed and compared with the verified answer. */
+  checkEvery: number;
 }
 
 function readOptions(argv: string[]): Options {
@@ -72,11 +80,14 @@ function readOptions(argv: string[]): Options {
       gateways: { type: 'string' },
       'allow-errors': { type: 'boolean', default: false },
       'platform-db': { type: 'string' },
+      'data-db': { type: 'string' },
+      callers: { type: 'string' },
+      'check-every': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {
-    console.log(`npm run bench -- [--rounds N=3] [--duration S=5] [--warmup S=1] [--connections C=16] [--quick (2 s × 1 round)] [--only w1,w2] [--max-wait S=30] [--profile (gateways under --cpu-prof)] [--gateways A,B,C,D,E] [--allow-errors] [--platform-db postgres://… (audit store on PostgreSQL instead of PGlite)]
+    console.log(`npm run bench -- [--rounds N=3] [--duration S=5] [--warmup S=1] [--connections C=16] [--quick (2 s × 1 round)] [--only w1,w2] [--max-wait S=30] [--profile (gateways under --cpu-prof)] [--gateways A,B,C,D,E] [--allow-errors] [--platform-db postgres://… (audit store on PostgreSQL instead of PGlite)] [--data-db postgres://… (data subgraphs on PostgreSQL instead of PGlite)] [--callers many|one (default many: every connection its own caller)] [--check-every N=10 (sampled answer checks while measuring)]
 workloads: ${allWorkloads().map((w) => w.name).join(', ')}
 gateways:  ${GATEWAY_KEYS.map((k) => `${k} = ${GATEWAY_LABELS[k]}`).join('; ')} (default ${DEFAULT_GATEWAYS.join(',')})`);
     process.exit(0);
@@ -103,11 +114,20 @@ gateways:  ${GATEWAY_KEYS.map((k) => `${k} = ${GATEWAY_LABELS[k]}`).join('; ')} 
     gatewaysGiven: values.gateways !== undefined,
     allowErrors: values['allow-errors'] ?? false,
     platformDb: values['platform-db'] || undefined,
+    dataDb: values['data-db'] || undefined,
+    callers: readCallers(values.callers),
+    checkEvery: positive('check-every', values['check-every'], 10, true),
   };
 }
 
-/** A, B, C and the Hive peer E: E costs a quarter of the measuring time and, once, an npm ci of its folder. */
-const DEFAULT_GATEWAYS: readonly GatewayKey[] = ['A', 'B', 'C', 'E'];
+function readCallers(raw: string | undefined): CallersMode {
+  if (raw === undefined || raw === 'many') return 'many';
+  if (raw === 'one') return 'one';
+  throw new Error(`--callers must be "many" or "one", got "${raw}"`);
+}
+
+/** A, B, C and the Hive peer with (E) and without (E0) its in-flight sharing; E needs, once, an npm ci of its folder. */
+const DEFAULT_GATEWAYS: readonly GatewayKey[] = ['A', 'B', 'C', 'E', 'E0'];
 
 function readGateways(raw: string | undefined): GatewayKey[] {
   if (raw === undefined) return [...DEFAULT_GATEWAYS];
@@ -190,8 +210,6 @@ function temporaryDir(prefix: string): string {
 /** A throw-away key for settings the benchmark does not exercise but a process insists on (AUDIT_SUBJECT_KEY). */
 const benchSecret = crypto.randomBytes(32).toString('base64url');
 
-const INSTITUTION = '11530100015301017M';
-const SCENARIO = 'bench';
 
 async function post(url: string, headers: Record<string, string>, request: BenchRequest): Promise<{ status: number; text: string; body?: { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] } }> {
   const response = await fetch(url, {
@@ -253,31 +271,6 @@ function implausible(data: unknown): string | undefined {
   return undefined;
 }
 
-/** Same keys, same list lengths, same null-ness: what a policy gateway (masked values) must share with A. */
-function sameShape(a: unknown, c: unknown, at = '$'): string | undefined {
-  if (a === null || c === null) return a === c ? undefined : `${at}: ${a === null ? 'null in A only' : 'null here, not in A'}`;
-  if (Array.isArray(a) || Array.isArray(c)) {
-    if (!Array.isArray(a) || !Array.isArray(c)) return `${at}: a list in one answer only`;
-    if (a.length !== c.length) return `${at}: ${a.length} items in A, ${c.length} here`;
-    for (let i = 0; i < a.length; i++) {
-      const problem = sameShape(a[i], c[i], `${at}[${i}]`);
-      if (problem) return problem;
-    }
-    return undefined;
-  }
-  if (typeof a === 'object' || typeof c === 'object') {
-    if (typeof a !== 'object' || typeof c !== 'object') return `${at}: an object in one answer only`;
-    const ka = Object.keys(a as object).sort();
-    const kc = Object.keys(c as object).sort();
-    if (ka.join() !== kc.join()) return `${at}: keys ${ka.join()} in A, ${kc.join()} here`;
-    for (const key of ka) {
-      const problem = sameShape((a as Record<string, unknown>)[key], (c as Record<string, unknown>)[key], `${at}.${key}`);
-      if (problem) return problem;
-    }
-  }
-  return undefined;
-}
-
 /** Where the response keys come in another order than A's (the query's); undefined when none. */
 function keyOrderDiffers(a: unknown, c: unknown, at = '$'): string | undefined {
   if (Array.isArray(a) && Array.isArray(c)) {
@@ -300,87 +293,130 @@ function keyOrderDiffers(a: unknown, c: unknown, at = '$'): string | undefined {
 }
 
 /** Gateways whose data is compared with A's regardless of key order (see verify). */
-const ORDER_INSENSITIVE: readonly GatewayKey[] = ['E'];
+const ORDER_INSENSITIVE: readonly GatewayKey[] = ['E', 'E0'];
 
-/** The same value with every object's keys sorted, so that two answers can be compared by their values alone. */
-function sortedKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortedKeys);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortedKeys((value as Record<string, unknown>)[key])]));
-  }
-  return value;
+/** One autocannon connection of a workload: its caller, the headers that say who it is, its rotation. */
+interface ConnectionPlan {
+  caller: BenchCaller;
+  headers: Record<string, string>;
+  requests: BenchRequest[];
+}
+
+/** What a gateway must answer to one request of one connection (see expectations.ts: signature). */
+type Expected = Map<GatewayKey, Map<string, string>>;
+
+function bodyOf(request: BenchRequest): string {
+  return JSON.stringify({ query: request.query, variables: request.variables });
+}
+
+/** The key of an expected answer: a policy gateway's answer depends on the persona (its grants), the others' on the request only. */
+function expectationKey(key: GatewayKey, caller: BenchCaller, request: BenchRequest): string {
+  return GATEWAY_POLICY[key] ? `${caller.persona.name}\u0000${bodyOf(request)}` : bodyOf(request);
 }
 
 interface Verification {
   workload: string;
-  request: string;
+  /** Distinct requests (A's reference) and distinct (persona, request) pairs a policy gateway was checked on. */
+  requests: number;
+  personaRequests: number;
+  /** Requests with a denied field, and the coordinates the policy gateways denied. */
+  deniedRequests: number;
+  denied: string[];
   bytes: Partial<Record<GatewayKey, number>>;
-  /** Per gateway other than A: "equal to A", "same shape as A" or what differs. */
-  comparison: Partial<Record<GatewayKey, string>>;
-  errors: Partial<Record<GatewayKey, string[]>>;
+  problems: number;
+}
+
+/** Runs `tasks` with at most `limit` in flight (the verification is many small sequential-ish requests). */
+async function pool<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await task(items[next++]);
+  }));
 }
 
 /**
- * One request of every kind through every gateway before measuring: all must answer 200; A must find the
- * data (real ids); B (no policy) must return exactly A's data, E (Hive, no policy) A's data in any key
- * order; a policy gateway (C, D) must return A's shape (values masked) — and none may answer with GraphQL
- * errors, unless --allow-errors.
+ * Before measuring: every distinct request of every connection through every gateway. A's reference
+ * (with runtime types) must find the data (real ids); A's own answer must be it, B's exactly A's,
+ * E's / E0's A's values in any key order, and a policy gateway's (C, D) what the policy model says for
+ * the connection's persona — denied fields null with their error, masked values masked, the rest
+ * plain. The answers that pass become what the sampled answers during measurement must match.
+ * Otherwise the benchmark stops (--allow-errors: measures anyway, listing the problems).
  */
 async function verify(
-  workloads: readonly Workload[],
+  workload: Workload,
+  plans: readonly ConnectionPlan[],
   gateways: readonly GatewayUnderTest[],
-  headers: Record<string, string>,
+  model: PolicyModel,
+  expected: Expected,
   notes: string[],
   allowErrors: boolean,
-): Promise<Verification[]> {
-  const results: Verification[] = [];
+): Promise<Verification> {
+  const a = gateways.find((g) => g.key === 'A')!;
   const problems: string[] = [];
-  for (const workload of workloads) {
-    for (const request of workload.requests) {
-      const where = `${workload.name} / ${request.label}`;
-      const answers = new Map<GatewayKey, Awaited<ReturnType<typeof post>>>();
-      for (const gateway of gateways) {
-        const answer = await post(gateway.service.url, headers, request);
-        if (answer.status !== 200 || !answer.body) throw new Error(`${where}: gateway ${gateway.key} answered HTTP ${answer.status}: ${answer.text.slice(0, 500)}`);
-        answers.set(gateway.key, answer);
+  const references = new Map<string, unknown>();
+  const distinct = new Map<string, BenchRequest>();
+  for (const plan of plans) for (const request of plan.requests) distinct.set(bodyOf(request), request);
+  const result: Verification = { workload: workload.name, requests: distinct.size, personaRequests: 0, deniedRequests: 0, denied: [], bytes: {}, problems: 0 };
+  const bytes = new Map<GatewayKey, number[]>();
+  const denied = new Set<string>();
+  await pool([...distinct.entries()], 4, async ([body, request]) => {
+    const where = `${workload.name} / ${request.label}`;
+    const reference = await post(a.service.url, {}, { ...request, query: referenceQuery(request.query) });
+    if (reference.status !== 200 || !reference.body || reference.body.errors?.length) throw new Error(`${where}: the bare gateway's reference answer: HTTP ${reference.status} ${reference.text.slice(0, 500)}`);
+    const problem = implausible(withoutRuntimeTypes(reference.body.data));
+    if (problem) throw new Error(`${where}: ${problem} — are the subgraphs serving the default data set (DATA_SEED=${DEFAULT_SEED}, DATA_SCALE=1)?`);
+    references.set(body, reference.body.data);
+  });
+  // Each (gateway, expectation key) once: the first connection that sends it, with its headers.
+  const tasks: { gateway: GatewayUnderTest; plan: ConnectionPlan; request: BenchRequest; key: string }[] = [];
+  for (const gateway of gateways) {
+    const mine = expected.get(gateway.key) ?? new Map<string, string>();
+    expected.set(gateway.key, mine);
+    const queued = new Set<string>();
+    for (const plan of plans) {
+      for (const request of plan.requests) {
+        const key = expectationKey(gateway.key, plan.caller, request);
+        if (queued.has(key) || mine.has(key)) continue;
+        queued.add(key);
+        tasks.push({ gateway, plan, request, key });
       }
-      const a = answers.get('A')!.body!;
-      if (a.errors?.length) throw new Error(`${where}: the bare gateway answered with errors: ${JSON.stringify(a.errors).slice(0, 500)}`);
-      const problem = implausible(a.data);
-      if (problem) throw new Error(`${where}: ${problem} — are the subgraphs serving the default data set (DATA_SEED=${DEFAULT_SEED}, DATA_SCALE=1)?`);
-      const result: Verification = { workload: workload.name, request: request.label, bytes: {}, comparison: {}, errors: {} };
-      for (const [key, answer] of answers) {
-        result.bytes[key] = answer.text.length;
-        if (key === 'A') continue;
-        const body = answer.body!;
-        const errors = (body.errors ?? []).map((e) => `${e.extensions?.code ?? '?'}: ${e.message}`);
-        if (errors.length) {
-          result.errors[key] = errors;
-          problems.push(`${where}: gateway ${key} answered with ${errors.length} GraphQL error(s), e.g. ${errors[0]}`);
-        }
-        if (GATEWAY_POLICY[key]) {
-          const shape = sameShape(a.data, body.data);
-          result.comparison[key] = shape ?? 'same shape as A';
-          if (shape) problems.push(`${where}: gateway ${key}'s data differs in shape from A's (${shape})`);
-          const order = keyOrderDiffers(a.data, body.data);
-          if (order) notes.push(`verification: ${where}: gateway ${key} returns keys in another order than the query at ${order}`);
-        } else {
-          const equal = JSON.stringify(a.data) === JSON.stringify(body.data);
-          // E (Hive) does not always keep the query's key order (licencesByDivision { edges pageInfo } comes
-          // back as pageInfo, edges; legalEntity { … legalRepresentative licences } with legalRepresentative
-          // last), so its JSON differs from A's in key order only. The spec asks for the query's order with a
-          // "should"; the values are what this check is about, so E is compared with keys sorted, and the
-          // order it uses is noted. B, the project's own gateway, stays held to A's exact bytes.
-          const sameValues = !equal && ORDER_INSENSITIVE.includes(key) && JSON.stringify(sortedKeys(a.data)) === JSON.stringify(sortedKeys(body.data));
-          result.comparison[key] = equal ? 'equal to A' : sameValues ? 'equal to A (keys in another order)' : 'different data';
-          if (!equal && !sameValues) problems.push(`${where}: gateway ${key} returned other data than A`);
-          const reordered = sameValues && `verification: ${where}: gateway ${key} returns A's data with keys in another order than the query at ${keyOrderDiffers(a.data, body.data)}`;
-          if (reordered && !notes.includes(reordered)) notes.push(reordered); // once for the 4 variants of a mixed query
-        }
-      }
-      results.push(result);
     }
   }
+  await pool(tasks, 4, async ({ gateway, plan, request, key }) => {
+    const where = `${workload.name} / ${request.label} / ${gateway.key} as ${plan.caller.id}`;
+    const answer = await post(gateway.service.url, plan.headers, request);
+    if (answer.status !== 200 || !answer.body) throw new Error(`${where}: HTTP ${answer.status}: ${answer.text.slice(0, 500)}`);
+    bytes.set(gateway.key, [...(bytes.get(gateway.key) ?? []), answer.text.length]);
+    const reference = references.get(bodyOf(request));
+    const plain = withoutRuntimeTypes(reference);
+    const body = answer.body;
+    let found: string[] = [];
+    if (GATEWAY_POLICY[gateway.key]) {
+      const check = model.check(plan.caller.persona, request.query, reference, body);
+      found = check.problems;
+      for (const coordinate of check.denied) denied.add(coordinate);
+      if (gateway.key === 'C') {
+        result.personaRequests++;
+        if (request.denied) result.deniedRequests++;
+      }
+      if (request.denied && !check.denied.includes(request.denied)) found.push(`asked for ${request.denied}, which the persona may not see, but the model does not deny it (bench/callers.ts is wrong)`);
+    } else {
+      if (body.errors?.length) found.push(`GraphQL errors: ${body.errors.map((e) => `${e.extensions?.code ?? '?'}: ${e.message}`).join('; ').slice(0, 300)}`);
+      const equal = JSON.stringify(plain) === JSON.stringify(body.data);
+      // E (Hive) does not always keep the query's key order (licencesByDivision { edges pageInfo } comes
+      // back as pageInfo, edges), so it is compared with keys sorted, and the order it uses is noted.
+      // A and B stay held to the reference's exact bytes.
+      const sameValues = !equal && ORDER_INSENSITIVE.includes(gateway.key) && JSON.stringify(sortedKeys(plain)) === JSON.stringify(sortedKeys(body.data));
+      if (!equal && !sameValues) found.push(gateway.key === 'A' ? 'A\'s answer differs from its reference answer (the same query with __typename added)' : 'other data than A');
+      const reordered = sameValues && `verification: ${workload.name} / ${request.label}: gateway ${gateway.key} returns A's data with keys in another order than the query at ${keyOrderDiffers(plain, body.data)}`;
+      if (reordered && !notes.includes(reordered)) notes.push(reordered);
+    }
+    if (found.length) problems.push(`${where}: ${found.slice(0, 3).join('; ')}${found.length > 3 ? ` (+${found.length - 3})` : ''}`);
+    expected.get(gateway.key)!.set(key, signature(body, ORDER_INSENSITIVE.includes(gateway.key)));
+  });
+  result.denied = [...denied].sort();
+  result.bytes = Object.fromEntries([...bytes.entries()].map(([k, v]) => [k, Math.round(v.reduce((x, y) => x + y, 0) / v.length)]));
+  result.problems = problems.length;
   if (problems.length) {
     const shown = problems.slice(0, 8).join('\n  ');
     if (!allowErrors) {
@@ -391,7 +427,7 @@ async function verify(
     }
     for (const problem of problems) notes.push(`verification: ${problem}`);
   }
-  return results;
+  return result;
 }
 
 // ───────────────────────── other people's CPU ─────────────────────────
@@ -427,7 +463,9 @@ function measure(
   workload: Workload,
   round: number,
   options: Options,
-  headers: Record<string, string>,
+  plans: readonly ConnectionPlan[],
+  /** This gateway's verified answers (expectationKey → signature). */
+  expected: ReadonlyMap<string, string>,
   subgraphPids: readonly number[],
   /** The gateways not under test: counted as ours when telling what else used the machine. */
   idlePids: readonly number[],
@@ -441,18 +479,52 @@ function measure(
   let bytes = 0;
   let socketErrors = 0;
   let graphqlErrorResponses = 0;
+  let expectedErrorResponses = 0;
   let errorSample: string | undefined;
-  const requests: autocannon.Request[] = workload.requests.map((request) => ({
-    method: 'POST',
-    path: url.pathname,
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query: request.query, variables: request.variables }),
-    onResponse: (status, body) => {
-      if (phase !== 'measure' || status !== 200 || !body.includes('"errors"')) return;
-      graphqlErrorResponses++;
-      errorSample ??= `${request.label}: ${body.slice(body.indexOf('"errors"'), body.indexOf('"errors"') + 300)}`;
-    },
-  }));
+  let answered = 0;
+  let checkedResponses = 0;
+  let mismatches = 0;
+  let mismatchSample: string | undefined;
+  const policy = GATEWAY_POLICY[gateway.key];
+  const orderInsensitive = ORDER_INSENSITIVE.includes(gateway.key);
+  // One rotation per connection (its caller's headers and requests), handed out as autocannon creates
+  // its clients. Every --check-every-th answer in the measured window is parsed and compared with what
+  // this gateway answered to the same request before measuring (same data, same denied coordinates).
+  const rotations: autocannon.Request[][] = plans.map((plan) =>
+    plan.requests.map((request) => {
+      const key = expectationKey(gateway.key, plan.caller, request);
+      const errorsExpected = policy && request.denied !== undefined;
+      return {
+        method: 'POST',
+        path: url.pathname,
+        headers: { 'content-type': 'application/json', ...plan.headers },
+        body: bodyOf(request),
+        onResponse: (status: number, body: string) => {
+          if (phase !== 'measure' || status !== 200) return;
+          if (body.includes('"errors"')) {
+            if (errorsExpected) expectedErrorResponses++;
+            else {
+              graphqlErrorResponses++;
+              errorSample ??= `${plan.caller.id} ${request.label}: ${body.slice(body.indexOf('"errors"'), body.indexOf('"errors"') + 300)}`;
+            }
+          }
+          if (++answered % options.checkEvery !== 0) return;
+          checkedResponses++;
+          let got: string;
+          try {
+            got = signature(JSON.parse(body) as GraphQLBody, orderInsensitive);
+          } catch {
+            got = 'unparsable';
+          }
+          if (got !== expected.get(key)) {
+            mismatches++;
+            mismatchSample ??= `${plan.caller.id} ${request.label}: ${body.slice(0, 300)}`;
+          }
+        },
+      };
+    }),
+  );
+  let nextClient = 0;
   const sampler = new ResourceSampler([gateway.service.pid, ...subgraphPids, ...idlePids]);
   let started = 0;
   let finished = 0;
@@ -487,7 +559,8 @@ function measure(
         duration: options.warmup + options.duration + 0.1,
         sampleInt: 100,
         timeout: 30,
-        requests,
+        requests: rotations[0],
+        setupClient: (client) => client.setRequests(rotations[nextClient++ % rotations.length]),
       },
       (error) => {
         current = undefined;
@@ -516,6 +589,10 @@ function measure(
           socketErrors,
           graphqlErrorResponses,
           errorSample,
+          expectedErrorResponses,
+          checkedResponses,
+          mismatches,
+          mismatchSample,
           gatewayCpuPercent: gatewaySample?.cpuPercent,
           gatewayRssMaxMiB: gatewaySample?.rssMaxMiB,
           subgraphsCpuPercent: subgraphCpu.some((c) => c === undefined) ? undefined : subgraphCpu.reduce((a, b) => a! + b!, 0),
@@ -554,15 +631,15 @@ async function main(): Promise<void> {
   const workloads = allWorkloads().filter((w) => !options.only || options.only.includes(w.name));
   if (workloads.length === 0) throw new Error(`--only matches no workload (have: ${allWorkloads().map((w) => w.name).join(', ')})`);
   const notes: string[] = [];
-  if (options.gateways.includes('E')) {
+  if (options.gateways.some((k) => k === 'E' || k === 'E0')) {
     // Before anything starts. Asked for by name, E must install; in the default set, a failed install
     // (no registry, say) drops it and the run goes on with the others.
     try {
       ensureHiveInstalled();
     } catch (error) {
       if (options.gatewaysGiven) throw error;
-      options.gateways = options.gateways.filter((k) => k !== 'E');
-      notes.push(`gateway E left out: installing bench/peers/hive failed (${error instanceof Error ? error.message.split('\n')[0] : error})`);
+      options.gateways = options.gateways.filter((k) => k !== 'E' && k !== 'E0');
+      notes.push(`gateways E and E0 left out: installing bench/peers/hive failed (${error instanceof Error ? error.message.split('\n')[0] : error})`);
       console.log(`[bench] note: ${notes[notes.length - 1]}`);
     }
   }
@@ -577,25 +654,33 @@ async function main(): Promise<void> {
     console.log(`[bench] note: ${notes[notes.length - 1]}`);
   }
 
-  // Keys, grant and token of an institution operator (gateway C).
+  // Keys, and the grants of every persona (bench/callers.ts) for the platform to load.
   credentials = new Credentials();
   const keysDir = credentials.keys;
-  const day = 24 * 3600 * 1000;
-  grantsFile = writeGrantsFile([
-    {
-      id: 'grant-bench',
-      grantee: { kind: 'institution', id: INSTITUTION },
-      scenario: SCENARIO,
-      // parseGrant (directives/grants.ts) accepts a plain coordinate covered by a Type.* wildcard.
-      fields: ['Person.*', 'Licence.*', 'LegalEntity.*', 'Query.*'],
-      plain: ['Person.name'],
-      validFrom: new Date(Date.now() - day).toISOString(),
-      validUntil: new Date(Date.now() + day).toISOString(),
-    },
-  ]);
-  const token = await credentials.token({ org: INSTITUTION, expiresIn: '4h' });
-  // The same bytes go to every gateway; A and B ignore them.
-  const headers = { authorization: `Bearer ${token}`, 'x-scenario-id': SCENARIO };
+  grantsFile = writeGrantsFile(benchGrants(options.callers, options.connections));
+  // Who each connection is, per workload; the same bytes go to every gateway (A, B, E, E0 ignore them).
+  const tokens = new Map<string, Promise<string>>();
+  const headersOf = async (caller: BenchCaller): Promise<Record<string, string>> => {
+    const persona = caller.persona;
+    if (persona.kind === 'anonymous') return {};
+    if (persona.kind === 'developer') return { 'x-api-key': credentials!.apiKey(caller.grantee!), 'x-scenario-id': persona.scenario! };
+    if (!tokens.has(caller.id)) tokens.set(caller.id, credentials!.token({ org: caller.grantee!, sub: caller.operator, expiresIn: '4h' }));
+    return { authorization: `Bearer ${await tokens.get(caller.id)!}`, 'x-scenario-id': persona.scenario! };
+  };
+  const plans = new Map<string, ConnectionPlan[]>();
+  for (const workload of workloads) {
+    const callers = assignCallers(options.callers, options.connections, workload.kinds);
+    plans.set(workload.name, await Promise.all(callers.map(async (caller) => ({
+      caller,
+      headers: await headersOf(caller),
+      requests: options.callers === 'one' ? workload.requests : workload.requestsFor(caller),
+    }))));
+  }
+  const callersLabel = options.callers === 'one'
+    ? 'ONE CALLER (--callers one): every connection is the same institution operator, with a grant of every field, sending the same rotation — identical requests in flight at once, which in-flight sharing rewards far beyond real traffic'
+    : `many callers (the default): every connection its own caller — ${workloads.map((w) => `${w.name}: ${describeCallers(plans.get(w.name)!.map((p) => p.caller))}`).join('; ')}`;
+  console.log(`[bench] callers: ${callersLabel}`);
+  const model = PolicyModel.forProject(ROOT);
 
   // Subgraphs, once, shared by the gateways: every one the supergraph routes to. They accept unsigned
   // calls (for A) although a secret is set (for B and C).
@@ -614,18 +699,19 @@ async function main(): Promise<void> {
     ...Object.fromEntries(served.map((info) => [subgraphEnvName('PORT', info.name), '0'])),
   };
   // The durable subgraph (the platform: audit log, control plane) on PGlite in a temporary directory,
-  // or with --platform-db in a schema of its own on PostgreSQL, dropped at the end.
-  const platformSchemaPrefix = `bench_${process.pid}_`;
+  // or with --platform-db in a schema of its own on PostgreSQL; the data subgraphs in memory (PGlite,
+  // seeded at start), or with --data-db in schemas of their own on PostgreSQL (seeded at start too).
+  // Schemas made here are dropped at the end.
+  const schemaPrefix = `bench_${process.pid}_`;
   const durableStore = (): NodeJS.ProcessEnv =>
-    options.platformDb ? { DATABASE_URL: options.platformDb, DB_SCHEMA_PREFIX: platformSchemaPrefix } : { PGLITE_DIR: temporaryDir('pd-bench-pglite-') };
-  if (options.platformDb) cleanups.push(() => dropSchemas(platformSchemaPrefix, options.platformDb));
-  console.log(`[bench] starting the subgraphs ${served.map((s) => s.name).join(', ')} (seeding PGlite${options.platformDb ? '; the platform on PostgreSQL' : ''})…`);
+    options.platformDb ? { DATABASE_URL: options.platformDb, DB_SCHEMA_PREFIX: schemaPrefix } : { PGLITE_DIR: temporaryDir('pd-bench-pglite-') };
+  const dataStore = (): NodeJS.ProcessEnv => (options.dataDb ? { DATABASE_URL: options.dataDb, DB_SCHEMA_PREFIX: schemaPrefix } : {});
+  for (const url of new Set([options.platformDb, options.dataDb].filter((u): u is string => !!u))) cleanups.push(() => dropSchemas(schemaPrefix, url));
+  const dataStoreLabel = options.dataDb ? 'data subgraphs on PostgreSQL (--data-db)' : 'data subgraphs on PGlite in memory';
+  const platformStoreLabel = options.platformDb ? 'the platform on PostgreSQL (--platform-db)' : 'the platform on PGlite on disk';
+  console.log(`[bench] starting the subgraphs ${served.map((s) => s.name).join(', ')} (seeding; ${dataStoreLabel}, ${platformStoreLabel})…`);
   const subgraphs = await Promise.all(
-    served.map((info) =>
-      // A subgraph that keeps its data on disk by default (the platform's audit log) gets a temporary directory;
-      // the data domains stay in memory as with npm start.
-      startService(info.name, info.entry, info.durable ? { ...subgraphEnv, ...durableStore() } : subgraphEnv),
-    ),
+    served.map((info) => startService(info.name, info.entry, { ...subgraphEnv, ...(info.durable ? durableStore() : dataStore()) })),
   );
   const subgraphsMs = performance.now() - setupStart;
   const urls = Object.fromEntries(served.map((info, i) => [subgraphEnvName('URL', info.name), subgraphs[i].url]));
@@ -644,13 +730,17 @@ async function main(): Promise<void> {
     MASK_HASH_KEY: keysDir.maskHashKey,
     AUDIT_SUBJECT_KEY: benchSecret,
   };
+  // Every gateway gets the same Node flags (the project's gateway's, heap cap included), so that none
+  // is measured with more memory to spend than another.
+  const nodeArgs = gatewayNodeArgs();
   const launch: Record<GatewayKey, () => Promise<Service>> = {
-    A: () => startService('A (bare)', 'bench/bare-gateway.ts', common, profiling('A')),
+    A: () => startService('A (bare)', 'bench/bare-gateway.ts', common, [...nodeArgs, ...profiling('A')]),
     B: () => startService('B (POLICY=off)', 'gateway/main.ts', { ...common, POLICY: 'off', GATEWAY_SUBGRAPH_SECRET: keysDir.gatewaySubgraphSecret }, [...gatewayNodeArgs(), ...profiling('B')]),
     C: () => startService('C (POLICY=on)', 'gateway/main.ts', { ...common, ...policyEnv }, [...gatewayNodeArgs(), ...profiling('C')]),
     D: () => startService('D (POLICY=on, AUDIT=off)', 'gateway/main.ts', { ...common, ...policyEnv, AUDIT: 'off' }, [...gatewayNodeArgs(), ...profiling('D')]),
     // Given what A is given (the subgraph URLs, PORT, LOG_LEVEL); the rate-limit and audit settings in common are ignored.
-    E: () => startService('E (Hive gateway)', 'bench/hive-gateway.ts', common, profiling('E')),
+    E: () => startService('E (Hive gateway)', 'bench/hive-gateway.ts', { ...common, HIVE_DEDUPLICATE_INFLIGHT: 'on' }, [...nodeArgs, ...profiling('E')]),
+    E0: () => startService('E0 (Hive gateway, no in-flight sharing)', 'bench/hive-gateway.ts', { ...common, HIVE_DEDUPLICATE_INFLIGHT: 'off' }, [...nodeArgs, ...profiling('E0')]),
   };
   const services = await Promise.all(keys.map((key) => launch[key]()));
   const gateways: GatewayUnderTest[] = keys.map((key, i) => ({ key, service: services[i] }));
@@ -663,13 +753,23 @@ async function main(): Promise<void> {
   if (probe.status !== 200 || probe.body?.errors?.length) {
     throw new Error(`the bare gateway (unsigned subgraph calls) is refused: ${probe.text.slice(0, 400)}\nThe subgraphs must serve unsigned requests when SUBGRAPH_ALLOW_UNSIGNED=1, even with GATEWAY_SUBGRAPH_SECRET set.`);
   }
-  console.log('[bench] verifying every request on every gateway…');
-  const verification = await verify(workloads, gateways, headers, notes, options.allowErrors);
+  console.log('[bench] verifying every request of every connection on every gateway…');
+  const expected: Expected = new Map();
+  const verification: Verification[] = [];
+  for (const workload of workloads) {
+    const started = performance.now();
+    const result = await verify(workload, plans.get(workload.name)!, gateways, model, expected, notes, options.allowErrors);
+    verification.push(result);
+    console.log(
+      `[bench]   ${workload.name}: ${result.requests} distinct requests${keys.some((k) => GATEWAY_POLICY[k]) ? `, ${result.personaRequests} (persona, request) pairs on the policy gateways, ${result.deniedRequests} with a denied field (${result.denied.join(', ') || 'none'})` : ''}` +
+        `${result.problems ? `, ${result.problems} PROBLEMS` : ', all as expected'} (${((performance.now() - started) / 1000).toFixed(1)} s)`,
+    );
+  }
   const remarks = notes.filter((n) => n.startsWith('verification:'));
   const exact = keys.filter((k) => k !== 'A' && !GATEWAY_POLICY[k]);
   const masked = keys.filter((k) => GATEWAY_POLICY[k]);
-  const agreed = [exact.length ? `${exact.join('/')} return${exact.length === 1 ? 's' : ''} exactly A's data` : '', masked.length ? `${masked.join('/')} the same shape (masked)` : ''].filter(Boolean).join(', ');
-  console.log(remarks.length ? remarks.map((n) => `[bench]   ${n}`).join('\n') : `[bench]   all 200, no GraphQL errors${agreed ? `; ${agreed}` : ''}`);
+  const agreed = [exact.length ? `${exact.join('/')} return${exact.length === 1 ? 's' : ''} A's data` : '', masked.length ? `${masked.join('/')} what the policy model says for each caller (denied fields null with their error, masks where due)` : ''].filter(Boolean).join(', ');
+  console.log(remarks.length ? remarks.map((n) => `[bench]   ${n}`).join('\n') : `[bench]   all 200${agreed ? `; ${agreed}` : ''}`);
   console.log(`[bench] setup: subgraphs ${(subgraphsMs / 1000).toFixed(1)} s, gateways ${(gatewaysMs / 1000).toFixed(1)} s`);
 
   waitBudgetSeconds = options.maxWait;
@@ -684,10 +784,10 @@ async function main(): Promise<void> {
         const previous = runs[runs.length - 1];
         if (!previous || (previous.otherCpuPercent ?? 0) > CONTENDED_PERCENT) await waitForQuiet([...gateways.map((g) => g.service.pid), ...subgraphPids]);
         checkRunning();
-        const run = await measure(gateway, workload, round, options, headers, subgraphPids, idle);
+        const run = await measure(gateway, workload, round, options, plans.get(workload.name)!, expected.get(gateway.key)!, subgraphPids, idle);
         checkRunning();
         runs.push(run);
-        const errors = run.non200 + run.socketErrors + run.graphqlErrorResponses;
+        const errors = run.non200 + run.socketErrors + run.graphqlErrorResponses + run.mismatches;
         console.log(
           `[${workload.name} ${round}/${options.rounds}] ${gateway.key}  ${run.rps.toFixed(0).padStart(6)} req/s  p50 ${run.p50Ms.toFixed(2).padStart(7)} ms  p99 ${run.p99Ms.toFixed(2).padStart(7)} ms  ` +
             `gw CPU ${(run.gatewayCpuPercent ?? NaN).toFixed(0).padStart(3)}%  RSS ${(run.gatewayRssMaxMiB ?? NaN).toFixed(0)} MiB  subgraphs CPU ${(run.subgraphsCpuPercent ?? NaN).toFixed(0)}%  ` +
@@ -700,9 +800,13 @@ async function main(): Promise<void> {
   const summaries = summarise(runs);
   for (const s of summaries) {
     if (s.non200 || s.socketErrors) notes.push(`${s.workload} / ${s.gateway}: ${s.non200} non-200 responses and ${s.socketErrors} socket errors or timeouts`);
-    if (s.graphqlErrorResponses) notes.push(`${s.workload} / ${s.gateway}: ${s.graphqlErrorResponses} responses with GraphQL errors, e.g. ${s.errorSample}`);
+    if (s.graphqlErrorResponses) notes.push(`${s.workload} / ${s.gateway}: ${s.graphqlErrorResponses} responses with GraphQL errors where none was expected, e.g. ${s.errorSample}`);
+    if (s.mismatches) notes.push(`${s.workload} / ${s.gateway}: ${s.mismatches} of ${s.checkedResponses} sampled answers differed from the verified answer to the same request, e.g. ${s.mismatchSample}`);
   }
-  if (!summaries.some((s) => s.non200 || s.socketErrors || s.graphqlErrorResponses)) notes.push('every measured response was HTTP 200 without GraphQL errors, on every gateway');
+  if (!summaries.some((s) => s.non200 || s.socketErrors || s.graphqlErrorResponses)) notes.push('every measured response was HTTP 200, with GraphQL errors only where a denied field was asked for (policy gateways), on every gateway');
+  const checked = summaries.reduce((n, s) => n + s.checkedResponses, 0);
+  const bad = summaries.reduce((n, s) => n + s.mismatches, 0);
+  notes.push(`answers checked during the measured windows (every ${options.checkEvery}th, parsed and compared with the same gateway's verified answer to the same request — same data, same denied coordinates): ${checked}, of which ${bad} differed`);
   const contended = runs.filter((r) => (r.otherCpuPercent ?? 0) > CONTENDED_PERCENT);
   if (contended.length) {
     notes.push(
@@ -714,17 +818,19 @@ async function main(): Promise<void> {
   }
   if (waitedSeconds > 0) notes.push(`waited ${waitedSeconds.toFixed(0)} s in all for other processes to leave the CPUs`);
   notes.push('A uses Apollo Server\'s standalone HTTP server (cors + body-parser); the project\'s gateways use its node:http front (lib/http/http-server.ts): the HTTP layer differs along with the gateway');
-  if (keys.includes('E')) {
-    const deduplicating = process.env.HIVE_DEDUPLICATE_INFLIGHT !== 'off';
+  if (keys.includes('E') || keys.includes('E0')) {
     notes.push(
-      'E is the Hive gateway runtime (graphql-yoga on @whatwg-node/server, on node:http) with its defaults, which include two savings A does not make: ' +
-        'an entity batch carries each distinct representation once (A repeats it as often as the entity occurs: far fewer representations in "deep"), and ' +
-        (deduplicating
-          ? 'identical subgraph requests in flight at the same time share one call, across concurrent client requests too — which this benchmark, whose connections send the same few requests, rewards well beyond ordinary traffic (HIVE_DEDUPLICATE_INFLIGHT=off turns it off; see bench/README.md)'
-          : 'identical subgraph requests in flight at the same time share one call — turned OFF for this run (HIVE_DEDUPLICATE_INFLIGHT=off)'),
+      'E and E0 are the Hive gateway runtime (graphql-yoga on @whatwg-node/server, on node:http) with its defaults, subgraph calls through Node\'s fetch like A and ours; ' +
+        'two savings A does not make: an entity batch carries each distinct representation once (A repeats it as often as the entity occurs: far fewer representations in "deep"), and ' +
+        'identical subgraph requests in flight at the same time share one call, across concurrent client requests and callers — on in E, off in E0 (HIVE_DEDUPLICATE_INFLIGHT)',
     );
   }
-  notes.push('the project\'s gateways (B, C, D) let identical subgraph reads of the same caller in flight at once share one call (SUBGRAPH_DEDUPE); all connections here are one caller, so like E they gain from it more than mixed traffic of many callers would');
+  const subgraphDedupe = process.env.SUBGRAPH_DEDUPE?.trim() || 'on';
+  notes.push(
+    options.callers === 'one'
+      ? `ONE-CALLER MODE (--callers one): every connection is the same operator sending the same rotation, so identical requests are in flight at once; the project's gateways (B, C, D) share identical subgraph reads of the same caller (SUBGRAPH_DEDUPE=${subgraphDedupe}) and E shares across everyone: both gain far more than real traffic of many callers would give them`
+      : `many callers: each connection its own caller with its own rotation from its own offset, so in-flight sharing only happens where real traffic would produce it — the project's gateways (SUBGRAPH_DEDUPE=${subgraphDedupe}) share only within one caller, E across callers, E0 not at all`,
+  );
   notes.push('the project\'s gateways sign every subgraph call (HMAC-SM3); the subgraphs run with SUBGRAPH_ALLOW_UNSIGNED=1 so that A is served, which also means they skip checking signatures: the subgraph-side verification cost is not in these figures for any gateway');
   if (keys.includes('C')) {
     const audit = await auditFigures(gateways.find((g) => g.key === 'C')!.service.url);
@@ -758,10 +864,32 @@ async function main(): Promise<void> {
     startedAt: new Date(Date.now() - wallSeconds * 1000).toISOString(),
     wallSeconds,
     machine,
-    options: { ...options, only: options.only?.join(',') ?? 'all', gateways: keys.join(','), dataScale: 1 },
+    options: {
+      ...options,
+      only: options.only?.join(',') ?? 'all',
+      gateways: keys.join(','),
+      dataScale: 1,
+      // Database URLs may carry credentials: only which store was used.
+      platformDb: options.platformDb ? 'postgresql' : 'pglite',
+      dataDb: options.dataDb ? 'postgresql' : 'pglite',
+      sharing: {
+        subgraphDedupe: `${subgraphDedupe} (B, C, D: identical reads of the same caller in flight at once)`,
+        hiveInflightDedupe: { E: 'on', E0: 'off' },
+        entityDedupeWithinBatch: { A: 'no', 'B/C/D': 'no', 'E/E0': 'yes (Hive default)' },
+      },
+      nodeFlags: Object.fromEntries(keys.map((k) => [k, [...nodeArgs, ...profiling(k)].join(' ') || '(none)'])),
+      heapCapMB: /--max-old-space-size=(\d+)/.exec(nodeArgs.join(' '))?.[1] ?? 'none (GATEWAY_HEAP_MB=0)',
+      subgraphHttpClient: {
+        A: 'Node fetch (undici, keep-alive) as RemoteGraphQLDataSource fetcher',
+        'B/C/D': 'Node fetch (undici, keep-alive), signed',
+        'E/E0': process.env.HIVE_SUBGRAPH_FETCH === 'whatwg' ? 'Hive default @whatwg-node/fetch (HIVE_SUBGRAPH_FETCH=whatwg)' : 'Node fetch (undici, keep-alive) through useCustomFetch',
+      },
+    },
+    callers: callersLabel,
+    dataStore: `${dataStoreLabel}, ${platformStoreLabel}`,
     gateways: keys,
     setup: { subgraphsStartSeconds: subgraphsMs / 1000, gatewaysStartSeconds: gatewaysMs / 1000, gateways: Object.fromEntries(gateways.map((g) => [g.key, GATEWAY_LABELS[g.key]])) },
-    workloads: workloads.map((w) => ({ name: w.name, description: w.description, requests: w.requests.length })),
+    workloads: workloads.map((w) => ({ name: w.name, description: w.description, requests: new Set(plans.get(w.name)!.flatMap((p) => p.requests.map(bodyOf))).size })),
     verification,
     notes,
     summaries,

@@ -215,6 +215,7 @@ describe('rate limit errors and settings', () => {
       verifyPoints: 10,
       verifyCallerPoints: 300,
       verifyPairPoints: 4,
+      verifyGuardedPoints: 1,
       verifyDurationSeconds: 3600,
       storeTimeoutMs: 500,
       trustProxyHops: 0,
@@ -319,37 +320,42 @@ describe('rate limit plugin in Apollo Server 5', () => {
     expect(denied.body.kind === 'complete' && JSON.parse(denied.body.string).errors[0].extensions.code).toBe('RATE_LIMITED');
   });
 
-  it('counts every verifyPersonIdentity field against its subject, through aliases, fragments and variables', async () => {
-    const server = await serverWith({ points: 100, callerPoints: 100, verifyPoints: 3, verifyCallerPoints: 100, verifyPairPoints: 3 });
+  it('counts every verifyPersonIdentity field against the caller\'s share of its subject, through aliases, fragments and variables', async () => {
+    const server = await serverWith({ points: 100, callerPoints: 100, verifyPoints: 100, verifyCallerPoints: 100, verifyPairPoints: 3 });
     const guesses = `query($id: ID!) {
       a: verifyPersonIdentity(idNumber: $id, name: "张三")
       ...More
     }
     fragment More on Query { b: verifyPersonIdentity(idNumber: $id, name: "李四") }`;
-    // 2 guesses about A by one institution …
+    // 2 guesses about A, then 2 more: past the caller's share (3) about A.
     expect((await ask(server, guesses, { identity: institution() }, { id: SUBJECT_A })).errors).toBeUndefined();
-    // … then 2 more by another institution: the subject's budget (3) is gone, whoever asks.
-    const denied = await ask(server, guesses, { identity: institution('other', '11530100015301025G') }, { id: SUBJECT_A });
+    const denied = await ask(server, guesses, { identity: institution() }, { id: SUBJECT_A });
     expect(denied.status).toBe(429);
-    expect(denied.errors?.[0].extensions).toMatchObject({ code: 'RATE_LIMITED', scope: 'verify-subject' });
+    expect(denied.errors?.[0].extensions).toMatchObject({ code: 'RATE_LIMITED', scope: 'verify-pair' });
     expect(denied.errors?.[0].message).toContain('this data subject');
-    // Another subject is still fine; a literal argument counts the same as a variable.
+    // Another subject and another caller are still fine; a literal argument counts the same as a variable.
     expect((await ask(server, `{ verifyPersonIdentity(idNumber: "${SUBJECT_B}", name: "王五") }`, { identity: institution() })).errors).toBeUndefined();
+    expect((await ask(server, guesses, { identity: institution('other', '11530100015301025G') }, { id: SUBJECT_A })).errors).toBeUndefined();
     expect(codeOf(await ask(server, `{ verifyPersonIdentity(idNumber: "${SUBJECT_A}", name: "王五") }`, { identity: institution() }))).toBe('RATE_LIMITED');
   });
 
-  it('gives each caller only a share of a subject\'s budget, so one caller cannot lock out the others', async () => {
+  it('counts failed answers against the subject; past them each caller gets one attempt (guarded), never a lock-out', async () => {
     const server = await serverWith({ points: 100, callerPoints: 100, verifyPoints: 4, verifyCallerPoints: 100, verifyPairPoints: 2 });
     const verify = `{ verifyPersonIdentity(idNumber: "${SUBJECT_A}", name: "张三") }`;
-    const first = institution();
-    const second = institution('other', '11530100015301025G');
-    const third = institution('third', '11530100015301033B');
+    const [first, second, third, fourth] = ['11530100015301017M', '11530100015301025G', '11530100015301033B', '115301000153010418'].map((org) => institution('s', org));
     for (let i = 0; i < 2; i += 1) expect((await ask(server, verify, { identity: first })).errors).toBeUndefined();
-    // The first caller's share is spent; its further tries do not eat into the subject's budget …
+    // The first caller's share is spent; its refused tries are no failures of the subject …
     for (let i = 0; i < 5; i += 1) expect((await ask(server, verify, { identity: first })).errors?.[0].extensions).toMatchObject({ code: 'RATE_LIMITED', scope: 'verify-pair' });
-    // … so a second caller still has its share, and then the subject's whole budget (4) is spent.
+    // … the second caller's two and the third's one are (NO_MATCH): 5 > 4, the subject is guarded.
     for (let i = 0; i < 2; i += 1) expect((await ask(server, verify, { identity: second })).errors).toBeUndefined();
-    expect((await ask(server, verify, { identity: third })).errors?.[0].extensions).toMatchObject({ code: 'RATE_LIMITED', scope: 'verify-subject' });
+    expect((await ask(server, verify, { identity: third })).errors).toBeUndefined();
+    // A fourth caller still gets its one attempt, then waits; so does the third.
+    expect((await ask(server, verify, { identity: fourth })).data).toEqual({ verifyPersonIdentity: 'NO_MATCH' });
+    const guarded = await ask(server, verify, { identity: fourth });
+    expect(guarded.errors?.[0].extensions).toMatchObject({ code: 'RATE_LIMITED', scope: 'verify-guarded' });
+    expect(guarded.errors?.[0].message).toMatch(/保护状态.* \/ .*guarded/);
+    expect((await ask(server, verify, { identity: third })).errors).toBeUndefined();
+    expect((await ask(server, verify, { identity: third })).errors?.[0].extensions).toMatchObject({ code: 'RATE_LIMITED' });
   });
 
   it('counts verifications per caller across subjects, and skips what @skip skips', async () => {

@@ -1,8 +1,9 @@
 // Apollo Server plugin applying the rate limits of ./rate-limits once an operation is known (after
 // parsing and validation, before planning): one point per operation from the caller's budgets, and,
-// for every verifyPersonIdentity root field, one point from the data subject's and the caller's
-// verification budgets. A denial ends the request with 429 RATE_LIMITED (retry-after), or 503
-// RATE_LIMIT_UNAVAILABLE when the limits could not be checked.
+// for every verifyPersonIdentity root field, one point from the caller's verification budgets (all
+// subjects, this subject) — and from its guarded-mode budget when the subject is guarded. After the
+// answer, every NO_MATCH counts against the subject's failure budget. A denial ends the request with
+// 429 RATE_LIMITED (retry-after), or 503 RATE_LIMIT_UNAVAILABLE when the limits could not be checked.
 import type http from 'node:http';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import {
@@ -21,8 +22,9 @@ import {
 import client from 'prom-client';
 import type { Caller } from '../../directives/caller';
 import type { Identity } from '../identity/identify';
+import { createLogger } from '../../lib/log';
 import { registry } from '../metrics';
-import { deniedError, normaliseIp, type CallerKey, type RateDecision, type RateKey, type RateLimiter } from './rate-limits';
+import { deniedError, normaliseIp, UNAVAILABLE_RETRY_AFTER_SECONDS, type CallerKey, type RateDecision, type RateKey, type RateLimiter } from './rate-limits';
 
 /** What the plugin reads from the request context. */
 export interface RateLimitedContext extends BaseContext {
@@ -42,6 +44,13 @@ export const rateLimitedTotal = new client.Counter({
   name: 'gateway_rate_limited_total',
   help: 'Requests refused by the rate limits, by budget and reason (LIMIT_EXCEEDED, LIMITER_UNAVAILABLE)',
   labelNames: ['scope', 'reason'] as const,
+  registers: [registry],
+});
+
+export const verifyGuardedTotal = new client.Counter({
+  name: 'gateway_verify_guarded_total',
+  help: 'Guarded verification: subjects whose failed verifications went past their budget (event "entered"), and attempts then let through (event "attempt")',
+  labelNames: ['event'] as const,
   registers: [registry],
 });
 
@@ -71,19 +80,24 @@ export function callerKeyOf(caller: Caller | undefined, clientIp: string | undef
   }
 }
 
+/** The subjects (argument values) of every executed root field named in `fields` (see verifiedFields). */
+export function verifiedSubjects(...args: Parameters<typeof verifiedFields>): string[] {
+  return verifiedFields(...args).map((field) => field.subject);
+}
+
 /**
- * The subjects (argument values) of every executed root field named in `fields`, through aliases,
- * fragments and @skip/@include, with the request's variables. A value that cannot be read still
- * counts, under its raw text: the limit must not be dodged by a malformed argument.
+ * Every executed root field named in `fields`, through aliases, fragments and @skip/@include, with
+ * its subject (argument value, with the request's variables) and the key of its answer. A value that
+ * cannot be read still counts, under its raw text: the limit must not be dodged by a malformed argument.
  */
-export function verifiedSubjects(
+export function verifiedFields(
   schema: GraphQLSchema,
   document: DocumentNode,
   operation: OperationDefinitionNode,
   rawVariables: Record<string, unknown> | undefined,
   fields: readonly string[],
   argument: string,
-): string[] {
+): { subject: string; responseKey: string }[] {
   if (operation.operation !== 'query') return [];
   const queryType = schema.getQueryType();
   const coercion = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables ?? {});
@@ -99,7 +113,7 @@ export function verifiedSubjects(
     }
     return true;
   };
-  const subjects: string[] = [];
+  const subjects: { subject: string; responseKey: string }[] = [];
   const visited = new Set<string>();
   const walk = (selectionSet: SelectionSetNode) => {
     for (const selection of selectionSet.selections) {
@@ -122,7 +136,7 @@ export function verifiedSubjects(
           else value = type ? valueFromAST(node.value, type, variables) : undefined;
           if (value === undefined && node.value.kind !== Kind.VARIABLE && 'value' in node.value) value = node.value.value;
         }
-        subjects.push(value === undefined || value === null ? '' : String(value));
+        subjects.push({ subject: value === undefined || value === null ? '' : String(value), responseKey: selection.alias?.value ?? selection.name.value });
       }
     }
   };
@@ -144,10 +158,48 @@ export function createRateLimitPlugin<TContext extends RateLimitedContext>(limit
     rateLimitedTotal.inc({ scope: denial.scope, reason: denial.reason });
     return deniedError(denial);
   };
+  let log: ReturnType<typeof createLogger> | undefined;
+
+  /** The caller's budgets for `count` attempts about one subject: its share, then guarded mode if the subject is guarded. */
+  const admit = async (caller: CallerKey, idNumber: string, count: number): Promise<RateDecision> => {
+    const share = await limiter.consume({ scope: 'verify-pair', caller, idNumber }, count);
+    if (!share.allowed) return share;
+    const guarded = await limiter.exceeded({ scope: 'verify-subject', idNumber });
+    if (guarded === undefined) return { allowed: false, reason: 'LIMITER_UNAVAILABLE', scope: 'verify-subject', retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS };
+    if (!guarded) return share;
+    const attempt = await limiter.consume({ scope: 'verify-guarded', caller, idNumber }, count);
+    if (attempt.allowed) verifyGuardedTotal.inc({ event: 'attempt' }, count);
+    return attempt;
+  };
+
+  /** Counts the subjects' NO_MATCH answers against their failure budgets; going past one guards the subject. */
+  const countFailures = async (asked: { subject: string; responseKey: string }[], data: Record<string, unknown> | null | undefined) => {
+    const failures = new Map<string, number>();
+    const seen = new Set<string>(); // fields merged under one key answered once
+    for (const { subject, responseKey } of asked) {
+      if (seen.has(responseKey) || data?.[responseKey] !== 'NO_MATCH') continue;
+      seen.add(responseKey);
+      failures.set(subject, (failures.get(subject) ?? 0) + 1);
+    }
+    await Promise.all(
+      [...failures].map(async ([idNumber, count]) => {
+        const counted = await limiter.consume({ scope: 'verify-subject', idNumber }, count);
+        if (counted.allowed || counted.reason !== 'LIMIT_EXCEEDED' || !counted.crossed) return;
+        verifyGuardedTotal.inc({ event: 'entered' });
+        log ??= createLogger('gateway');
+        // The subject by a keyed digest only: logs never carry identity numbers.
+        log.warn({ subject: limiter.subjectTag(idNumber) }, 'verification guarded: failed verifications of a data subject went past VERIFY_LIMIT_PER_SUBJECT; each caller now gets VERIFY_LIMIT_GUARDED attempts per window');
+      }),
+    );
+  };
 
   return {
     async requestDidStart() {
+      let asked: { subject: string; responseKey: string }[] = [];
       return {
+        async willSendResponse({ response }) {
+          if (asked.length && response.body.kind === 'single') await countFailures(asked, response.body.singleResult.data);
+        },
         async didResolveOperation(requestContext) {
           const { contextValue, operation, document, schema, request } = requestContext;
           const identity = contextValue.identity as Identity | undefined;
@@ -162,21 +214,15 @@ export function createRateLimitPlugin<TContext extends RateLimitedContext>(limit
           if (generalDenial) throw refuse(generalDenial);
 
           if (!operation) return;
-          const subjects = verifiedSubjects(schema, document, operation, request.variables, verifyFields, subjectArgument);
-          if (subjects.length === 0) return;
+          const fields = verifiedFields(schema, document, operation, request.variables, verifyFields, subjectArgument);
+          if (fields.length === 0) return;
           const perSubject = new Map<string, number>();
-          for (const subject of subjects) perSubject.set(subject, (perSubject.get(subject) ?? 0) + 1);
+          for (const { subject } of fields) perSubject.set(subject, (perSubject.get(subject) ?? 0) + 1);
           const verifyDenial = firstDenial(
-            await Promise.all([
-              limiter.consume({ scope: 'verify-caller', caller }, subjects.length),
-              // The caller's share first: past it, the subject's own budget is not touched.
-              ...[...perSubject].map(async ([idNumber, count]) => {
-                const share = await limiter.consume({ scope: 'verify-pair', caller, idNumber }, count);
-                return share.allowed ? limiter.consume({ scope: 'verify-subject', idNumber }, count) : share;
-              }),
-            ]),
+            await Promise.all([limiter.consume({ scope: 'verify-caller', caller }, fields.length), ...[...perSubject].map(([idNumber, count]) => admit(caller, idNumber, count))]),
           );
           if (verifyDenial) throw refuse(verifyDenial);
+          asked = fields;
         },
       };
     },

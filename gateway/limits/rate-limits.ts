@@ -7,12 +7,15 @@
 //                   number, anonymous callers by client IP (IPv6 per /64).
 // - caller:         a ceiling over all scenarios of one institution/developer: x-scenario-id is chosen
 //                   by the caller, so without it inventing scenario names would mint fresh budgets.
-// - verify-subject: verifyPersonIdentity per data subject (the idNumber asked about), whoever asks:
-//                   with it, guessing a person's name is bounded even across many keys and institutions.
 // - verify-caller:  verifyPersonIdentity per caller, whatever the subjects: bounds enumeration.
-// - verify-pair:    verifyPersonIdentity per caller AND subject, taken before the subject's budget:
-//                   one caller can spend only its share of a person's budget, so it cannot lock
-//                   everyone else out of verifying that person.
+// - verify-pair:    verifyPersonIdentity per caller AND subject: bounds one caller's guesses about
+//                   one person.
+// - verify-subject: FAILED verifications (NO_MATCH) per data subject, whoever asks, counted after
+//                   the answer: successful checks never use it. Once failures go past it the subject
+//                   is guarded, not locked:
+// - verify-guarded: while a subject is guarded, each caller gets this many attempts (default 1) about
+//                   that subject per window. A few callers guessing wrong cannot deny verification to
+//                   everyone else, and guessing across many identities gains one try per identity.
 //
 // Fail closed: when Redis does not answer (error, not connected, or slower than storeTimeoutMs) the
 // request is denied with reason LIMITER_UNAVAILABLE (the plugin answers 503 RATE_LIMIT_UNAVAILABLE),
@@ -34,18 +37,20 @@ export type CallerKey =
   | { kind: 'subject'; idNumber: string }
   | { kind: 'anonymous'; ip: string };
 
-export type RateScope = 'request' | 'caller' | 'verify-subject' | 'verify-caller' | 'verify-pair';
+export type RateScope = 'request' | 'caller' | 'verify-subject' | 'verify-caller' | 'verify-pair' | 'verify-guarded';
 
 export type RateKey =
   | { scope: 'request'; caller: CallerKey; scenario?: string }
   | { scope: 'caller'; caller: CallerKey }
   | { scope: 'verify-subject'; idNumber: string }
   | { scope: 'verify-caller'; caller: CallerKey }
-  | { scope: 'verify-pair'; caller: CallerKey; idNumber: string };
+  | { scope: 'verify-pair'; caller: CallerKey; idNumber: string }
+  | { scope: 'verify-guarded'; caller: CallerKey; idNumber: string };
 
 export type RateDecision =
   | { allowed: true }
-  | { allowed: false; reason: 'LIMIT_EXCEEDED' | 'LIMITER_UNAVAILABLE'; scope: RateScope; retryAfterSeconds: number };
+  /** `crossed`: this is the first consume past the budget (once per key and window, across replicas). */
+  | { allowed: false; reason: 'LIMIT_EXCEEDED' | 'LIMITER_UNAVAILABLE'; scope: RateScope; retryAfterSeconds: number; crossed?: boolean };
 
 export interface RateLimiterOptions {
   /** Redis shared by every replica; unset → counted in this process only. */
@@ -57,12 +62,14 @@ export interface RateLimiterOptions {
   durationSeconds: number;
   /** Operations per caller over all its scenarios per window (default 3 × points). */
   callerPoints?: number;
-  /** verifyPersonIdentity calls per data subject per verification window. */
+  /** Failed verifyPersonIdentity answers (NO_MATCH) per data subject per verification window. */
   verifyPoints: number;
   /** verifyPersonIdentity calls per caller per verification window (default 60 × verifyPoints). */
   verifyCallerPoints?: number;
-  /** verifyPersonIdentity calls per caller about one subject per verification window (default ⌈verifyPoints / 3⌉). */
+  /** verifyPersonIdentity calls per caller about one subject per verification window (default 4). */
   verifyPairPoints?: number;
+  /** Attempts per caller about a guarded subject (its failures used up) per verification window (default 1). */
+  verifyGuardedPoints?: number;
   verifyDurationSeconds: number;
   /** Longest wait for Redis before failing closed (default 500 ms). */
   storeTimeoutMs?: number;
@@ -78,6 +85,10 @@ export interface RateLimiterOptions {
 export interface RateLimiter {
   /** Takes `points` (default 1) from the key's budget. Never throws: a store failure is a denial. */
   consume(key: RateKey, points?: number): Promise<RateDecision>;
+  /** Whether the key's budget has been overrun (a consume denied) this window, without taking from it; undefined when the store fails. */
+  exceeded(key: RateKey): Promise<boolean | undefined>;
+  /** A keyed digest standing for a data subject in logs (never the identity number). */
+  subjectTag(idNumber: string): string;
   /** Whether budgets are shared through Redis. */
   readonly shared: boolean;
   close(): Promise<void>;
@@ -104,13 +115,14 @@ export function normaliseIp(ip: string): string {
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const callerPoints = options.callerPoints ?? options.points * 3;
   const verifyCallerPoints = options.verifyCallerPoints ?? options.verifyPoints * 60;
-  const verifyPairPoints = options.verifyPairPoints ?? Math.ceil(options.verifyPoints / 3);
+  const verifyPairPoints = options.verifyPairPoints ?? 4;
   const budgets: Record<RateScope, { points: number; duration: number }> = {
     request: { points: options.points, duration: options.durationSeconds },
     caller: { points: callerPoints, duration: options.durationSeconds },
     'verify-subject': { points: options.verifyPoints, duration: options.verifyDurationSeconds },
     'verify-caller': { points: verifyCallerPoints, duration: options.verifyDurationSeconds },
     'verify-pair': { points: verifyPairPoints, duration: options.verifyDurationSeconds },
+    'verify-guarded': { points: options.verifyGuardedPoints ?? 1, duration: options.verifyDurationSeconds },
   };
   for (const [scope, budget] of Object.entries(budgets)) {
     if (!Number.isInteger(budget.points) || budget.points < 1) throw new Error(`rate limit ${scope}: points must be an integer ≥ 1, got ${budget.points}`);
@@ -170,9 +182,11 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       case 'verify-subject':
         return digest(key.idNumber);
       case 'verify-pair':
+      case 'verify-guarded':
         return `${callerPart(key.caller)}:${digest(key.idNumber)}`;
     }
   };
+  const storeFailed = (error: unknown) => options.onStoreError?.(error instanceof Error ? error : new Error(String(error)));
 
   return {
     shared: client !== undefined,
@@ -182,12 +196,23 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
         return { allowed: true };
       } catch (error) {
         if (error instanceof RateLimiterRes) {
-          return { allowed: false, reason: 'LIMIT_EXCEEDED', scope: key.scope, retryAfterSeconds: Math.max(1, Math.ceil(error.msBeforeNext / 1000)) };
+          const crossed = error.consumedPoints - points <= budgets[key.scope].points;
+          return { allowed: false, reason: 'LIMIT_EXCEEDED', scope: key.scope, retryAfterSeconds: Math.max(1, Math.ceil(error.msBeforeNext / 1000)), crossed };
         }
-        options.onStoreError?.(error instanceof Error ? error : new Error(String(error)));
+        storeFailed(error);
         return { allowed: false, reason: 'LIMITER_UNAVAILABLE', scope: key.scope, retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS };
       }
     },
+    async exceeded(key) {
+      try {
+        const state = await limiters[key.scope].get(keyOf(key));
+        return state !== null && state.consumedPoints > budgets[key.scope].points;
+      } catch (error) {
+        storeFailed(error);
+        return undefined;
+      }
+    },
+    subjectTag: (idNumber) => digest(idNumber).slice(0, 12),
     async close() {
       if (client) client.disconnect();
     },
@@ -200,6 +225,10 @@ const SCOPE_TEXT: Record<RateScope, { zh: string; en: string }> = {
   'verify-subject': { zh: '对该数据主体的身份核验过于频繁', en: 'too many identity verifications for this data subject' },
   'verify-caller': { zh: '身份核验过于频繁', en: 'too many identity verifications' },
   'verify-pair': { zh: '对该数据主体的身份核验过于频繁', en: 'too many identity verifications of this data subject by this caller' },
+  'verify-guarded': {
+    zh: '该数据主体近期核验失败过多，处于保护状态，每个调用方每小时仅可核验一次',
+    en: 'this data subject had too many failed verifications and is guarded: one verification per caller per window',
+  },
 };
 
 /** 429 RATE_LIMITED with a retry-after header (Apollo Server takes status and headers from extensions.http). */
@@ -233,12 +262,13 @@ export function deniedError(decision: Extract<RateDecision, { allowed: false }>)
   return decision.reason === 'LIMITER_UNAVAILABLE' ? rateLimitUnavailableError(decision.retryAfterSeconds) : rateLimitError(decision.retryAfterSeconds, decision.scope);
 }
 
-export interface RateLimitSettings extends Omit<RateLimiterOptions, 'onStoreError' | 'keySecret' | 'callerPoints' | 'verifyCallerPoints' | 'verifyPairPoints'> {
+export interface RateLimitSettings extends Omit<RateLimiterOptions, 'onStoreError' | 'keySecret' | 'callerPoints' | 'verifyCallerPoints' | 'verifyPairPoints' | 'verifyGuardedPoints'> {
   /** RATE_LIMIT=on|off (default on; off for benchmarks). */
   enabled: boolean;
   callerPoints: number;
   verifyCallerPoints: number;
   verifyPairPoints: number;
+  verifyGuardedPoints: number;
   storeTimeoutMs: number;
   /** TRUST_PROXY_HOPS (default 0): reverse proxies in front of the gateway, for clientIpOf. */
   trustProxyHops: number;
@@ -255,8 +285,8 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1
 /**
  * RATE_LIMIT (on), RATE_LIMIT_POINTS (600) per RATE_LIMIT_DURATION (60 s) per caller and scenario,
  * RATE_LIMIT_CALLER_POINTS (3 × RATE_LIMIT_POINTS) per caller over all scenarios,
- * VERIFY_LIMIT_PER_SUBJECT (10), VERIFY_LIMIT_PER_CALLER (300) and VERIFY_LIMIT_PER_CALLER_SUBJECT
- * (3) per VERIFY_LIMIT_DURATION (3600 s),
+ * VERIFY_LIMIT_PER_SUBJECT (10 failed), VERIFY_LIMIT_PER_CALLER (300), VERIFY_LIMIT_PER_CALLER_SUBJECT
+ * (4) and VERIFY_LIMIT_GUARDED (1, per caller about a guarded subject) per VERIFY_LIMIT_DURATION (3600 s),
  * RATE_LIMIT_TIMEOUT_MS (500), TRUST_PROXY_HOPS (0); REDIS_URL and REDIS_KEY_PREFIX as for the grants
  * (keys under "<prefix>rl:").
  */
@@ -274,7 +304,8 @@ export function readRateLimitSettings(env: NodeJS.ProcessEnv = process.env): Rat
     callerPoints: integer(env, 'RATE_LIMIT_CALLER_POINTS', points * 3),
     verifyPoints,
     verifyCallerPoints: integer(env, 'VERIFY_LIMIT_PER_CALLER', 300),
-    verifyPairPoints: integer(env, 'VERIFY_LIMIT_PER_CALLER_SUBJECT', Math.ceil(verifyPoints / 3)),
+    verifyPairPoints: integer(env, 'VERIFY_LIMIT_PER_CALLER_SUBJECT', 4),
+    verifyGuardedPoints: integer(env, 'VERIFY_LIMIT_GUARDED', 1),
     verifyDurationSeconds: integer(env, 'VERIFY_LIMIT_DURATION', 3600),
     storeTimeoutMs: integer(env, 'RATE_LIMIT_TIMEOUT_MS', 500),
     trustProxyHops: integer(env, 'TRUST_PROXY_HOPS', 0, 0),

@@ -145,6 +145,30 @@ function limitsMessagesPlugin(maxTokens: number): ApolloServerPlugin<BaseContext
   };
 }
 
+/**
+ * A document holding several operations runs only the one its operationName names. Without one (or
+ * with a name the document does not hold) Apollo Server would leave the choice to the executor, where
+ * the policy has nothing to decide on: refuse here, before anything is planned, with a coded 400.
+ */
+function oneOperationPlugin(): ApolloServerPlugin<BaseContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation, request }) {
+          if (operation) return;
+          const named = request.operationName;
+          throw new GraphQLError(
+            named
+              ? `文档中没有名为「${named}」的操作 / the document has no operation named "${named}"`
+              : '文档包含多个操作，请用 operationName 指定其一 / the document holds several operations: name one with operationName',
+            { extensions: { code: named ? 'OPERATION_NOT_FOUND' : 'OPERATION_NAME_REQUIRED', http: { status: 400 } } },
+          );
+        },
+      };
+    },
+  };
+}
+
 export interface QueryLimits<TContext extends BaseContext = BaseContext> {
   /** Put into ApolloServer's `plugins` (with the others). */
   plugins: ApolloServerPlugin<TContext>[];
@@ -171,7 +195,7 @@ export function createQueryLimits<TContext extends BaseContext = BaseContext>(
   });
   const protection = armor.protect();
   return {
-    plugins: [...(protection.plugins as ApolloServerPlugin<TContext>[]), limitsMessagesPlugin(settings.maxTokens) as ApolloServerPlugin<TContext>],
+    plugins: [...(protection.plugins as ApolloServerPlugin<TContext>[]), limitsMessagesPlugin(settings.maxTokens) as ApolloServerPlugin<TContext>, oneOperationPlugin() as ApolloServerPlugin<TContext>],
     validationRules: protection.validationRules,
     parseOptions: { maxTokens: settings.maxTokens },
     allowBatchedHttpRequests: protection.allowBatchedHttpRequests,

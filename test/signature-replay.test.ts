@@ -195,3 +195,15 @@ describeWithRedis('hole 7: nonces shared by subgraph replicas through Redis, fai
     expect(await verify(unreachable, { ...signedRequest(secret, 'population', url, 'c', '{}'), body: '{"x":1}' })).toBe('UNSIGNED');
   });
 });
+
+describe('hole 7: the signature window setting', () => {
+  it('SIGNATURE_WINDOW_MS defaults to 10 s, nonces in process without REDIS_URL; bad values stop the start', async () => {
+    const guard = readReplayGuard({});
+    expect(guard.windowMs).toBe(DEFAULT_SIGNATURE_WINDOW_MS);
+    expect(DEFAULT_SIGNATURE_WINDOW_MS).toBe(10_000);
+    expect(await guard.store.claim('n'.repeat(22), 1000)).toBe(true);
+    expect(await guard.store.claim('n'.repeat(22), 1000)).toBe(false);
+    expect(readReplayGuard({ SIGNATURE_WINDOW_MS: '5000' }).windowMs).toBe(5000);
+    for (const bad of ['0', '-1', 'ten', '2.5']) expect(() => readReplayGuard({ SIGNATURE_WINDOW_MS: bad })).toThrow('SIGNATURE_WINDOW_MS');
+  });
+});

@@ -152,13 +152,6 @@ export class PolicyModel {
         const coordinate = `${runtime}.${node.name.value}`;
         const decision = this.decide(persona, coordinate);
         if (decision === 'denied') {
-          if (!denied.has(coordinate)) {
-            const names = new Set<string>();
-            const fieldType = this.schema.getType(runtime);
-            const field = fieldType && 'getFields' in fieldType ? fieldType.getFields()[node.name.value] : undefined;
-            if (field) inside(node.selectionSet, namedTypeName(field.type), names);
-            denied.set(coordinate, names);
-          }
           if (value !== null) problems.push(`${where}: denied (${coordinate}) but answered ${JSON.stringify(value)?.slice(0, 80)}`);
           continue;
         }
@@ -183,6 +176,28 @@ export class PolicyModel {
       }
     };
 
+    // Denials are decided on the document (whatever the data): every field the persona may not see.
+    const deny = (selectionSet: SelectionSetNode, typeName: string) => {
+      for (const selection of selectionSet.selections) {
+        if (selection.kind !== Kind.FIELD) {
+          const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : fragments.get(selection.name.value);
+          if (fragment) deny(fragment.selectionSet, fragment.typeCondition?.name.value ?? typeName);
+          continue;
+        }
+        if (selection.name.value === '__typename') continue;
+        const coordinate = `${typeName}.${selection.name.value}`;
+        const type = this.schema.getType(typeName);
+        const field = type && 'getFields' in type ? type.getFields()[selection.name.value] : undefined;
+        if (this.decide(persona, coordinate) === 'denied') {
+          const names = denied.get(coordinate) ?? new Set<string>();
+          if (field) inside(selection.selectionSet, namedTypeName(field.type), names);
+          denied.set(coordinate, names);
+        } else if (selection.selectionSet && field) {
+          deny(selection.selectionSet, namedTypeName(field.type));
+        }
+      }
+    };
+    deny(operation.selectionSet, this.schema.getQueryType()?.name ?? 'Query');
     const data = (body.data ?? null) as Record<string, unknown> | null;
     if (data === null) problems.push('no data');
     else walk(operation.selectionSet, reference as Record<string, unknown>, data, '$');

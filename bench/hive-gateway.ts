@@ -72,6 +72,7 @@ function logLevel(): string | boolean {
 async function main(): Promise<void> {
   const { createGatewayRuntime, useCustomFetch } = peerRequire('@graphql-hive/gateway-runtime') as HiveRuntime;
   const nodeFetch = process.env.HIVE_SUBGRAPH_FETCH !== 'whatwg';
+  if (nodeFetch && typeof useCustomFetch !== 'function') throw new Error('this @graphql-hive/gateway-runtime exports no useCustomFetch: HIVE_SUBGRAPH_FETCH=whatwg runs E on Hive\'s own client');
   const subgraphs = routedSubgraphs();
   if (subgraphs.length === 0) throw new Error('the supergraph names no subgraph (@join__graph)');
   const gateway = createGatewayRuntime({

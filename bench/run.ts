@@ -1,18 +1,25 @@
-// npm run bench [-- --rounds 3 --duration 5 --warmup 1 --connections 16 --quick --only mixed,deep]
+// npm run bench [-- --rounds 3 --duration 5 --warmup 1 --connections 16 --quick --only mixed,deep --callers many|one]
 //
 // Compares, on loopback, on the same supergraph and the same running subgraphs:
 //   A. a bare @apollo/gateway (bench/bare-gateway.ts),
 //   B. this gateway with POLICY=off (gateway/main.ts),
-//   C. this gateway with POLICY=on, called as an institution operator (JWT + x-scenario-id) whose grant
-//      covers every field the workloads select (with its default audit: every request recorded);
+//   C. this gateway with POLICY=on (with its default audit: every request recorded);
 //   D. (--gateways A,B,C,D) the same with AUDIT=off, to tell the policy's cost from the audit's;
 //   E. the Hive gateway runtime (bench/hive-gateway.ts), a peer with no policy, installed in its own folder
-//      bench/peers/hive (npm ci --prefix bench/peers/hive, run here when it is missing).
-// Default: A B C E (--gateways picks others). For each workload the gateways are measured interleaved
-// (A B C E, A B C E, …) for N rounds; each run is one autocannon instance: a warm-up, then a fixed
-// measured window on the same connections. Medians over rounds of throughput, p50/p99 latency, gateway
-// CPU and RSS are printed and written to bench/results/latest.{json,md}. Every child process is stopped
-// on exit, error or Ctrl-C.
+//      bench/peers/hive (npm ci --prefix bench/peers/hive, run here when it is missing); E0 the same
+//      without its in-flight sharing of subgraph requests.
+// All of them with the same Node flags (gateway/node-args.ts, heap cap included) and the same subgraph
+// HTTP client (Node's fetch). Default: A B C E E0 (--gateways picks others).
+// Callers (bench/callers.ts): by default every connection is its own caller — operators of several
+// institutions (JWTs), developers (API keys), anonymous — each with its own scenario, grant and rotation
+// of requests from its own offset in the data; --callers one keeps the old single operator.
+// Before measuring, every distinct request of every connection goes through every gateway and is
+// checked (bench/expectations.ts); during the measured windows every --check-every-th answer is
+// compared with the verified one. For each workload the gateways are measured interleaved
+// (A B C E E0, A B C E E0, …) for N rounds; each run is one autocannon instance: a warm-up, then a
+// fixed measured window on the same connections. Medians over rounds of throughput, p50/p99 latency,
+// gateway CPU and RSS are printed and written to bench/results/latest.{json,md}. Every child process
+// is stopped on exit, error or Ctrl-C.
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { execFileSync } from 'node:child_process';

@@ -3,17 +3,19 @@
 // fault, recover without a restart, no data leaked and no audit record lost. See abuse/store-faults.ts.
 import { redisServerBinary } from './support/redis-server';
 import { describeWithPostgres, TEST_DATABASE_URL } from './support/services';
-import { runStoreFaults } from './abuse/store-faults';
+import { FAULT_PHASES, runStoreFaults } from './abuse/store-faults';
+
+// Without the redis-server binary the test is reported as skipped (loudly), never as passed; with
+// REQUIRE_SERVICES=1 (CI) it runs and fails.
+const hasRedisServer = redisServerBinary() !== undefined;
+const required = process.env.REQUIRE_SERVICES === '1';
+if (!hasRedisServer && !required) console.warn(`\n${'!'.repeat(78)}\n!! SKIPPING store faults: no redis-server binary to run a private Redis on.\n${'!'.repeat(78)}\n`);
 
 describeWithPostgres('store faults under load', () => {
-  it('fails closed during Redis and PostgreSQL outages and recovers by itself', async () => {
-    if (!redisServerBinary()) {
-      if (process.env.REQUIRE_SERVICES === '1') throw new Error('redis-server is required (REQUIRE_SERVICES=1)');
-      console.warn('SKIPPED: store faults need the redis-server binary to run a private Redis');
-      return;
-    }
+  (hasRedisServer || required ? it : it.skip)('fails closed during Redis and PostgreSQL outages and recovers by itself', async () => {
+    if (!hasRedisServer) throw new Error('redis-server is required (REQUIRE_SERVICES=1)');
     const report = await runStoreFaults({ databaseUrl: TEST_DATABASE_URL, log: (line) => process.env.VERBOSE && console.log(line) });
-    console.log(`store faults: faults ${report.faultsInjected}, answered ${report.answered} (${report.answersWithData} with data, ${report.refusedDuringFaults} refused during faults), partial while the licence subgraph was down ${report.partialWhileSubgraphDown}, leaked ${report.leaked}, audit lost ${report.auditLost}, recovery ${JSON.stringify(report.recoverySeconds)} s, revocation after recovery ${report.revocationAfterRecoveryMs} ms`);
+    console.log(`store faults: faults ${report.faultsInjected}, answered ${report.answered} (${report.answersWithData} with data, withheld during faults ${JSON.stringify(report.refusedDuringFaults)}), partial while the licence subgraph was down ${report.partialWhileSubgraphDown}, leaked ${report.leaked}, audit lost ${report.auditLost}, recovery ${JSON.stringify(report.recoverySeconds)} s, revocation after recovery ${report.revocationAfterRecoveryMs} ms`);
     expect(report.findings).toEqual([]);
     expect(report.faultsInjected).toBe(4);
     expect(report.leaked).toBe(0);
@@ -24,6 +26,7 @@ describeWithPostgres('store faults under load', () => {
     expect(Object.keys(report.recoverySeconds).sort()).toEqual(['licenceSubgraph', 'postgresDown', 'postgresPause', 'redis']);
     expect(report.partialWhileSubgraphDown).toBeGreaterThan(0);
     expect(report.answersWithData).toBeGreaterThan(20);
-    expect(report.refusedDuringFaults).toBeGreaterThan(0);
+    // Each fault, not just one of them, must have met the load and withheld something.
+    for (const phase of FAULT_PHASES) expect({ phase, withheld: report.refusedDuringFaults[phase] > 0 }).toEqual({ phase, withheld: true });
   }, 240_000);
 });

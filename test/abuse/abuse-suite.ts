@@ -1,152 +1,104 @@
 // Abuse-and-fault suite: seeded fuzzing (fast-check) of documents, bodies, tokens and arguments against
-// a running stack, with an exact leak oracle built from the seeded data, liveness probes, and (optionally)
-// faults under load: a SIGKILLed replica, a replica cut off from the audit store, a paused platform.
+// a running stack, mostly valid and granted queries (test/abuse/query-generator.ts) from every kind of
+// caller (test/abuse/callers.ts), every answer checked by the exact leak oracle (test/abuse/oracle.ts),
+// liveness probes, and (optionally) faults under load: a SIGKILLed replica, a replica cut off from the
+// audit store, a paused platform.
 import { recordedRequestIds } from '../support/audit-log';
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
-import {
-  creditCodeAt, DEFAULT_SEED, generatePersons, licenceAt, personIdAt, sizeForScale,
-} from '../../subgraphs/seed/generator';
+import { maskValue } from '../../directives/mask';
+import { creditCodeAt, DEFAULT_SEED, licenceAt, personIdAt, sizeForScale } from '../../subgraphs/seed/generator';
 import type { Credentials } from '../support/credentials';
 import { writeGrantsFile } from '../support/credentials';
 import { replicaEnv, startGatewayProcess, type GatewayProcess } from '../support/gateway-process';
 import type { Stack } from '../support/stack';
+import { ABUSE_INSTITUTION, ABUSE_SCENARIO, ADMIN_ORG, abuseGrants, callerHeaders, generatorKind, ORACLE_CALLERS, scopeDivision, suspendCaller, type CallerLabel } from './callers';
+import { buildTruth, checkResponse, createOracleContext, expectedMask, maskSettingsFor, type OracleContext, type Truth } from './oracle';
+import { SCHEMA, validQuery, type Pools } from './query-generator';
 
-export const ABUSE_INSTITUTION = '11530100015301017M';
-export const ABUSE_SCENARIO = 'abuse';
-const ADMIN_ORG = '11530000015200013A';
-const DAY = 24 * 3600 * 1000;
-
-/** The grant the stack must be started with (GRANTS_FILE): names and id numbers always masked. */
-export function abuseGrants(): unknown[] {
-  return [{
-    id: 'abuse',
-    grantee: { kind: 'institution', id: ABUSE_INSTITUTION },
-    scenario: ABUSE_SCENARIO,
-    fields: ['Person.name', 'Person.idNumber', 'Query.personsByDivision'],
-    plain: [],
-    validFrom: new Date(Date.now() - DAY).toISOString(),
-    validUntil: new Date(Date.now() + 365 * DAY).toISOString(),
-  }];
-}
+export { ABUSE_INSTITUTION, ABUSE_SCENARIO, abuseGrants };
 
 /** Environment for startStack so the fuzzer is not throttled by the (separately tested) rate limits. */
 export function abuseStackEnv(credentials: Credentials, grantsFile: string): NodeJS.ProcessEnv {
-  return { DATA_SCALE: '0.05', GRANTS_FILE: grantsFile, RATE_LIMIT_POINTS: '1000000', VERIFY_LIMIT_PER_CALLER: '1000000', VERIFY_LIMIT_PER_SUBJECT: '1000000', ...credentials.env() };
+  return { DATA_SCALE: String(ABUSE_SCALE), GRANTS_FILE: grantsFile, RATE_LIMIT_POINTS: '1000000', VERIFY_LIMIT_PER_CALLER: '1000000', VERIFY_LIMIT_PER_SUBJECT: '1000000', VERIFY_LIMIT_PER_CALLER_SUBJECT: '1000000', ...credentials.env() };
 }
+
+export const ABUSE_SCALE = 0.05;
 
 export interface AbuseSummary {
   inputsTried: number;
   faultsInjected: number;
   requestsAnswered: number;
+  /** Answers carrying at least one data value (not only __typename): the oracle had something to check. */
+  answersWithData: number;
+  /** Values the caller may not receive at their coordinate (or at all): the exact oracle's leaks. */
   dataLeaked: number;
+  /** Values withheld without an error saying why (not leaks, but not what the catalog says either). */
+  mismatched: number;
   auditRecordsLost: number;
   crashes: number;
-  /** Responses that carried (masked) person data: proves the oracle had something to look at. */
-  maskedDataSeen: number;
   /** HTTP 5xx other than the documented 503s (not crashes unless the gateway then stopped answering). */
   unexpected5xx: number;
+  /** Answers with data per caller label, to show every kind of caller was exercised. */
+  dataByCaller: Record<string, number>;
   findings: string[];
   skipped: string[];
 }
 
+export function dataShare(s: AbuseSummary): number {
+  return s.inputsTried ? Math.round((1000 * s.answersWithData) / s.inputsTried) / 10 : 0;
+}
+
 export function formatSummary(s: AbuseSummary): string {
-  return `abuse: inputs ${s.inputsTried}, faults ${s.faultsInjected}, answered ${s.requestsAnswered}, leaked ${s.dataLeaked}, audit lost ${s.auditRecordsLost}, crashes ${s.crashes}`;
+  return `abuse: inputs ${s.inputsTried}, faults ${s.faultsInjected}, answered ${s.requestsAnswered}, with data ${s.answersWithData} (${dataShare(s)}%), leaked ${s.dataLeaked}, mismatched ${s.mismatched}, audit lost ${s.auditRecordsLost}, crashes ${s.crashes}`;
 }
 
 // ───────────────────────────── the oracle ─────────────────────────────
 
-export interface Secrets { names: Set<string>; idNumbers: Set<string>; phones: Set<string> }
-
-export function buildSecrets(scale = 0.05): Secrets {
-  const s: Secrets = { names: new Set(), idNumbers: new Set(), phones: new Set() };
-  for (const chunk of generatePersons(DEFAULT_SEED, sizeForScale(scale).persons)) {
-    for (const p of chunk) {
-      s.names.add(p.name);
-      s.idNumbers.add(p.idNumber);
-      if (p.phone) s.phones.add(p.phone);
-    }
-  }
-  return s;
-}
-
-const PHONE = /"1[3-9]\d{9}"/;
-const FILE_PATH = /(?:\/[\w.@-]+){2,}\.(?:ts|js|mjs|cjs)\b|node_modules|[A-Za-z]:\\[\w\\]+/;
-
-function strings(value: unknown, out: string[] = []): string[] {
-  if (typeof value === 'string') out.push(value);
-  else if (Array.isArray(value)) for (const v of value) strings(v, out);
-  else if (value && typeof value === 'object') {
-    for (const k of Object.keys(value)) {
-      out.push(k);
-      strings((value as Record<string, unknown>)[k], out);
-    }
-  }
-  return out;
+/** The oracle for a stack started with abuseGrants() and these credentials. */
+export function abuseOracle(credentials: Credentials, truth?: Truth): OracleContext {
+  return createOracleContext(abuseGrants(), { truth: truth ?? buildTruth(ABUSE_SCALE), hashKey: credentials.keys.maskHashKey });
 }
 
 /**
- * Why a response leaks, or null. `requestText` is what the client itself sent: an error message that
- * merely echoes the caller's own input is not a leak, but anything in `data`/`extensions` always is.
+ * The oracle checks itself before it is trusted: each kind of leak it must catch, fed as a response
+ * it must flag, and the right answer, which it must not.
  */
-export function leakReason(secrets: Secrets, responseText: string, requestText: string): string | null {
-  if (responseText.includes('    at ')) return 'stack trace in response';
-  let body: any;
-  try {
-    body = JSON.parse(responseText);
-  } catch {
-    // Non-JSON answers (e.g. to malformed bodies) are checked as text.
-    for (const set of [secrets.names, secrets.idNumbers, secrets.phones]) {
-      for (const v of set) if (responseText.includes(v) && !requestText.includes(v)) return `secret ${v} in non-JSON body`;
-    }
-    if (FILE_PATH.test(responseText)) return 'file path in non-JSON body';
-    return null;
+export function selfCheckOracle(ctx: OracleContext): void {
+  const t = ctx.truth;
+  const scope = scopeDivision(ABUSE_SCALE);
+  const inside = t.personList.find((p) => p.divisionCode.startsWith(scope))!;
+  const outside = t.personList.find((p) => !p.divisionCode.startsWith(scope))!;
+  const body = (id: string) => JSON.stringify({ query: 'query($id: ID!) { person(idNumber: $id) { idNumber name gender } }', variables: { id } });
+  const answer = (person: Record<string, unknown> | null, errors?: unknown[]) => JSON.stringify({ data: { person }, ...(errors ? { errors } : {}) });
+  const granted = ORACLE_CALLERS['inst-granted'];
+  const narrowed = maskSettingsFor(ctx, granted).idNumber;
+  if (narrowed.start + narrowed.end >= 10) throw new Error(`oracle: inference control should narrow the identity-number mask for ${granted.label} (birth date plain), got ${JSON.stringify(narrowed)}`);
+  const right = { idNumber: expectedMask(ctx, granted, 'ID_NUMBER', inside.idNumber), name: expectedMask(ctx, granted, 'NAME', inside.name), gender: inside.gender };
+  const denied = (path: string) => ({ message: 'x', path: ['person', path], extensions: { code: 'GRANT_REQUIRED' } });
+  const cases: { label: string; caller: CallerLabel; id: string; response: string; leaks: boolean }[] = [
+    { label: 'the right answer', caller: 'inst-granted', id: inside.idNumber, response: answer(right), leaks: false },
+    { label: 'a plain identity number where a mask is due', caller: 'inst-granted', id: inside.idNumber, response: answer({ ...right, idNumber: inside.idNumber }), leaks: true },
+    { label: 'an over-kept mask (the configured 6,4 where inference control narrows it)', caller: 'inst-granted', id: inside.idNumber, response: answer({ ...right, idNumber: maskValue('ID_NUMBER', inside.idNumber, ctx.baseMasks) }), leaks: true },
+    { label: 'another person\'s value', caller: 'inst-granted', id: inside.idNumber, response: answer({ ...right, name: expectedMask(ctx, granted, 'NAME', outside.name) }), leaks: outside.name[0] !== inside.name[0] },
+    { label: 'the right answer to a non-grantee', caller: 'inst-nogrant', id: inside.idNumber, response: answer({ idNumber: null, name: null, gender: inside.gender }, [denied('idNumber'), denied('name')]), leaks: false },
+    { label: 'a granted field returned to a non-grantee', caller: 'inst-nogrant', id: inside.idNumber, response: answer({ idNumber: null, name: right.name, gender: inside.gender }, [denied('idNumber')]), leaks: true },
+    { label: 'a granted field returned on an expired grant', caller: 'inst-expired-grant', id: inside.idNumber, response: answer({ idNumber: null, name: right.name, gender: inside.gender }, [denied('idNumber')]), leaks: true },
+    { label: 'an out-of-scope value', caller: 'inst-scoped', id: outside.idNumber, response: answer({ idNumber: null, name: outside.name, gender: outside.gender }, [denied('idNumber')]), leaks: true },
+    { label: 'data to a suspended caller', caller: 'inst-suspended', id: inside.idNumber, response: answer({ idNumber: null, name: null, gender: inside.gender }), leaks: true },
+    { label: 'a value in an error message', caller: 'anonymous', id: '1', response: JSON.stringify({ errors: [{ message: `no such person ${inside.idNumber}` }] }), leaks: true },
+    { label: 'a phone number in a header', caller: 'anonymous', id: '1', response: '{"data":null}', leaks: true },
+  ];
+  for (const c of cases) {
+    const headers: Record<string, string> = c.label.includes('header') ? { 'x-debug': t.personList.find((p) => p.phone)!.phone! } : {};
+    const verdict = checkResponse(ctx, ORACLE_CALLERS[c.caller], body(c.id), c.response, headers);
+    const leaks = verdict.problems.filter((p) => p.kind === 'leak');
+    if ((leaks.length > 0) !== c.leaks) throw new Error(`oracle self-check failed on ${c.label}: ${JSON.stringify(verdict.problems)}`);
   }
-  const check = (part: unknown, where: string, allowEcho: boolean): string | null => {
-    for (const s of strings(part)) {
-      const echoed = allowEcho && requestText.includes(s);
-      if (!echoed && (secrets.names.has(s) || secrets.idNumbers.has(s) || secrets.phones.has(s))) return `unmasked secret "${s}" in ${where}`;
-    }
-    const text = JSON.stringify(part ?? null);
-    const m = text.match(PHONE);
-    if (m && !(allowEcho && requestText.includes(m[0].slice(1, -1)))) return `phone-like ${m[0]} in ${where}`;
-    return null;
-  };
-  if (body && typeof body === 'object' && !Array.isArray(body)) {
-    const { errors, ...rest } = body;
-    const r = check(rest, 'data/extensions', false) ?? check(errors, 'errors', true);
-    if (r) return r;
-    for (const e of Array.isArray(errors) ? errors : []) {
-      const msg = `${e?.message ?? ''} ${JSON.stringify(e?.extensions ?? {})}`;
-      if (FILE_PATH.test(msg)) return `file path in error (${e?.extensions?.code}): ${String(e?.message).slice(0, 160)}`;
-    }
-    return null;
-  }
-  return check(body, 'body', true);
 }
 
 // ───────────────────────────── inputs ─────────────────────────────
 
-interface Schema { [type: string]: Record<string, string | null> } // field → object type (null = leaf)
-const SCHEMA: Schema = {
-  Query: { person: 'Person', persons: 'Person', personsByDivision: 'PersonConnection', verifyPersonIdentity: null, legalEntity: 'LegalEntity', legalEntities: 'LegalEntity', legalEntitiesByDivision: 'LegalEntityConnection', licence: 'Licence', licencesByDivision: 'LicenceConnection', __typename: null },
-  Person: { idNumber: null, name: null, gender: null, birthDate: null, ethnicity: null, householdAddress: null, divisionCode: null, phone: null, status: null, householdNumber: null, householdMembers: 'Person', legalEntities: 'LegalEntity', licences: 'Licence', __typename: null },
-  LegalEntity: { creditCode: null, name: null, kind: null, legalRepresentative: 'Person', registeredCapital: null, establishedDate: null, status: null, address: null, divisionCode: null, businessScope: null, registrationAuthority: null, licences: 'Licence', __typename: null },
-  Licence: { number: null, type: null, holder: 'LicenceHolder', issuingAuthority: null, issuedOn: null, validUntil: null, status: null, divisionCode: null, __typename: null },
-  LicenceHolder: { __typename: null },
-  PersonConnection: { edges: 'PersonEdge', totalCount: null, pageInfo: 'PageInfo' },
-  PersonEdge: { node: 'Person', cursor: null },
-  LegalEntityConnection: { edges: 'LegalEntityEdge', totalCount: null, pageInfo: 'PageInfo' },
-  LegalEntityEdge: { node: 'LegalEntity', cursor: null },
-  LicenceConnection: { edges: 'LicenceEdge', totalCount: null, pageInfo: 'PageInfo' },
-  LicenceEdge: { node: 'Licence', cursor: null },
-  PageInfo: { hasNextPage: null, endCursor: null },
-};
-const ROOT_ARGS: Record<string, string[]> = {
-  person: ['idNumber'], persons: ['idNumbers'], personsByDivision: ['divisionCode', 'first', 'after'], verifyPersonIdentity: ['idNumber', 'name'],
-  legalEntity: ['creditCode'], legalEntities: ['creditCodes'], legalEntitiesByDivision: ['divisionCode', 'first', 'after'],
-  licence: ['number'], licencesByDivision: ['divisionCode', 'first', 'after'],
-};
 const ALIASES = ['__proto__', 'constructor', '_policyTypename', 'toString', 'hasOwnProperty', 'valueOf', '__typename', 'name', 'phone', 'idNumber', 'a', 'data', 'errors', 'x'];
 const GARBAGE_FIELDS = ['passwd', 'phoneNumber', '__schema', '__type', '_entities', '_service', 'idnumber', 'PHONE', 'é', '__proto__'];
 
@@ -159,21 +111,30 @@ export const INJECTIONS: unknown[] = [
   -1, 0, 2147483648, -2147483649, 1e308, Number.MAX_SAFE_INTEGER, 99999999999999999999, 1.5, -0, true, null, [], {}, ['x'], { $gt: '' },
 ];
 
-export interface Pools { idNumbers: string[]; divisions: string[]; creditCodes: string[]; licences: string[] }
+const ROOT_ARGS: Record<string, string[]> = {
+  person: ['idNumber'], persons: ['idNumbers'], personsByDivision: ['divisionCode', 'first', 'after'], verifyPersonIdentity: ['idNumber', 'name'],
+  legalEntity: ['creditCode'], legalEntities: ['creditCodes'], legalEntitiesByDivision: ['divisionCode', 'first', 'after'],
+  licence: ['number'], licencesByDivision: ['divisionCode', 'first', 'after'],
+};
 
-export function buildPools(scale = 0.05): Pools {
-  const size = sizeForScale(scale);
-  const idNumbers = Array.from({ length: 40 }, (_, i) => personIdAt(DEFAULT_SEED, (i * 37) % size.persons));
-  const divisions = ['530000', '530100', '530102', '520100', '513300', ...idNumbers.slice(0, 10).map((id) => id.slice(0, 6))];
+/** Real identifiers from the ground truth: persons with licences and legal entities among them, the scoped division's persons. */
+export function buildPools(truth: Truth = buildTruth(ABUSE_SCALE)): Pools {
+  const size = sizeForScale(ABUSE_SCALE);
+  const scope = scopeDivision(ABUSE_SCALE);
+  const linked = truth.personList.filter((p) => truth.entitiesOf.has(p.idNumber) || truth.licencesOf.has(p.idNumber)).slice(0, 30).map((p) => p.idNumber);
+  const idNumbers = [...Array.from({ length: 40 }, (_, i) => personIdAt(DEFAULT_SEED, (i * 37) % size.persons)), ...linked];
+  const scopedIdNumbers = truth.personList.filter((p) => p.divisionCode === scope).slice(0, 30).map((p) => p.idNumber);
+  const names = new Map([...idNumbers, ...scopedIdNumbers].map((id) => [id, truth.persons.get(id)!.name]));
+  const counties = [...new Set(truth.personList.slice(0, 200).map((p) => p.divisionCode))].slice(0, 8);
+  const divisions = ['530000', '530100', scope, scope, '520100', '513300', ...counties];
   const creditCodes = Array.from({ length: 20 }, (_, i) => creditCodeAt(DEFAULT_SEED, (i * 11) % size.legalEntities));
-  const licences = Array.from({ length: 20 }, (_, i) => licenceAt(DEFAULT_SEED, size, (i * 101) % size.licences).number);
-  return { idNumbers, divisions, creditCodes, licences };
+  const licences = [...Array.from({ length: 20 }, (_, i) => licenceAt(DEFAULT_SEED, size, (i * 101) % size.licences).number), ...truth.licenceList.filter((l) => l.divisionCode.startsWith(scope)).slice(0, 10).map((l) => l.number)];
+  return { idNumbers, scopedIdNumbers, names, divisions, creditCodes, licences };
 }
 
-type Caller = 'institution' | 'anonymous' | 'developer' | 'forged' | 'expired' | 'garbage' | 'wrong-scenario' | 'bad-apikey';
 export interface AbuseInput {
-  kind: 'document' | 'deep' | 'wide' | 'aliasBomb' | 'hugeVariables' | 'malformedBody' | 'injection';
-  caller: Caller;
+  kind: 'valid' | 'document' | 'deep' | 'wide' | 'aliasBomb' | 'hugeVariables' | 'malformedBody' | 'injection';
+  caller: CallerLabel;
   garbageAuth: string;
   body: string;
   contentType: string;
@@ -268,12 +229,19 @@ function documentArb(pools: Pools): fc.Arbitrary<{ query: string; variables: Rec
   });
 }
 
+const ALL_CALLERS = Object.keys(ORACLE_CALLERS) as CallerLabel[];
+// Valid queries mostly come from callers that hold grants, so that most answers carry data to check.
+const VALID_CALLERS: CallerLabel[] = [
+  ...Array<CallerLabel>(6).fill('inst-granted'), ...Array<CallerLabel>(3).fill('inst-scoped'), 'inst-granted-b', 'inst-nogrant', 'inst-nogrant', 'inst-expired-grant',
+  'inst-no-scenario', 'inst-suspended', 'dev-granted', 'dev-granted', 'dev-nogrant', 'anonymous', 'anonymous', 'forged', 'expired-token', 'garbage', 'wrong-scenario', 'bad-apikey',
+];
+
 function inputArb(pools: Pools): fc.Arbitrary<AbuseInput> {
-  const caller = fc.constantFrom<Caller>('institution', 'institution', 'institution', 'anonymous', 'developer', 'forged', 'expired', 'garbage', 'wrong-scenario', 'bad-apikey');
+  const caller = fc.constantFrom<CallerLabel>(...ALL_CALLERS);
   const garbageAuth = fc.oneof(fc.string({ maxLength: 60 }), fc.constantFrom('Bearer ', 'Bearer null', 'Bearer eyJhbGciOiJub25lIn0.eyJvcmciOiIxMTUzMDEwMDAxNTMwMTAxN00ifQ.', 'Basic YWRtaW46YWRtaW4=', `Bearer ${'a'.repeat(9000)}`));
   const json = (o: unknown) => JSON.stringify(o);
   const bodies: fc.Arbitrary<[AbuseInput['kind'], string, string]> = fc.oneof(
-    { weight: 8, arbitrary: documentArb(pools).map((d) => ['document', json(d), 'application/json'] as [AbuseInput['kind'], string, string]) },
+    { weight: 4, arbitrary: documentArb(pools).map((d) => ['document', json(d), 'application/json'] as [AbuseInput['kind'], string, string]) },
     { weight: 1, arbitrary: fc.integer({ min: 5, max: 60 }).map((n) => ['deep', json({ query: `{ person(idNumber: "${pools.idNumbers[0]}") { ${'householdMembers { '.repeat(n)}name phone${' }'.repeat(n)} } }` }), 'application/json'] as [AbuseInput['kind'], string, string]) },
     { weight: 1, arbitrary: fc.integer({ min: 10, max: 400 }).map((n) => ['wide', json({ query: `{ personsByDivision(divisionCode: "530000", first: 100) { edges { node { ${Array.from({ length: n }, (_, i) => ['name', 'idNumber', 'phone', 'gender'][i % 4]).join(' ')} } } } }` }), 'application/json'] as [AbuseInput['kind'], string, string]) },
     { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 20, max: 3000 }), fc.constantFrom('name', 'phone', 'idNumber', 'householdAddress')).map(([n, f]) => ['aliasBomb', json({ query: `{ person(idNumber: "${pools.idNumbers[1]}") { ${Array.from({ length: n }, (_, i) => `a${i}: ${f}`).join(' ')} } }` }), 'application/json'] as [AbuseInput['kind'], string, string]) },
@@ -284,7 +252,7 @@ function inputArb(pools: Pools): fc.Arbitrary<AbuseInput> {
         '{"query":"{ __typename }","variables":{"__proto__":{"admin":true}}}', '{"__proto__":{"query":"{ person(idNumber: \\"x\\") { phone } }"}}', '{"query":"{ __typename }","extensions":{"persistedQuery":{"version":1,"sha256Hash":"abc"}}}',
         '{"query":"query { __schema { types { name } } }"}', '{"query":"{ __typename }", "operationName": {"$gt": ""}}'),
     ).chain((b) => fc.constantFrom('application/json', 'text/plain', 'application/graphql', 'application/x-www-form-urlencoded').map((ct) => ['malformedBody', b, ct] as [AbuseInput['kind'], string, string])) },
-    { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...Object.keys(ROOT_ARGS).filter((f) => f !== 'catalog')), fc.constantFrom(...INJECTIONS)).map(([field, v]) => {
+    { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...Object.keys(ROOT_ARGS).filter((f) => f !== 'catalog')), fc.constantFrom(...INJECTIONS)).map(([field, v]) => {
       const arg = ROOT_ARGS[field][0];
       const sel = SCHEMA.Query[field] === 'Person' ? '{ name idNumber phone }' : SCHEMA.Query[field]?.endsWith('Connection') ? '{ totalCount edges { cursor node { __typename } } }' : SCHEMA.Query[field] ? '{ __typename }' : '';
       const others = field.endsWith('ByDivision') ? ', first: $f, after: $a' : field === 'verifyPersonIdentity' ? ', name: $a' : '';
@@ -292,7 +260,10 @@ function inputArb(pools: Pools): fc.Arbitrary<AbuseInput> {
       return ['injection', json({ query: `query($v: ${arg.endsWith('s') ? '[ID!]!' : arg === 'divisionCode' ? 'String!' : 'ID!'}${decl}) { ${field}(${arg}: $v${others}) ${sel} }`, variables: { v: v, f: typeof v === 'number' ? v : 5, a: typeof v === 'string' ? v : null } }), 'application/json'] as [AbuseInput['kind'], string, string];
     }) },
   );
-  return fc.tuple(bodies, caller, garbageAuth).map(([[kind, body, contentType], c, g]) => ({ kind, caller: c, garbageAuth: g, body, contentType }));
+  const fuzzed = fc.tuple(bodies, caller, garbageAuth).map(([[kind, body, contentType], c, g]): AbuseInput => ({ kind, caller: c, garbageAuth: g, body, contentType }));
+  const valid = fc.tuple(fc.integer(), fc.constantFrom(...VALID_CALLERS), garbageAuth).map(([seed, c, g]): AbuseInput => (
+    { kind: 'valid', caller: c, garbageAuth: g, body: json(validQuery(seed, generatorKind(c), pools, c === 'inst-scoped')), contentType: 'application/json' }));
+  return fc.oneof({ weight: 34, arbitrary: valid }, { weight: 10, arbitrary: fuzzed });
 }
 
 export function sampleInputs(count: number, seed: number, pools = buildPools()): AbuseInput[] {
@@ -310,6 +281,8 @@ export interface RunOptions {
   cheapFault?: boolean;
   seed?: number;
   concurrency?: number;
+  /** The exact oracle (built from the ground truth when not given). */
+  oracle?: OracleContext;
   log?: (line: string) => void;
 }
 
@@ -346,40 +319,18 @@ export async function runAbuseSuite(options: RunOptions): Promise<AbuseSummary> 
   const seed = options.seed ?? 20261125;
   const started = Date.now();
   const deadline = started + budget.seconds * 1000;
-  const summary: AbuseSummary = { inputsTried: 0, faultsInjected: 0, requestsAnswered: 0, dataLeaked: 0, auditRecordsLost: 0, crashes: 0, maskedDataSeen: 0, unexpected5xx: 0, findings: [], skipped: [] };
+  const summary: AbuseSummary = { inputsTried: 0, faultsInjected: 0, requestsAnswered: 0, answersWithData: 0, dataLeaked: 0, mismatched: 0, auditRecordsLost: 0, crashes: 0, unexpected5xx: 0, dataByCaller: {}, findings: [], skipped: [] };
   const finding = (s: string) => {
     if (summary.findings.length < 50) summary.findings.push(s);
     log(`FINDING: ${s}`);
   };
 
-  const secrets = buildSecrets();
-  if (secrets.names.size < 100 || secrets.idNumbers.size < 1000 || secrets.phones.size < 100) throw new Error('leak oracle: secret set too small');
-  // The oracle must not pass vacuously: it flags each kind of secret, and a masked value is not one.
-  const [aName] = secrets.names; const [anId] = secrets.idNumbers; const [aPhone] = secrets.phones;
-  for (const probe of [{ data: { x: aName } }, { data: { [anId]: 1 } }, { data: { p: aPhone } }, { errors: [{ message: 'x', extensions: { code: 'INTERNAL_SERVER_ERROR', m: 'at /work/main/gateway/x.ts:1' } }] }, { errors: [{ message: 'boom\n    at f (x)' }] }]) {
-    if (!leakReason(secrets, JSON.stringify(probe), '')) throw new Error(`leak oracle misses ${JSON.stringify(probe)}`);
-  }
-  if (leakReason(secrets, JSON.stringify({ data: { name: `${aName[0]}*`, idNumber: `${anId.slice(0, 6)}********${anId.slice(14)}` } }), '')) throw new Error('leak oracle flags masked values');
-
-  const pools = buildPools();
+  const oracle = options.oracle ?? abuseOracle(credentials);
+  selfCheckOracle(oracle);
+  const pools = buildPools(oracle.truth);
   const inputs = sampleInputs(budget.inputs, seed, pools);
-  const past = Math.floor(Date.now() / 1000) - 3600;
-  const auth: Record<Caller, (g: string) => Record<string, string>> = await (async () => {
-    const inst = `Bearer ${await credentials.token({ org: ABUSE_INSTITUTION, sub: 'op-abuse' })}`;
-    const forged = `Bearer ${await credentials.forgedToken({ org: ABUSE_INSTITUTION, roles: ['institution', 'admin'], div: '530000' })}`;
-    const expired = `Bearer ${await credentials.token({ org: ABUSE_INSTITUTION, expiresIn: past })}`;
-    const key = credentials.apiKey('x');
-    return {
-      institution: () => ({ authorization: inst, 'x-scenario-id': ABUSE_SCENARIO }),
-      'wrong-scenario': () => ({ authorization: inst, 'x-scenario-id': "abuse' OR 1=1 --" }),
-      anonymous: () => ({}),
-      developer: () => ({ 'x-api-key': key, 'x-scenario-id': ABUSE_SCENARIO }),
-      forged: () => ({ authorization: forged, 'x-scenario-id': ABUSE_SCENARIO }),
-      expired: () => ({ authorization: expired, 'x-scenario-id': ABUSE_SCENARIO }),
-      garbage: (g) => ({ authorization: g.startsWith('Bearer') || g.startsWith('Basic') ? g : `Bearer ${g}`, 'x-scenario-id': ABUSE_SCENARIO }),
-      'bad-apikey': (g) => ({ 'x-api-key': `${key.slice(0, -2)}${g.slice(0, 2) || 'zz'}`, 'x-scenario-id': ABUSE_SCENARIO }),
-    };
-  })();
+  const auth = await callerHeaders(credentials);
+  await suspendCaller(stack.gatewayUrl, credentials);
 
   // Faults run beside the fuzzing (the long version) or once, cheaply, first.
   const faultWork = faults
@@ -394,7 +345,7 @@ export async function runAbuseSuite(options: RunOptions): Promise<AbuseSummary> 
       const input = inputs[index];
       let headers: Record<string, string>;
       try {
-        headers = { 'content-type': input.contentType, ...auth[input.caller](input.garbageAuth) };
+        headers = { 'content-type': input.contentType, ...auth(input.caller, input.garbageAuth) };
         for (const [k, v] of Object.entries(headers)) if (/[^\t\x20-\x7e]/.test(v)) headers[k] = encodeURIComponent(v);
       } catch {
         headers = { 'content-type': input.contentType };
@@ -403,10 +354,20 @@ export async function runAbuseSuite(options: RunOptions): Promise<AbuseSummary> 
       try {
         const r = await post(stack.gatewayUrl, input.body, headers);
         summary.requestsAnswered++;
-        const reason = leakReason(secrets, r.text, input.body);
-        if (reason) {
+        const verdict = checkResponse(oracle, ORACLE_CALLERS[input.caller], input.body, r.text, r.headers);
+        if (verdict.hasData) {
+          summary.answersWithData++;
+          summary.dataByCaller[input.caller] = (summary.dataByCaller[input.caller] ?? 0) + 1;
+        }
+        const leaks = verdict.problems.filter((p) => p.kind === 'leak');
+        const mismatches = verdict.problems.filter((p) => p.kind === 'mismatch');
+        if (leaks.length) {
           summary.dataLeaked++;
-          finding(`leak #${index} (${input.kind}, ${input.caller}, HTTP ${r.status}): ${reason}; request ${input.body.slice(0, 300)}`);
+          finding(`leak #${index} (${input.kind}, ${input.caller}, HTTP ${r.status}): ${leaks.slice(0, 3).map((p) => `${p.path}: ${p.message}`).join('; ')}; request ${input.body.slice(0, 400)}`);
+        }
+        if (mismatches.length) {
+          summary.mismatched++;
+          finding(`mismatch #${index} (${input.kind}, ${input.caller}, HTTP ${r.status}): ${mismatches.slice(0, 3).map((p) => `${p.path}: ${p.message}`).join('; ')}; request ${input.body.slice(0, 300)}`);
         }
         if (r.status >= 500 && r.status !== 503) {
           summary.unexpected5xx++;
@@ -415,7 +376,6 @@ export async function runAbuseSuite(options: RunOptions): Promise<AbuseSummary> 
         if (r.status === 503 && !/AUDIT_UNAVAILABLE|POLICY_STATE_UNAVAILABLE|RATE_LIMIT_UNAVAILABLE|NOT_READY|UNAVAILABLE/.test(r.text)) {
           finding(`undocumented 503 #${index}: ${r.text.slice(0, 200)}`);
         }
-        if (r.status === 200 && /\p{Script=Han}\*+"|\d{6}\*{8}[\dX]{4}/u.test(r.text)) summary.maskedDataSeen++;
       } catch (error) {
         finding(`no answer #${index} (${input.kind}): ${(error as Error).message}`);
       }

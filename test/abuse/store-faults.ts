@@ -12,7 +12,9 @@ import { replicaEnv, startGatewayProcess, startSubgraphProcess, type GatewayProc
 import { startPrivateRedis, type PrivateRedis } from '../support/redis-server';
 import { dropSchemas, uniqueSchemaPrefix } from '../support/services';
 import { startStack, type Stack } from '../support/stack';
-import { ABUSE_INSTITUTION, ABUSE_SCENARIO, abuseGrants, abuseStackEnv, buildPools, buildSecrets, leakReason, post, type Post } from './abuse-suite';
+import { ABUSE_INSTITUTION, ABUSE_SCENARIO, ABUSE_SCALE, abuseGrants, abuseStackEnv, buildPools, post, type Post } from './abuse-suite';
+import { buildTruth, checkResponse, createOracleContext, type OracleCaller } from './oracle';
+import type { Grant } from '../../directives/grants';
 
 const OUTAGE_INSTITUTION = '11530100015301025G'; // its grant is revoked while Redis is down
 const RECOVERY_INSTITUTION = '115300000152000215'; // its grant is revoked after Redis is back
@@ -22,11 +24,18 @@ const DAY = 24 * 3600 * 1000;
 // (licences is a non-null list, so the failure nulls the person it hangs on).
 const PERSON = 'query($id: ID!) { person(idNumber: $id) { name idNumber gender } withLicences: person(idNumber: $id) { licences { number } } }';
 
+export type FaultPhase = 'redis' | 'postgresPause' | 'postgresDown' | 'licenceSubgraph';
+export const FAULT_PHASES: readonly FaultPhase[] = ['redis', 'postgresPause', 'postgresDown', 'licenceSubgraph'];
+
 export interface StoreFaultReport {
   faultsInjected: number;
   answered: number;
   answersWithData: number;
-  refusedDuringFaults: number;
+  /**
+   * Answers withheld (refused, partial with a coded error, or not given in time) for requests sent
+   * during each fault: every fault phase must show some, or the load did not meet the fault at all.
+   */
+  refusedDuringFaults: Record<FaultPhase, number>;
   leaked: number;
   auditLost: number;
   chainIntact: boolean;
@@ -47,6 +56,15 @@ function ask(url: string, query: string, variables: Record<string, unknown>, hea
 }
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A complete answer: the person's name and the licences list, no error. */
+const complete = (text: string): boolean => {
+  try {
+    const body = JSON.parse(text);
+    return !body.errors && typeof body.data?.person?.name === 'string' && Array.isArray(body.data?.withLicences?.licences);
+  } catch {
+    return false;
+  }
+};
 const personName = (text: string): string | null => {
   try {
     return JSON.parse(text).data?.person?.name ?? null;
@@ -57,7 +75,7 @@ const personName = (text: string): string | null => {
 
 export async function runStoreFaults(options: { databaseUrl: string; log?: (line: string) => void; loadSeconds?: number }): Promise<StoreFaultReport> {
   const log = options.log ?? (() => {});
-  const report: StoreFaultReport = { faultsInjected: 0, answered: 0, answersWithData: 0, refusedDuringFaults: 0, partialWhileSubgraphDown: 0, leaked: 0, auditLost: 0, chainIntact: false, recoverySeconds: {}, revokedWhileRedisDown: false, revocationAfterRecoveryMs: null, findings: [] };
+  const report: StoreFaultReport = { faultsInjected: 0, answered: 0, answersWithData: 0, refusedDuringFaults: { redis: 0, postgresPause: 0, postgresDown: 0, licenceSubgraph: 0 }, partialWhileSubgraphDown: 0, leaked: 0, auditLost: 0, chainIntact: false, recoverySeconds: {}, revokedWhileRedisDown: false, revocationAfterRecoveryMs: null, findings: [] };
   const finding = (s: string) => {
     report.findings.push(s);
     log(`FINDING: ${s}`);
@@ -78,8 +96,8 @@ export async function runStoreFaults(options: { databaseUrl: string; log?: (line
     const viaProxy = new URL(options.databaseUrl);
     viaProxy.hostname = '127.0.0.1';
     viaProxy.port = String(proxy.port);
-    const base = abuseGrants()[0] as { fields: string[] };
-    const grant = (id: string, institution: string) => ({ ...base, id, grantee: { kind: 'institution', id: institution }, fields: [...base.fields, 'Person.licences', 'Licence.number'] });
+    const base = abuseGrants(ABUSE_SCALE)[0];
+    const grant = (id: string, institution: string): Grant => ({ ...base, id, grantee: { kind: 'institution', id: institution } });
     const grantsFile = writeGrantsFile([grant('abuse', ABUSE_INSTITUTION), grant('fault-outage', OUTAGE_INSTITUTION), grant('fault-recovery', RECOVERY_INSTITUTION)]);
     const shared = { DATABASE_URL: viaProxy.toString(), DB_SCHEMA_PREFIX: prefix, REDIS_URL: redis.url, REDIS_KEY_PREFIX: `${prefix}:`, GRANT_CACHE_MS: '60000' };
     // A: the stack's own gateway, rate limits on (in Redis, failing closed). B, C: replicas without
@@ -96,12 +114,16 @@ export async function runStoreFaults(options: { databaseUrl: string; log?: (line
     const token = async (org: string, roles = ['institution']) => ({ authorization: `Bearer ${await credentials.token({ org, roles, sub: 'op-faults', div: '530000' })}`, 'x-scenario-id': ABUSE_SCENARIO });
     const loadHeaders = await token(ABUSE_INSTITUTION);
     const admin = await token(ADMIN_ORG, ['admin']);
-    const secrets = buildSecrets();
-    const ids = buildPools().idNumbers;
+    // The exact oracle, for the load's caller under the grants this run wrote.
+    const truth = buildTruth(ABUSE_SCALE);
+    const oracle = createOracleContext([grant('abuse', ABUSE_INSTITUTION), grant('fault-outage', OUTAGE_INSTITUTION), grant('fault-recovery', RECOVERY_INSTITUTION)], { truth, hashKey: credentials.keys.maskHashKey });
+    const loadCaller: OracleCaller = { label: 'load', kind: 'institution', grantee: { kind: 'institution', id: ABUSE_INSTITUTION }, scenario: ABUSE_SCENARIO };
+    const ids = buildPools(truth).idNumbers;
     const received: string[] = [];
     // Requests sent before this time count as sent during a fault (Infinity while one lasts; set to
     // the moment data flows again when it ends).
     let faultUntil = 0;
+    let phase: FaultPhase = 'redis';
     let lastDataAt = 0;
 
     // Load: four clients over A and B, all the time.
@@ -109,21 +131,25 @@ export async function runStoreFaults(options: { databaseUrl: string; log?: (line
     loadDone = Promise.all([0, 1, 2, 3].map(async (n) => {
       for (let i = 0; !stopLoad; i++) {
         const sentAt = Date.now();
+        const sentIn = phase;
+        const id = ids[(n * 13 + i) % ids.length];
         try {
-          const r = await ask(gateways[(n + i) % 2], PERSON, { id: ids[(n * 13 + i) % ids.length] }, loadHeaders, 5000);
+          const r = await ask(gateways[(n + i) % 2], PERSON, { id }, loadHeaders, 5000);
           report.answered++;
-          const reason = leakReason(secrets, r.text, '');
-          if (reason) {
+          const leaks = checkResponse(oracle, loadCaller, JSON.stringify({ query: PERSON, variables: { id } }), r.text, r.headers).problems.filter((p) => p.kind === 'leak');
+          if (leaks.length) {
             report.leaked++;
-            finding(`leak (HTTP ${r.status}): ${reason}`);
+            finding(`leak (HTTP ${r.status}): ${leaks.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
           }
           if (r.status === 200 && personName(r.text) !== null) {
             report.answersWithData++;
             received.push(r.headers.get('x-request-id')!);
             lastDataAt = Math.max(lastDataAt, sentAt); // sent, not answered: recovery counts requests made after the store came back
-          } else if (sentAt <= faultUntil) report.refusedDuringFaults++;
-          else if (r.status >= 500) finding(`HTTP ${r.status} outside a fault: ${r.text.slice(0, 200)}`);
+          } else if (sentAt > faultUntil && r.status >= 500) finding(`HTTP ${r.status} outside a fault: ${r.text.slice(0, 200)}`);
+          if (sentAt <= faultUntil && !complete(r.text)) report.refusedDuringFaults[sentIn]++;
         } catch {
+          // No answer within the client's patience while a fault held: withheld as well.
+          if (sentAt <= faultUntil) report.refusedDuringFaults[sentIn]++;
           await wait(50);
         }
       }
@@ -139,24 +165,42 @@ export async function runStoreFaults(options: { databaseUrl: string; log?: (line
       faultUntil = Date.now();
       log(`${label}: data again ${report.recoverySeconds[label]} s after the store came back`);
     };
-    const seesGrant = async (url: string, org: string) => personName((await ask(url, PERSON, { id: ids[0] }, await token(org))).text) !== null;
+    // What a replica does with an institution's grant: serves it, denies it (the person comes back
+    // with its name null and a grant denial at that path), or refuses the request altogether. Only a
+    // denial shows a revocation: a replica refusing everything must not pass for one that revoked.
+    const grantState = async (url: string, org: string): Promise<'granted' | 'denied' | 'refused'> => {
+      const text = (await ask(url, PERSON, { id: ids[0] }, await token(org))).text;
+      if (personName(text) !== null) return 'granted';
+      try {
+        const body = JSON.parse(text);
+        const denial = (body.errors ?? []).some((e: { path?: unknown[]; extensions?: { code?: string } }) =>
+          e.path?.join('.') === 'person.name' && (e.extensions?.code === 'GRANT_REQUIRED' || e.extensions?.code === 'GRANT_EXPIRED'));
+        return body.data?.person && typeof body.data.person.gender === 'string' && denial ? 'denied' : 'refused';
+      } catch {
+        return 'refused';
+      }
+    };
     const revoke = async (id: string) => {
       const r = await ask(b.url, 'mutation($id: ID!) { revokeGrant(id: $id, reason: "故障演练") { status } }', { id }, admin);
       if (!r.text.includes('"revoked"')) finding(`revoking ${id} failed: ${r.text.slice(0, 200)}`);
     };
     await wait((options.loadSeconds ?? 2) * 1000);
-    if (!(await seesGrant(c.url, OUTAGE_INSTITUTION)) || !(await seesGrant(c.url, RECOVERY_INSTITUTION))) finding('replica C does not see the fault grants before the faults');
+    if ((await grantState(c.url, OUTAGE_INSTITUTION)) !== 'granted' || (await grantState(c.url, RECOVERY_INSTITUTION)) !== 'granted') finding('replica C does not see the fault grants before the faults');
 
     // 1. Redis stopped: A refuses (its rate limits cannot be checked); B and C read policy from the
     //    platform on every request (announcements could be missed), so a revocation counts at once.
     faultUntil = Infinity;
+    phase = 'redis';
     await redis.stop();
     report.faultsInjected++;
     log('fault: Redis stopped');
     await wait(1500);
     await revoke('fault-outage');
-    report.revokedWhileRedisDown = !(await seesGrant(c.url, OUTAGE_INSTITUTION));
-    if (!report.revokedWhileRedisDown) finding('a grant revoked while Redis was down was still honoured by a replica serving from its cache');
+    const outage = await grantState(c.url, OUTAGE_INSTITUTION);
+    // The control: the same replica still serves a grant nobody revoked.
+    const unrevoked = await grantState(c.url, ABUSE_INSTITUTION);
+    report.revokedWhileRedisDown = outage === 'denied' && unrevoked === 'granted';
+    if (!report.revokedWhileRedisDown) finding(`while Redis was down, replica C answered the revoked grant with "${outage}" and an unrevoked one with "${unrevoked}" (expected denied and granted)`);
     const aDuring = await ask(stack.gatewayUrl, PERSON, { id: ids[1] }, loadHeaders);
     if (aDuring.status !== 503 || !aDuring.text.includes('RATE_LIMIT_UNAVAILABLE')) finding(`A during the Redis outage answered ${aDuring.status}: ${aDuring.text.slice(0, 200)}`);
     await wait(1500);
@@ -176,15 +220,20 @@ export async function runStoreFaults(options: { databaseUrl: string; log?: (line
       faultUntil = Date.now();
     }
     // Announcements work again: C (caching for 60 s) denies a grant revoked now, within a second or two.
-    await seesGrant(c.url, RECOVERY_INSTITUTION); // cached in C
+    await grantState(c.url, RECOVERY_INSTITUTION); // cached in C
     const revokedAt = Date.now();
     await revoke('fault-recovery');
-    while (Date.now() - revokedAt < 5000 && (await seesGrant(c.url, RECOVERY_INSTITUTION))) await wait(20);
-    if (!(await seesGrant(c.url, RECOVERY_INSTITUTION))) report.revocationAfterRecoveryMs = Date.now() - revokedAt;
-    else finding('after Redis came back, a revocation was not announced to replica C within 5 s');
+    let recovery = await grantState(c.url, RECOVERY_INSTITUTION);
+    while (Date.now() - revokedAt < 5000 && recovery === 'granted') {
+      await wait(20);
+      recovery = await grantState(c.url, RECOVERY_INSTITUTION);
+    }
+    if (recovery === 'denied') report.revocationAfterRecoveryMs = Date.now() - revokedAt;
+    else finding(`after Redis came back, replica C answered a grant revoked then with "${recovery}" within 5 s (expected denied)`);
 
     // 2. PostgreSQL paused (connections hang) for 3 s.
     faultUntil = Infinity;
+    phase = 'postgresPause';
     proxy.pause();
     report.faultsInjected++;
     log('fault: PostgreSQL paused');
@@ -195,6 +244,7 @@ export async function runStoreFaults(options: { databaseUrl: string; log?: (line
 
     // 3. PostgreSQL cut off (connections reset, new ones refused) for 3 s.
     faultUntil = Infinity;
+    phase = 'postgresDown';
     proxy.cut();
     report.faultsInjected++;
     log('fault: PostgreSQL cut off');
@@ -206,6 +256,7 @@ export async function runStoreFaults(options: { databaseUrl: string; log?: (line
     // 4. B's licence subgraph SIGKILLed: B answers person data with licences withheld (coded error),
     //    never anything ungranted; restarted on the same port, licences come back without a restart of B.
     faultUntil = Infinity;
+    phase = 'licenceSubgraph';
     await licence.stop('SIGKILL');
     report.faultsInjected++;
     log('fault: licence subgraph SIGKILLed');
@@ -247,7 +298,7 @@ export async function runStoreFaults(options: { databaseUrl: string; log?: (line
     } finally {
       await db.close();
     }
-    log(`store faults: ${report.answered} answered, ${report.answersWithData} with data, ${report.refusedDuringFaults} refused during faults`);
+    log(`store faults: ${report.answered} answered, ${report.answersWithData} with data, ${JSON.stringify(report.refusedDuringFaults)} withheld during faults`);
     return report;
   } finally {
     stopLoad = true;

@@ -125,9 +125,10 @@ function controlPlaneSuite(env: () => NodeJS.ProcessEnv, options: { replicas: bo
     const reader = second?.url ?? stack.gatewayUrl;
     const headers = { ...institution, 'x-scenario-id': scenario };
     const seen: any = await graphql(reader, 'query($ids: [ID!]!) { persons(idNumbers: $ids) { name } }', { ids: [inside.idNumber, outside.idNumber] }, headers);
-    expect(seen.errors).toBeUndefined();
     expect(seen.data.persons[0].name).toBe(inside.name);
-    expect(seen.data.persons[1]).toBeNull();
+    // The person outside comes back without the field the scoped grant gave, explained at its path.
+    expect(seen.data.persons[1]).toEqual({ name: null });
+    expect(seen.errors.map((e: any) => [e.path, e.extensions.code])).toEqual([[['persons', 1, 'name'], 'OUT_OF_SCOPE']]);
 
     // The institution reports use and quality; the provider reads it.
     const feedback: any = await graphql(stack.gatewayUrl, 'mutation($id: ID!) { submitUsageFeedback(grantId: $id, rating: 4, useSummary: "用于低保审核，核对 12 户", qualityIssues: "1 条户籍地址过期") { grantId dueOn late } }', { id: app.grantId }, institution);

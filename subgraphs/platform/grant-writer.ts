@@ -6,12 +6,13 @@ import type { PolicyChangeNotifier } from './policy-state';
 
 export async function upsertGrant(tx: Queryable, grant: Grant, applicationId?: string): Promise<void> {
   await tx.query(
-    `INSERT INTO grant_record (id, grantee_kind, grantee_id, scenario, fields, plain, valid_from, valid_until, status, emergency, application_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+    `INSERT INTO grant_record (id, grantee_kind, grantee_id, scenario, fields, plain, valid_from, valid_until, status, emergency, application_id, division_scope)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
      ON CONFLICT (id) DO UPDATE SET grantee_kind = EXCLUDED.grantee_kind, grantee_id = EXCLUDED.grantee_id, scenario = EXCLUDED.scenario,
        fields = EXCLUDED.fields, plain = EXCLUDED.plain, valid_from = EXCLUDED.valid_from, valid_until = EXCLUDED.valid_until,
-       status = EXCLUDED.status, emergency = EXCLUDED.emergency, updated_at = now()`,
-    [grant.id, grant.grantee.kind, grant.grantee.id, grant.scenario, grant.fields, grant.plain ?? [], grant.validFrom, grant.validUntil, grant.status ?? 'active', grant.emergency ?? false, applicationId ?? null],
+       status = EXCLUDED.status, emergency = EXCLUDED.emergency, division_scope = EXCLUDED.division_scope, updated_at = now()`,
+    // The division scope (数据回流) travels too: a scoped grant in GRANTS_FILE was loaded unscoped.
+    [grant.id, grant.grantee.kind, grant.grantee.id, grant.scenario, grant.fields, grant.plain ?? [], grant.validFrom, grant.validUntil, grant.status ?? 'active', grant.emergency ?? false, applicationId ?? null, grant.divisionScope ?? null],
   );
 }
 

@@ -9,7 +9,7 @@ import { createPolicyEngine } from '../../directives/engine';
 import type { Grant } from '../../directives/grants';
 import { DEFAULT_MASK_SETTINGS } from '../../directives/mask';
 import { applyPlan } from '../../directives/response';
-import { developer, grant, institution, NOW, realSchema, SCENARIO } from './fixtures';
+import { developer, DEVELOPER_ID, grant, institution, NOW, realSchema, SCENARIO } from './fixtures';
 
 const IN = '530102';
 const OUT = '530103';
@@ -110,6 +110,15 @@ describe('hole 2: division scope in the plan and the response walk', () => {
     const data = { person: { name: '张三', [DIVISION_ALIAS]: '530111' } };
     expect(walk(data, outcome).outOfScope).toEqual([]);
     expect(data.person.name).toBe('张三');
+  });
+});
+
+describe('hole 2: a scope that cannot be checked is not relied on (fail closed)', () => {
+  it("a developer's scoped grant on licence fields: Licence.divisionCode is not open, so the fields are withheld with OUT_OF_SCOPE", () => {
+    const dev = [grant(['LegalEntity.licences', 'Licence.type'], { grantee: { kind: 'developer', id: DEVELOPER_ID }, divisionScope: IN })];
+    const outcome = decide('{ legalEntity(creditCode: "X") { name licences { type } } }', dev, developer);
+    expect(outcome.denials).toEqual([{ path: ['legalEntity', 'licences'], coordinate: 'Licence.type', code: 'OUT_OF_SCOPE' }]);
+    expect(print(outcome.document)).not.toMatch(/licences/);
   });
 });
 

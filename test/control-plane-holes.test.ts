@@ -117,6 +117,24 @@ describe('control-plane holes (issue 11)', () => {
       expect(fields.sort()).toEqual([...PERSON_FIELDS, ...LICENCE_FIELDS].sort());
     });
 
+    it('takes an application for every catalogued root field that is shared or open at all', async () => {
+      const catalog: any = await graphql(stack.gatewayUrl, '{ catalog { fields { coordinate share open providerCode } } }');
+      const roots = catalog.data.catalog.flatMap((d: any) => d.fields).filter((f: any) => f.coordinate.startsWith('Query.'));
+      expect(roots.map((f: any) => f.coordinate)).toEqual(expect.arrayContaining(['Query.personsByDivision', 'Query.licencesByDivision', 'Query.licence', 'Query.verifyPersonIdentity']));
+      for (const field of roots.filter((f: any) => f.share !== 'NONE')) {
+        const filed: any = await graphql(stack.gatewayUrl, APPLY, { input: apply(`county-all-${field.coordinate.slice(6)}`, [field.coordinate]) }, county);
+        expect([field.coordinate, filed.errors]).toEqual([field.coordinate, undefined]);
+      }
+      // A developer's open-data application for a root field goes to the provider of its dataset too.
+      const developer = { 'x-api-key': credentials.apiKey('realname-newcomer') };
+      const open: any = await graphql(stack.gatewayUrl, APPLY, { input: { ...apply('newcomer-realname', ['Query.verifyPersonIdentity']), purpose: 'OPEN', acceptSecurityCommitment: true, acceptUseAgreement: true } }, developer);
+      const decided = await approved(open, police);
+      const verified: any = await graphql(stack.gatewayUrl, 'query($id: ID!) { verifyPersonIdentity(idNumber: $id, name: "张三") }', { id: personAt(DEFAULT_SEED, 5).idNumber }, { ...developer, 'x-scenario-id': 'newcomer-realname' });
+      expect(decided.grantId).toBeTruthy();
+      expect(verified.errors).toBeUndefined();
+      expect(['MATCH', 'NO_MATCH']).toContain(verified.data.verifyPersonIdentity);
+    });
+
     it('grants emergency access to a root field', async () => {
       const emergency: any = await graphql(
         stack.gatewayUrl,

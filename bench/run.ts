@@ -811,6 +811,10 @@ async function main(): Promise<void> {
     if (s.mismatches) notes.push(`${s.workload} / ${s.gateway}: ${s.mismatches} of ${s.checkedResponses} sampled answers differed from the verified answer to the same request, e.g. ${s.mismatchSample}`);
   }
   if (!summaries.some((s) => s.non200 || s.socketErrors || s.graphqlErrorResponses)) notes.push('every measured response was HTTP 200, with GraphQL errors only where a denied field was asked for (policy gateways), on every gateway');
+  // A window in which a heavy request barely completes says nothing: say so rather than print a ratio.
+  for (const s of summaries.filter((x) => x.responses < 20)) {
+    notes.push(`${s.workload} / ${s.gateway}: only ${s.responses} responses in its measured window${s.rounds > 1 ? 's' : ''} — too few for its figures to mean anything; a longer --duration is needed`);
+  }
   const checked = summaries.reduce((n, s) => n + s.checkedResponses, 0);
   const bad = summaries.reduce((n, s) => n + s.mismatches, 0);
   notes.push(`answers checked during the measured windows (every ${options.checkEvery}th, parsed and compared with the same gateway's verified answer to the same request — same data, same denied coordinates): ${checked}, of which ${bad} differed`);
@@ -882,7 +886,7 @@ async function main(): Promise<void> {
       sharing: {
         subgraphDedupe: `${subgraphDedupe} (B, C, D: identical reads of the same caller in flight at once)`,
         hiveInflightDedupe: { E: 'on', E0: 'off' },
-        entityDedupeWithinBatch: { A: 'no', 'B/C/D': 'no', 'E/E0': 'yes (Hive default)' },
+        entityDedupeWithinBatch: { A: 'no', 'B/C/D': 'yes (gateway/subgraph-client.ts)', 'E/E0': 'yes (Hive default)' },
       },
       nodeFlags: Object.fromEntries(keys.map((k) => [k, [...nodeArgs, ...profiling(k)].join(' ') || '(none)'])),
       heapCapMB: /--max-old-space-size=(\d+)/.exec(nodeArgs.join(' '))?.[1] ?? 'none (GATEWAY_HEAP_MB=0)',

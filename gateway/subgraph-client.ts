@@ -95,10 +95,14 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
       this.failures += 1;
       if (this.failures >= this.resilience.breakerFailures) this.openUntil = Date.now() + this.resilience.breakerCooldownMs;
       // A refused connection, a reset or a deadline is the subgraph being unavailable: say so with a
-      // code, not with the HTTP client's own words ("fetch failed").
-      if (error instanceof GraphQLError) throw error;
+      // code, not with the HTTP client's own words ("fetch failed"). So is a subgraph refusing the
+      // signed call (401; 503 while its nonce store is down) or failing (5xx): the client gets the
+      // code, never the subgraph's URL, status and body that @apollo/gateway puts in the error.
+      const status = error instanceof GraphQLError ? (error.extensions.response as { status?: unknown } | undefined)?.status : undefined;
+      const refused = typeof status === 'number' && (status === 401 || status >= 500);
+      if (error instanceof GraphQLError && !refused) throw error;
       throw new GraphQLError(`子图「${this.subgraph}」暂不可用 / subgraph ${this.subgraph} is unavailable, retry shortly`, {
-        extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: this.subgraph, reason: 'UNREACHABLE' },
+        extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: this.subgraph, reason: refused ? (status === 401 ? 'REFUSED' : 'FAILED') : 'UNREACHABLE' },
       });
     }
   }

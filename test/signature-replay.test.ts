@@ -23,8 +23,16 @@ interface Recorded extends RawRequest {
   path: string;
 }
 
+interface RecordingProxy {
+  url: string;
+  seen: Recorded[];
+  /** While set, answers every request itself with this refusal (as a subgraph refusing the call). */
+  refuse?: { status: number; body: unknown };
+  close(): Promise<void>;
+}
+
 /** An HTTP proxy in front of `target` that keeps a copy of every request it forwards. */
-async function startRecordingProxy(target: string): Promise<{ url: string; seen: Recorded[]; close(): Promise<void> }> {
+async function startRecordingProxy(target: string): Promise<RecordingProxy> {
   const upstream = new URL(target);
   const seen: Recorded[] = [];
   const server = http.createServer((req, res) => {
@@ -34,6 +42,11 @@ async function startRecordingProxy(target: string): Promise<{ url: string; seen:
       const body = Buffer.concat(chunks).toString('utf8');
       const headers = Object.fromEntries(Object.entries(req.headers).filter(([name]) => !['host', 'connection', 'content-length'].includes(name))) as Record<string, string>;
       seen.push({ method: req.method ?? 'GET', path: req.url ?? '/', headers, body });
+      if (proxy.refuse) {
+        res.writeHead(proxy.refuse.status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(proxy.refuse.body));
+        return;
+      }
       const out = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers }, (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
@@ -44,15 +57,15 @@ async function startRecordingProxy(target: string): Promise<{ url: string; seen:
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  const { pathname } = upstream;
-  return {
-    url: `http://127.0.0.1:${port}${pathname}`,
+  const proxy: RecordingProxy = {
+    url: `http://127.0.0.1:${port}${upstream.pathname}`,
     seen,
     close: () => new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
     }),
   };
+  return proxy;
 }
 
 /** Sends a captured request again, exactly as the gateway sent it, to `base`'s origin. */
@@ -68,8 +81,8 @@ describe('hole 7: signed subgraph requests cannot be replayed', () => {
   const grant = { id: 'g-replay', grantee: { kind: 'institution', id: INSTITUTION }, scenario: SCENARIO, fields: ['Person.name', 'Person.gender'], validFrom: '2020-01-01T00:00:00Z', validUntil: '2100-01-01T00:00:00Z' };
   const grantsFile = writeGrantsFile([grant]);
   let stack: Stack;
-  let population: Awaited<ReturnType<typeof startRecordingProxy>>;
-  let platform: Awaited<ReturnType<typeof startRecordingProxy>>;
+  let population: RecordingProxy;
+  let platform: RecordingProxy;
   let gateway: GatewayProcess;
   let headers: Record<string, string>;
   const secret = () => credentials.keys.gatewaySubgraphSecret;
@@ -144,6 +157,20 @@ describe('hole 7: signed subgraph requests cannot be replayed', () => {
     expect(fresh.status).toBe(200);
     expect(fresh.body.errors).toBeUndefined();
     expect(fresh.body.data.person.gender).toBeTruthy();
+  });
+
+  it('a subgraph refusing signed calls (its nonce store down) reaches the client as SUBGRAPH_UNAVAILABLE, without its URL or body', async () => {
+    population.refuse = { status: 503, body: { errors: [{ message: 'internal detail', extensions: { code: 'SIGNATURE_CHECK_UNAVAILABLE' } }] } };
+    try {
+      const answer = await graphql(gateway.url, 'query($id: ID!) { person(idNumber: $id) { name } }', { id: personIdAt(DEFAULT_SEED, 6) }, headers);
+      expect(answer.errors?.[0].extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'population', reason: 'FAILED' });
+      expect(answer.errors?.[0].message).toMatch(/暂不可用 \/ .*unavailable/);
+      const text = JSON.stringify(answer);
+      expect(text).not.toContain(population.url.replace(/\/graphql$/, ''));
+      expect(text).not.toContain('internal detail');
+    } finally {
+      population.refuse = undefined;
+    }
   });
 
   it('refuses replays of the platform internal calls: policy state reads and audit batches', async () => {

@@ -724,7 +724,7 @@ async function main(): Promise<void> {
   const urls = Object.fromEntries(served.map((info, i) => [subgraphEnvName('URL', info.name), subgraphs[i].url]));
 
   // Rate limits stay on (their cost is part of the product) with budgets no benchmark load reaches.
-  const common: NodeJS.ProcessEnv = { ...CLEARED, ...urls, PORT: '0', LOG_LEVEL: 'warn', AUDIT_SUBJECT_KEY: benchSecret, RATE_LIMIT_POINTS: '1000000000', VERIFY_LIMIT_PER_SUBJECT: '1000000000', VERIFY_LIMIT_PER_CALLER: '1000000000' };
+  const common: NodeJS.ProcessEnv = { ...CLEARED, ...urls, PORT: '0', LOG_LEVEL: 'warn', AUDIT_SUBJECT_KEY: benchSecret, RATE_LIMIT_POINTS: '1000000000', VERIFY_LIMIT_PER_SUBJECT: '1000000000', VERIFY_LIMIT_PER_CALLER: '1000000000', VERIFY_LIMIT_PER_CALLER_SUBJECT: '1000000000' };
   console.log(`[bench] starting gateways ${keys.join(', ')}…`);
   const profileDir = path.join(ROOT, 'bench', 'results', 'profiles');
   if (options.profile) fs.rmSync(profileDir, { recursive: true, force: true });

@@ -20,12 +20,14 @@ function arg(name: string, fallback: number): number {
 
 async function main(): Promise<number> {
   const inputs = arg('inputs', 5000);
-  const seconds = arg('seconds', 300);
+  // The deadline only stops a run that hangs: by default long enough for every input (~4 per second on a busy machine).
+  const seconds = arg('seconds', Math.max(300, Math.ceil(inputs / 4)));
   const seed = arg('seed', 20261125);
   const verbose = process.argv.includes('--verbose');
   const startedAt = Date.now();
   const credentials = new Credentials();
-  const stack = await startStack(abuseStackEnv(credentials, writeGrantsFile(abuseGrants())));
+  // Generous: a busy machine takes a while to seed and start the stack.
+  const stack = await startStack(abuseStackEnv(credentials, writeGrantsFile(abuseGrants())), 300_000);
   try {
     const summary = await runAbuseSuite({ stack, credentials, budget: { inputs, seconds }, faults: true, seed, log: verbose ? (l) => console.error(l) : undefined });
     // Store faults (Redis stopped, PostgreSQL paused and cut off) need the real PostgreSQL and redis-server.
@@ -41,10 +43,11 @@ async function main(): Promise<number> {
     } else {
       summary.skipped.push(`store faults (Redis stop, PostgreSQL pause and cut): need PostgreSQL at ${TEST_DATABASE_URL} and redis-server`);
     }
+    if (summary.inputsTried < inputs) summary.findings.push(`deadline of ${seconds} s reached after ${summary.inputsTried} of ${inputs} inputs (--seconds to wait longer)`);
     for (const f of summary.findings) console.error(f);
     for (const s of summary.skipped) console.error(`skipped: ${s}`);
     const started = Date.now() - startedAt;
-    console.error(`data by caller: ${JSON.stringify(summary.dataByCaller)}; ${(started / 1000).toFixed(0)} s`);
+    console.error(`data by caller: ${JSON.stringify(summary.dataByCaller)}; values checked ${JSON.stringify(summary.valuesChecked)}; ${(started / 1000).toFixed(0)} s`);
     console.log(formatSummary(summary));
     const storeFaultsMissing = process.env.REQUIRE_SERVICES === '1' && summary.skipped.some((s) => s.startsWith('store faults'));
     return summary.dataLeaked > 0 || summary.auditRecordsLost > 0 || summary.crashes > 0 || dataShare(summary) < 50 || storeFaultsMissing ? 1 : 0;

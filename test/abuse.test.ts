@@ -33,7 +33,7 @@ describe('abuse: fuzzed and valid inputs from every kind of caller, and a cut-of
 
   it('leaks nothing by the exact oracle, answers mostly with data, loses no audit record and stays up', async () => {
     const summary = await runAbuseSuite({ stack, credentials, budget: { inputs: 300, seconds: 150 }, faults: false, cheapFault: true });
-    console.log(`${formatSummary(summary)}\ndata by caller: ${JSON.stringify(summary.dataByCaller)}${summary.findings.length ? `\n${summary.findings.join('\n')}` : ''}`);
+    console.log(`${formatSummary(summary)}\ndata by caller: ${JSON.stringify(summary.dataByCaller)}; values checked ${JSON.stringify(summary.valuesChecked)}${summary.findings.length ? `\n${summary.findings.join('\n')}` : ''}`);
     expect(summary.findings.filter((f) => f.startsWith('leak') || f.includes('stopped answering'))).toEqual([]);
     expect(summary.dataLeaked).toBe(0);
     expect(summary.crashes).toBe(0);
@@ -42,6 +42,7 @@ describe('abuse: fuzzed and valid inputs from every kind of caller, and a cut-of
     expect(summary.faultsInjected).toBe(1);
     // The oracle had real data to check, from every kind of caller that may receive some.
     expect(dataShare(summary)).toBeGreaterThanOrEqual(50);
+    for (const k of ['plain', 'masked', 'nothing'] as const) expect({ [k]: summary.valuesChecked[k] > 100 }).toEqual({ [k]: true });
     for (const caller of ['inst-granted', 'inst-scoped', 'inst-nogrant', 'inst-expired-grant', 'dev-granted', 'dev-nogrant', 'anonymous']) {
       expect({ caller, withData: (summary.dataByCaller[caller] ?? 0) > 0 }).toEqual({ caller, withData: true });
     }

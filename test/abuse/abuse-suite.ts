@@ -41,6 +41,8 @@ export interface AbuseSummary {
   unexpected5xx: number;
   /** Answers with data per caller label, to show every kind of caller was exercised. */
   dataByCaller: Record<string, number>;
+  /** Values the oracle compared with what was due: plain, masked, nothing (null with its error). */
+  valuesChecked: { plain: number; masked: number; nothing: number };
   findings: string[];
   skipped: string[];
 }
@@ -232,8 +234,9 @@ function documentArb(pools: Pools): fc.Arbitrary<{ query: string; variables: Rec
 const ALL_CALLERS = Object.keys(ORACLE_CALLERS) as CallerLabel[];
 // Valid queries mostly come from callers that hold grants, so that most answers carry data to check.
 const VALID_CALLERS: CallerLabel[] = [
-  ...Array<CallerLabel>(6).fill('inst-granted'), ...Array<CallerLabel>(3).fill('inst-scoped'), 'inst-granted-b', 'inst-nogrant', 'inst-nogrant', 'inst-expired-grant',
-  'inst-no-scenario', 'inst-suspended', 'dev-granted', 'dev-granted', 'dev-nogrant', 'anonymous', 'anonymous', 'forged', 'expired-token', 'garbage', 'wrong-scenario', 'bad-apikey',
+  ...Array<CallerLabel>(8).fill('inst-granted'), ...Array<CallerLabel>(4).fill('inst-scoped'), 'inst-granted-b', 'inst-nogrant', 'inst-nogrant', 'inst-expired-grant',
+  'inst-no-scenario', 'inst-suspended', 'dev-granted', 'dev-granted', 'dev-granted', 'dev-nogrant', 'anonymous', 'anonymous', 'anonymous',
+  'forged', 'expired-token', 'garbage', 'wrong-scenario', 'bad-apikey',
 ];
 
 function inputArb(pools: Pools): fc.Arbitrary<AbuseInput> {
@@ -319,7 +322,7 @@ export async function runAbuseSuite(options: RunOptions): Promise<AbuseSummary> 
   const seed = options.seed ?? 20261125;
   const started = Date.now();
   const deadline = started + budget.seconds * 1000;
-  const summary: AbuseSummary = { inputsTried: 0, faultsInjected: 0, requestsAnswered: 0, answersWithData: 0, dataLeaked: 0, mismatched: 0, auditRecordsLost: 0, crashes: 0, unexpected5xx: 0, dataByCaller: {}, findings: [], skipped: [] };
+  const summary: AbuseSummary = { inputsTried: 0, faultsInjected: 0, requestsAnswered: 0, answersWithData: 0, dataLeaked: 0, mismatched: 0, auditRecordsLost: 0, crashes: 0, unexpected5xx: 0, dataByCaller: {}, valuesChecked: { plain: 0, masked: 0, nothing: 0 }, findings: [], skipped: [] };
   const finding = (s: string) => {
     if (summary.findings.length < 50) summary.findings.push(s);
     log(`FINDING: ${s}`);
@@ -355,6 +358,7 @@ export async function runAbuseSuite(options: RunOptions): Promise<AbuseSummary> 
         const r = await post(stack.gatewayUrl, input.body, headers);
         summary.requestsAnswered++;
         const verdict = checkResponse(oracle, ORACLE_CALLERS[input.caller], input.body, r.text, r.headers);
+        for (const k of ['plain', 'masked', 'nothing'] as const) summary.valuesChecked[k] += verdict.checked[k];
         if (verdict.hasData) {
           summary.answersWithData++;
           summary.dataByCaller[input.caller] = (summary.dataByCaller[input.caller] ?? 0) + 1;

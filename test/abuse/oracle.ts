@@ -184,7 +184,11 @@ export interface Verdict {
   problems: Problem[];
   /** The response carried at least one data value besides __typename. */
   hasData: boolean;
+  /** Values compared with what was due: plain, masked, and nothing (denied or out of scope). */
+  checked: Checked;
 }
+
+export interface Checked { plain: number; masked: number; nothing: number }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Rec = PersonRecord | LegalEntityRecord | LicenceRecord;
@@ -199,6 +203,7 @@ interface Walk {
   errorPaths: string[];
   requestLevelError: boolean;
   problems: Problem[];
+  checked: Checked;
 }
 
 const STACK_TRACE = /\n\s+at .+\(|\n\s+at [\w.<>]+ /;
@@ -253,6 +258,11 @@ function inScope(record: Rec, scope: string | undefined): boolean {
   return !scope || record.divisionCode.startsWith(scope);
 }
 
+/** A response key's value, own properties only: an alias such as __proto__ must not read Object.prototype. */
+function own(object: { [key: string]: Json }, key: string): Json | undefined {
+  return Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined;
+}
+
 function describe(value: unknown): string {
   return JSON.stringify(value)?.slice(0, 80) ?? String(value);
 }
@@ -274,11 +284,11 @@ function checkRecord(walk: Walk, record: Rec, set: SelectionSetNode, actual: Jso
   const type = walk.ctx.schema.getType(typeName) as GraphQLObjectType;
   const fields = collect(walk, type, set);
   for (const key of Object.keys(actual)) {
-    if (!fields.has(key)) walk.problems.push({ kind: 'leak', path: `${at}.${key}`, message: `key not asked for: ${describe(actual[key])}` });
+    if (!fields.has(key)) walk.problems.push({ kind: 'leak', path: `${at}.${key}`, message: `key not asked for: ${describe(own(actual, key))}` });
   }
   for (const [key, nodes] of fields) {
     const here = `${at}.${key}`;
-    const value = actual[key];
+    const value = own(actual, key);
     const name = nodes[0].name.value;
     if (name === '__typename') {
       if (value !== typeName) walk.problems.push({ kind: 'leak', path: here, message: `__typename ${describe(value)} for a ${typeName}` });
@@ -287,6 +297,7 @@ function checkRecord(walk: Walk, record: Rec, set: SelectionSetNode, actual: Jso
     const coordinate = `${typeName}.${name}`;
     let access = expectedAccess(walk.ctx, walk.caller, coordinate);
     if (access.kind !== 'nothing' && !inScope(record, access.scope)) access = { kind: 'nothing', why: `out of scope ${access.scope}` };
+    walk.checked[access.kind]++;
     if (access.kind === 'nothing') {
       if (value !== null && value !== undefined) walk.problems.push({ kind: 'leak', path: here, message: `${coordinate} returned (${describe(value)}) where nothing is due (${access.why})` });
       else if (!explained(walk, here)) walk.problems.push({ kind: 'mismatch', path: here, message: `${coordinate} null without a denial error (${access.why})` });
@@ -338,10 +349,18 @@ function checkRelation(walk: Walk, record: Rec, name: string, field: GraphQLFiel
 }
 
 /** Dry run: the problems `actual` would have as the view of `record`. */
-function problemsAs(walk: Walk, record: Rec, set: SelectionSetNode, actual: Json, at: string, scope?: string): Problem[] {
-  const dry: Walk = { ...walk, problems: [] };
+function problemsAs(walk: Walk, record: Rec, set: SelectionSetNode, actual: Json, at: string, scope?: string): Problem[] & { checked?: Checked } {
+  const dry: Walk = { ...walk, problems: [], checked: { plain: 0, masked: 0, nothing: 0 } };
   checkRecord(dry, record, set, actual, at, scope);
-  return dry.problems;
+  return Object.assign(dry.problems, { checked: dry.checked });
+}
+
+/** Counts what a matched element's dry run compared. */
+function adopt(walk: Walk, problems: { checked?: Checked }): void {
+  if (!problems.checked) return;
+  walk.checked.plain += problems.checked.plain;
+  walk.checked.masked += problems.checked.masked;
+  walk.checked.nothing += problems.checked.nothing;
 }
 
 /** A short list in any order: each element is the view of a distinct expected record. */
@@ -365,6 +384,7 @@ function checkUnordered(walk: Walk, candidates: Rec[], set: SelectionSetNode, va
     for (const candidate of unused) {
       const problems = problemsAs(walk, candidate, set, item, here, scope);
       if (problems.length === 0) {
+        adopt(walk, problems);
         unused.delete(candidate);
         return;
       }
@@ -395,7 +415,7 @@ function checkConnection(walk: Walk, records: Rec[], scope: string | undefined, 
   for (const key of Object.keys(value)) if (!fields.has(key)) walk.problems.push({ kind: 'leak', path: `${at}.${key}`, message: 'key not asked for' });
   for (const [key, nodes] of fields) {
     const here = `${at}.${key}`;
-    const v = value[key];
+    const v = own(value, key);
     const name = nodes[0].name.value;
     const access = expectedAccess(walk.ctx, walk.caller, `${conn.name}.${name}`);
     if (name === '__typename') {
@@ -427,9 +447,9 @@ function checkConnection(walk: Walk, records: Rec[], scope: string | undefined, 
         for (const [k, ns] of edgeFields) {
           const f = ns[0].name.value;
           if (f === '__typename') {
-            if (edge[k] !== edgeType.name) walk.problems.push({ kind: 'leak', path: `${edgeAt}.${k}`, message: `__typename ${describe(edge[k])}` });
+            if (own(edge, k) !== edgeType.name) walk.problems.push({ kind: 'leak', path: `${edgeAt}.${k}`, message: `__typename ${describe(own(edge, k))}` });
           } else if (f === 'cursor') {
-            checkOpaque(walk, edge[k], `${edgeAt}.${k}`);
+            checkOpaque(walk, own(edge, k), `${edgeAt}.${k}`);
           } else if (f === 'node') {
             // The record at the expected position first, then any other of the listing not yet seen
             // (the order is the database's collation; what matters here is whose values these are).
@@ -438,10 +458,12 @@ function checkConnection(walk: Walk, records: Rec[], scope: string | undefined, 
             for (let step = 0; step < records.length && matched < 0; step++) {
               const j = (next + step) % records.length;
               if (used.has(j)) continue;
-              const problems = problemsAs(walk, records[j], subSelection(ns), edge[k], `${edgeAt}.${k}`, scope);
+              const problems = problemsAs(walk, records[j], subSelection(ns), own(edge, k) ?? null, `${edgeAt}.${k}`, scope);
               const leaks = problems.filter((p) => p.kind === 'leak').length;
-              if (problems.length === 0) matched = j;
-              else if (!best || leaks < best.leaks) best = { j, problems, leaks };
+              if (problems.length === 0) {
+                matched = j;
+                adopt(walk, problems);
+              } else if (!best || leaks < best.leaks) best = { j, problems, leaks };
             }
             // No record's view: report against the closest one (fewest leaks; only withheld values is no leak).
             if (matched < 0 && best) {
@@ -453,7 +475,7 @@ function checkConnection(walk: Walk, records: Rec[], scope: string | undefined, 
               if (!inScope(records[matched], scope)) walk.problems.push({ kind: 'leak', path: `${edgeAt}.${k}`, message: `listing relying on a grant scoped to ${scope} returned a record of ${records[matched].divisionCode}` });
               used.add(matched);
               next = matched + 1;
-            } else walk.problems.push({ kind: 'leak', path: `${edgeAt}.${k}`, message: `node beyond the listing: ${describe(edge[k])}` });
+            } else walk.problems.push({ kind: 'leak', path: `${edgeAt}.${k}`, message: `node beyond the listing: ${describe(own(edge, k))}` });
           }
         }
       });
@@ -480,7 +502,16 @@ export function secretsInText(truth: Truth, text: string, requestText: string): 
   const found = new Set<string>();
   for (const token of text.match(LONG_TOKEN) ?? []) if (truth.sensitive.has(token) && !requestText.includes(token)) found.add(token);
   for (const token of text.match(/1[3-9]\d{9}/g) ?? []) if (truth.sensitive.has(token) && !requestText.includes(token)) found.add(token);
-  for (const token of text.match(/\p{Script=Han}{2,4}/gu) ?? []) if (truth.sensitive.has(token) && !requestText.includes(token)) found.add(token);
+  // Names hide inside longer runs of Chinese text: every 2–4 character window of a run is looked up.
+  for (const run of text.match(/\p{Script=Han}{2,}/gu) ?? []) {
+    const chars = [...run];
+    for (let i = 0; i < chars.length - 1; i++) {
+      for (let n = 2; n <= 4 && i + n <= chars.length; n++) {
+        const token = chars.slice(i, i + n).join('');
+        if (truth.sensitive.has(token) && !requestText.includes(token)) found.add(token);
+      }
+    }
+  }
   return [...found];
 }
 
@@ -560,11 +591,11 @@ export function checkResponse(ctx: OracleContext, caller: OracleCaller, body: st
   } catch {
     for (const s of secretsInText(ctx.truth, text, body)) leak('body', `ground-truth value ${s} in a non-JSON body`);
     if (FILE_PATH.test(text)) leak('body', 'file path in a non-JSON body');
-    return { problems, hasData: false };
+    return { problems, hasData: false, checked: { plain: 0, masked: 0, nothing: 0 } };
   }
   if (!response || typeof response !== 'object' || Array.isArray(response)) {
     for (const s of secretsInText(ctx.truth, text, body)) leak('body', `ground-truth value ${s} in the body`);
-    return { problems, hasData: false };
+    return { problems, hasData: false, checked: { plain: 0, masked: 0, nothing: 0 } };
   }
   const errors = Array.isArray(response.errors) ? response.errors : [];
   for (const e of errors) {
@@ -579,7 +610,8 @@ export function checkResponse(ctx: OracleContext, caller: OracleCaller, body: st
 
   const data = response.data;
   const hasData = hasValue(data);
-  if (data === null || data === undefined) return { problems, hasData };
+  const checked: Checked = { plain: 0, masked: 0, nothing: 0 };
+  if (data === null || data === undefined) return { problems, hasData, checked };
   let request: { query?: unknown; variables?: unknown; operationName?: unknown };
   let document: DocumentNode | undefined;
   try {
@@ -592,12 +624,12 @@ export function checkResponse(ctx: OracleContext, caller: OracleCaller, body: st
   if (!document || !operation || validate(ctx.schema, document).length > 0 || operation.operation !== 'query') {
     // Not a query the oracle can follow (mutations, invalid documents): no ground-truth value may appear.
     for (const s of secretsInText(ctx.truth, JSON.stringify(data), body)) leak('data', `ground-truth value ${s} in data of an unfollowable request`);
-    return { problems, hasData };
+    return { problems, hasData, checked };
   }
   const coerced = getVariableValues(ctx.schema, operation.variableDefinitions ?? [], (request.variables && typeof request.variables === 'object' ? request.variables : {}) as Record<string, unknown>);
   if (coerced.errors) {
     if (hasValue(data)) leak('data', 'data for variables that do not coerce');
-    return { problems, hasData };
+    return { problems, hasData, checked };
   }
   const walk: Walk = {
     ctx, caller, variables: coerced.coerced,
@@ -605,23 +637,24 @@ export function checkResponse(ctx: OracleContext, caller: OracleCaller, body: st
     errorPaths: errors.filter((e) => Array.isArray(e?.path)).map((e) => (e.path as (string | number)[]).join('.')),
     requestLevelError: errors.some((e) => !Array.isArray(e?.path)),
     problems,
+    checked,
   };
   if (typeof data !== 'object' || Array.isArray(data)) {
     leak('data', 'data is not an object');
-    return { problems, hasData };
+    return { problems, hasData, checked };
   }
   const queryType = ctx.schema.getQueryType()!;
   const roots = collect(walk, queryType, operation.selectionSet);
   for (const key of Object.keys(data)) if (!roots.has(key)) leak(key, 'root key not asked for');
   for (const [key, nodes] of roots) {
     if (nodes[0].name.value === '__typename') {
-      if (data[key] !== 'Query') leak(key, `__typename ${describe(data[key])}`);
+      if (own(data, key) !== 'Query') leak(key, `__typename ${describe(own(data, key))}`);
       continue;
     }
     const field = queryType.getFields()[nodes[0].name.value];
-    if (field) checkRoot(walk, field, nodes, data[key], key);
+    if (field) checkRoot(walk, field, nodes, own(data, key), key);
   }
-  return { problems, hasData };
+  return { problems, hasData, checked };
 }
 
 function hasValue(data: unknown, key?: string): boolean {

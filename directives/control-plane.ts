@@ -58,7 +58,7 @@ export const PLATFORM_OPERATIONS: { readonly Query: Record<string, ControlOperat
     answerObjection: { audiences: ['provider'], audit: (a) => ({ target: on('objection', a.id), reason: text(a.answer) }) },
     extendObjection: { audiences: ['provider'], audit: (a) => ({ target: on('objection', a.id), reason: text(a.reason) }) },
     grantEmergencyAccess: { audiences: ['admin'], audit: (a) => ({ target: on('institution', a.institution), reason: text(a.reason) }) },
-    scopeGrant: { audiences: ['admin'], audit: (a) => ({ target: on('grant', a.id), reason: on('division', a.divisionCode) ?? 'division scope lifted' }) },
+    scopeGrant: { audiences: ['admin'], audit: (a) => ({ target: on('grant', a.id), reason: on('division', a.divisionCode) ?? '解除区划限定 / division scope lifted' }) },
     liftSuspension: { audiences: ['admin'], audit: (a) => ({ target: on('suspension', a.id), reason: text(a.reason) }) },
     registerOperation: { audiences: ['admin'], audit: (a) => ({ target: on('operation', a.name) }) },
     retireOperation: { audiences: ['admin'], audit: (a) => ({ target: on('operation', a.hash), reason: text(a.reason) }) },

@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { createQueryLimits } from './limits/query-limits';
-import { createRateLimiter } from './limits/rate-limits';
+import { createRateLimiter, type RateLimiter } from './limits/rate-limits';
+import { withIdentityProbeLimit } from './limits/identity-probes';
 import { createOperationSafelist, createSafelistPlugin, safelistQueryStore, type OperationSafelist } from './limits/operation-safelist';
 import { clientIpOf, createRateLimitPlugin } from './limits/rate-limit-plugin';
 import { createLogger } from '../lib/log';
@@ -60,9 +61,26 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
     },
   });
 
+  const closers: (() => Promise<void>)[] = [];
+  let rateLimiter: RateLimiter | undefined;
+  if (settings.rateLimits.enabled) {
+    const log = createLogger('gateway');
+    let lastLogged = 0;
+    const limiter = createRateLimiter({
+      ...settings.rateLimits,
+      keySecret: settings.mask.hashKey,
+      onStoreError: (error) => {
+        if (Date.now() - lastLogged < 10_000) return; // one line per 10 s during an outage
+        lastLogged = Date.now();
+        log.warn({ err: error.message }, 'rate limiter store unavailable: requests are refused (RATE_LIMIT_UNAVAILABLE)');
+      },
+    });
+    closers.push(() => limiter.close());
+    rateLimiter = limiter;
+  }
+
   let gateway: GatewayInterface = federation as unknown as GatewayInterface;
   let contextOf: (req: Parameters<typeof identify>[0], requestId: string) => Promise<GatewayContext>;
-  const closers: (() => Promise<void>)[] = [];
   let safelist: OperationSafelist | undefined;
   if (settings.policy) {
     if (!settings.apiKeySecret) throw new Error('API_KEY_SECRET is not set: developers\' API keys cannot be checked');
@@ -82,6 +100,8 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
       safelist = list;
     }
     gateway = withPolicy(gateway, { policySource, maskSettings: settings.mask, mode: settings.denialMode });
+    // Lookups that could sweep a masked number's candidates are budgeted after the policy has run.
+    if (rateLimiter) gateway = withIdentityProbeLimit(gateway, rateLimiter);
     const apiKeySecret = settings.apiKeySecret;
     contextOf = async (req, requestId) => ({ identity: await identify(req, { verifyToken, apiKeySecret }), requestId, clientIp: clientIpOf(req, settings.rateLimits.trustProxyHops) });
   } else {
@@ -91,21 +111,7 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
   const queryLimits = createQueryLimits<GatewayContext>(settings.queryLimits);
   const limitPlugins: ApolloServerPlugin<GatewayContext>[] = [];
   if (safelist) limitPlugins.push(createSafelistPlugin<GatewayContext>(safelist));
-  if (settings.rateLimits.enabled) {
-    const log = createLogger('gateway');
-    let lastLogged = 0;
-    const rateLimiter = createRateLimiter({
-      ...settings.rateLimits,
-      keySecret: settings.mask.hashKey,
-      onStoreError: (error) => {
-        if (Date.now() - lastLogged < 10_000) return; // one line per 10 s during an outage
-        lastLogged = Date.now();
-        log.warn({ err: error.message }, 'rate limiter store unavailable: requests are refused (RATE_LIMIT_UNAVAILABLE)');
-      },
-    });
-    closers.push(() => rateLimiter.close());
-    limitPlugins.push(createRateLimitPlugin<GatewayContext>(rateLimiter));
-  }
+  if (rateLimiter) limitPlugins.push(createRateLimitPlugin<GatewayContext>(rateLimiter));
 
   let sink: AuditSink | undefined;
   if (settings.audit) {

@@ -10,6 +10,7 @@ import { TEST_SCALE } from './support/federation-suite';
 import { APPLY, DECIDE, POLICE } from './support/applications';
 
 const COUNTY_OFFICE = '11530100015301017M';
+const PROBE_LIMIT = 20;
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK = '10X98765432';
 
@@ -26,6 +27,18 @@ function datesOf(year?: number): string[] {
  * Identity numbers consistent with a masked number, the birth date as seen (plain YYYY-MM-DD or
  * masked YYYY-**-**), the gender and the division code: enumerated one by one.
  */
+/** Every identity number a caller seeing this (masked number, plain birth date, gender) cannot rule out. */
+function candidateNumbers(masked: string, birthDate: string, gender: string): string[] {
+  const numbers: string[] = [];
+  for (let s = gender === 'MALE' ? 1 : 0; s < 1000; s += 2) {
+    const first17 = masked.slice(0, 6) + birthDate.replace(/-/g, '') + String(s).padStart(3, '0');
+    let sum = 0;
+    for (let i = 0; i < 17; i++) sum += Number(first17[i]) * WEIGHTS[i];
+    numbers.push(first17 + CHECK[sum % 11]);
+  }
+  return numbers;
+}
+
 function candidates(masked: string, birthDate: string, gender: string, division: string): { numbers: number; dates: number } {
   const year = Number(birthDate.slice(0, 4));
   const plainDate = /^\d{4}-\d{2}-\d{2}$/.test(birthDate) ? birthDate.replace(/-/g, '') : undefined;
@@ -82,7 +95,7 @@ describe('hole 1: a masked identity number cannot be worked out from what the sa
   const PERSON = 'query($id: ID!) { person(idNumber: $id) { idNumber birthDate gender divisionCode } }';
 
   beforeAll(async () => {
-    stack = await startStack({ DATA_SCALE: TEST_SCALE, ...credentials.env() });
+    stack = await startStack({ DATA_SCALE: TEST_SCALE, ...credentials.env(), IDENTITY_PROBE_LIMIT: String(PROBE_LIMIT) });
     url = stack.gatewayUrl;
     const { personIdAt, DEFAULT_SEED } = await import('../subgraphs/seed/generator');
     ids = [0, 1, 2, 3, 4, 5].map((i) => personIdAt(DEFAULT_SEED, i));
@@ -143,6 +156,64 @@ describe('hole 1: a masked identity number cannot be worked out from what the sa
     expect(result.errors).toBeUndefined();
     const birthDate = `${ids[1].slice(6, 10)}-${ids[1].slice(10, 12)}-${ids[1].slice(12, 14)}`;
     expect(candidates(result.data.person.idNumber, birthDate, result.data.person.gender, result.data.person.divisionCode).numbers).toBeGreaterThanOrEqual(100);
+  });
+});
+
+describe('hole 1: the candidates a mask leaves cannot be swept by lookups (identity-probe budget)', () => {
+  const credentials = new Credentials();
+  let stack: Stack;
+  let url: string;
+  let ids: string[];
+  const PERSONS = 'query($ids: [ID!]!) { persons(idNumbers: $ids) { idNumber gender } }';
+
+  beforeAll(async () => {
+    stack = await startStack({ DATA_SCALE: TEST_SCALE, ...credentials.env(), IDENTITY_PROBE_LIMIT: String(PROBE_LIMIT) });
+    url = stack.gatewayUrl;
+    const { personIdAt, DEFAULT_SEED } = await import('../subgraphs/seed/generator');
+    ids = Array.from({ length: 60 }, (_, i) => personIdAt(DEFAULT_SEED, i));
+  }, 180_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+    credentials.cleanup();
+  });
+
+  const headersOf = async (org: string) => ({ authorization: `Bearer ${await credentials.token({ org, sub: 'op-probe' })}`, 'x-scenario-id': 'any-duty' });
+
+  it('a batch of all candidates is withheld whole (which one exists is never said), and later lookups are refused', async () => {
+    const headers = await headersOf('11530100015301017M');
+    const target = ids[7];
+    const all = candidateNumbers(target.slice(0, 6), `${target.slice(6, 10)}-${target.slice(10, 12)}-${target.slice(12, 14)}`, Number(target[16]) % 2 ? 'MALE' : 'FEMALE');
+    expect(all).toContain(target);
+    const swept: any = await graphql(url, PERSONS, { ids: all }, headers);
+    expect(swept.status).toBe(429);
+    expect(swept.data ?? null).toBeNull();
+    expect(swept.errors?.[0].extensions?.code).toBe('RATE_LIMITED');
+    expect(swept.errors?.[0].extensions?.scope).toBe('identity-probe');
+    expect(JSON.stringify(swept)).not.toContain(target);
+    const after: any = await graphql(url, PERSONS, { ids: [ids[0]] }, headers);
+    expect(after.status).toBe(429);
+  });
+
+  it('small batches reveal at most the budget of misses; batches of real numbers are never refused', async () => {
+    const headers = await headersOf('11530100015301025G');
+    const target = ids[9];
+    const all = candidateNumbers(target.slice(0, 6), `${target.slice(6, 10)}-${target.slice(10, 12)}-${target.slice(12, 14)}`, Number(target[16]) % 2 ? 'MALE' : 'FEMALE').filter((n) => n !== target);
+    let revealed = 0;
+    for (let i = 0; i < all.length; i += 5) {
+      const answer: any = await graphql(url, PERSONS, { ids: all.slice(i, i + 5) }, headers);
+      if (answer.status === 429) break;
+      expect(answer.data.persons).toEqual([null, null, null, null, null]);
+      revealed += 5;
+    }
+    expect(revealed).toBeLessThanOrEqual(PROBE_LIMIT);
+    expect(revealed).toBeGreaterThan(0);
+    // Another institution looking up 60 real people in one batch is not refused: finding people costs nothing.
+    const real: any = await graphql(url, PERSONS, { ids }, await headersOf('115301020153010338'));
+    expect(real.status).toBe(200);
+    expect(real.data.persons.every((p: unknown) => p !== null)).toBe(true);
+    const again: any = await graphql(url, PERSONS, { ids }, await headersOf('115301020153010338'));
+    expect(again.status).toBe(200);
   });
 });
 

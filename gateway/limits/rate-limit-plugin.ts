@@ -97,7 +97,7 @@ export function verifiedFields(
   rawVariables: Record<string, unknown> | undefined,
   fields: readonly string[],
   argument: string,
-): { subject: string; responseKey: string }[] {
+): { subject: string; responseKey: string; value: unknown }[] {
   if (operation.operation !== 'query') return [];
   const queryType = schema.getQueryType();
   const coercion = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables ?? {});
@@ -113,7 +113,7 @@ export function verifiedFields(
     }
     return true;
   };
-  const subjects: { subject: string; responseKey: string }[] = [];
+  const subjects: { subject: string; responseKey: string; value: unknown }[] = [];
   const visited = new Set<string>();
   const walk = (selectionSet: SelectionSetNode) => {
     for (const selection of selectionSet.selections) {
@@ -136,7 +136,7 @@ export function verifiedFields(
           else value = type ? valueFromAST(node.value, type, variables) : undefined;
           if (value === undefined && node.value.kind !== Kind.VARIABLE && 'value' in node.value) value = node.value.value;
         }
-        subjects.push({ subject: value === undefined || value === null ? '' : String(value), responseKey: selection.alias?.value ?? selection.name.value });
+        subjects.push({ subject: value === undefined || value === null ? '' : String(value), responseKey: selection.alias?.value ?? selection.name.value, value });
       }
     }
   };

@@ -16,6 +16,10 @@
 // - verify-guarded: while a subject is guarded, each caller gets this many attempts (default 1) about
 //                   that subject per window. A few callers guessing wrong cannot deny verification to
 //                   everyone else, and guessing across many identities gains one try per identity.
+// - identity-probe: identity numbers an institution looks up (person, persons) that match no one, and
+//                   its verifications answered NO_MATCH, per caller. Inference control leaves at least
+//                   100 candidates for a masked number; this keeps them from being swept by lookups
+//                   (gateway/limits/identity-probes.ts).
 //
 // Fail closed: when Redis does not answer (error, not connected, or slower than storeTimeoutMs) the
 // request is denied with reason LIMITER_UNAVAILABLE (the plugin answers 503 RATE_LIMIT_UNAVAILABLE),
@@ -37,7 +41,7 @@ export type CallerKey =
   | { kind: 'subject'; idNumber: string }
   | { kind: 'anonymous'; ip: string };
 
-export type RateScope = 'request' | 'caller' | 'verify-subject' | 'verify-caller' | 'verify-pair' | 'verify-guarded';
+export type RateScope = 'request' | 'caller' | 'verify-subject' | 'verify-caller' | 'verify-pair' | 'verify-guarded' | 'identity-probe';
 
 export type RateKey =
   | { scope: 'request'; caller: CallerKey; scenario?: string }
@@ -45,7 +49,8 @@ export type RateKey =
   | { scope: 'verify-subject'; idNumber: string }
   | { scope: 'verify-caller'; caller: CallerKey }
   | { scope: 'verify-pair'; caller: CallerKey; idNumber: string }
-  | { scope: 'verify-guarded'; caller: CallerKey; idNumber: string };
+  | { scope: 'verify-guarded'; caller: CallerKey; idNumber: string }
+  | { scope: 'identity-probe'; caller: CallerKey };
 
 export type RateDecision =
   | { allowed: true }
@@ -71,6 +76,10 @@ export interface RateLimiterOptions {
   /** Attempts per caller about a guarded subject (its failures used up) per verification window (default 1). */
   verifyGuardedPoints?: number;
   verifyDurationSeconds: number;
+  /** Identity lookups that found no one, plus NO_MATCH verifications, per institution per probe window (default 100). */
+  probePoints?: number;
+  /** The probe window in seconds (default 3600). */
+  probeDurationSeconds?: number;
   /** Longest wait for Redis before failing closed (default 500 ms). */
   storeTimeoutMs?: number;
   /**
@@ -123,6 +132,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     'verify-caller': { points: verifyCallerPoints, duration: options.verifyDurationSeconds },
     'verify-pair': { points: verifyPairPoints, duration: options.verifyDurationSeconds },
     'verify-guarded': { points: options.verifyGuardedPoints ?? 1, duration: options.verifyDurationSeconds },
+    'identity-probe': { points: options.probePoints ?? 100, duration: options.probeDurationSeconds ?? 3600 },
   };
   for (const [scope, budget] of Object.entries(budgets)) {
     if (!Number.isInteger(budget.points) || budget.points < 1) throw new Error(`rate limit ${scope}: points must be an integer ≥ 1, got ${budget.points}`);
@@ -178,6 +188,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
         return `${callerPart(key.caller)}:${part(key.scenario ?? '')}`;
       case 'caller':
       case 'verify-caller':
+      case 'identity-probe':
         return callerPart(key.caller);
       case 'verify-subject':
         return digest(key.idNumber);
@@ -229,6 +240,10 @@ const SCOPE_TEXT: Record<RateScope, { zh: string; en: string }> = {
     zh: '该数据主体近期核验失败过多，处于保护状态，每个调用方每小时仅可核验一次',
     en: 'this data subject had too many failed verifications and is guarded: one verification per caller per window',
   },
+  'identity-probe': {
+    zh: '查询不存在的身份号码或核验失败的次数过多（可能在穷举脱敏号码），请稍后重试；批量查询请分批',
+    en: 'too many lookups of identity numbers that match no one, or failed verifications (this looks like guessing masked numbers); retry later, and split large batches',
+  },
 };
 
 /** 429 RATE_LIMITED with a retry-after header (Apollo Server takes status and headers from extensions.http). */
@@ -262,7 +277,9 @@ export function deniedError(decision: Extract<RateDecision, { allowed: false }>)
   return decision.reason === 'LIMITER_UNAVAILABLE' ? rateLimitUnavailableError(decision.retryAfterSeconds) : rateLimitError(decision.retryAfterSeconds, decision.scope);
 }
 
-export interface RateLimitSettings extends Omit<RateLimiterOptions, 'onStoreError' | 'keySecret' | 'callerPoints' | 'verifyCallerPoints' | 'verifyPairPoints' | 'verifyGuardedPoints'> {
+export interface RateLimitSettings extends Omit<RateLimiterOptions, 'onStoreError' | 'keySecret' | 'callerPoints' | 'verifyCallerPoints' | 'verifyPairPoints' | 'verifyGuardedPoints' | 'probePoints' | 'probeDurationSeconds'> {
+  probePoints: number;
+  probeDurationSeconds: number;
   /** RATE_LIMIT=on|off (default on; off for benchmarks). */
   enabled: boolean;
   callerPoints: number;
@@ -287,6 +304,7 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1
  * RATE_LIMIT_CALLER_POINTS (3 × RATE_LIMIT_POINTS) per caller over all scenarios,
  * VERIFY_LIMIT_PER_SUBJECT (10 failed), VERIFY_LIMIT_PER_CALLER (300), VERIFY_LIMIT_PER_CALLER_SUBJECT
  * (4) and VERIFY_LIMIT_GUARDED (1, per caller about a guarded subject) per VERIFY_LIMIT_DURATION (3600 s),
+ * IDENTITY_PROBE_LIMIT (100) per IDENTITY_PROBE_DURATION (3600 s),
  * RATE_LIMIT_TIMEOUT_MS (500), TRUST_PROXY_HOPS (0); REDIS_URL and REDIS_KEY_PREFIX as for the grants
  * (keys under "<prefix>rl:").
  */
@@ -307,6 +325,8 @@ export function readRateLimitSettings(env: NodeJS.ProcessEnv = process.env): Rat
     verifyPairPoints: integer(env, 'VERIFY_LIMIT_PER_CALLER_SUBJECT', 4),
     verifyGuardedPoints: integer(env, 'VERIFY_LIMIT_GUARDED', 1),
     verifyDurationSeconds: integer(env, 'VERIFY_LIMIT_DURATION', 3600),
+    probePoints: integer(env, 'IDENTITY_PROBE_LIMIT', 100),
+    probeDurationSeconds: integer(env, 'IDENTITY_PROBE_DURATION', 3600),
     storeTimeoutMs: integer(env, 'RATE_LIMIT_TIMEOUT_MS', 500),
     trustProxyHops: integer(env, 'TRUST_PROXY_HOPS', 0, 0),
   };

@@ -1,0 +1,84 @@
+// Identity probes (推断控制, issue 11 hole 1): inference control leaves at least 100 candidates for a
+// masked identity number, but a caller who can look numbers up could sweep them — `persons(idNumbers:
+// [...candidates])` answers which one exists, `verifyPersonIdentity` which one matches a plain name.
+// Looked-up numbers that match no one and NO_MATCH verifications count against the institution's
+// identity-probe budget (IDENTITY_PROBE_LIMIT per IDENTITY_PROBE_DURATION). A request whose misses go
+// past it is withheld whole — the answer would say which candidates exist — and refused with 429; so
+// is every identity lookup after it, until the window ends. Lookups that find people cost nothing, so
+// batches of real numbers are never refused. Wraps the executor (after the policy) so that nothing of
+// a withheld answer reaches the audit as returned.
+import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface } from '@apollo/server-gateway-interface';
+import type { GatewayContext } from '../context';
+import { callerKeyOf, rateLimitedTotal, verifiedFields } from './rate-limit-plugin';
+import { deniedError, type RateDecision, type RateKey, type RateLimiter } from './rate-limits';
+
+/** Root fields that look a person up by identity number(s), and the argument holding them. */
+const LOOKUPS = [
+  { field: 'person', argument: 'idNumber' },
+  { field: 'persons', argument: 'idNumbers' },
+] as const;
+const VERIFY = { field: 'verifyPersonIdentity', argument: 'idNumber' } as const;
+
+type Denial = Extract<RateDecision, { allowed: false }>;
+
+/** How many of the asked numbers found no one (or were answered NO_MATCH), from the answer's data. */
+function countMisses(data: Record<string, unknown> | null | undefined, lookups: { responseKey: string; value: unknown }[], verifications: { responseKey: string }[]): number {
+  let misses = 0;
+  const seen = new Set<string>(); // fields merged under one response key are answered once
+  for (const { responseKey, value } of lookups) {
+    if (seen.has(responseKey)) continue;
+    seen.add(responseKey);
+    const answer = data?.[responseKey];
+    if (Array.isArray(value)) misses += Array.isArray(answer) ? answer.filter((entry) => entry === null).length : value.length;
+    else if (answer === null || answer === undefined) misses++;
+  }
+  for (const { responseKey } of verifications) {
+    if (seen.has(responseKey)) continue;
+    seen.add(responseKey);
+    if (data?.[responseKey] === 'NO_MATCH') misses++;
+  }
+  return misses;
+}
+
+export function withIdentityProbeLimit(inner: GatewayInterface, limiter: RateLimiter): GatewayInterface {
+  const refuse = (context: GatewayContext, denial: Denial) => {
+    rateLimitedTotal.inc({ scope: denial.scope, reason: denial.reason });
+    context.refused = 'IDENTITY_PROBE';
+    if (context.decision) context.decision = { ...context.decision, subjects: new Set() };
+    return { errors: [deniedError(denial)] };
+  };
+
+  async function run(innerExecutor: GatewayExecutor, requestContext: GatewayGraphQLRequestContext) {
+    const context = requestContext.context as GatewayContext;
+    const caller = context.identity.caller;
+    const { operation, document, schema } = requestContext;
+    // Only institutions can see masked identity numbers (Person is open to no one).
+    if (caller.kind !== 'institution' || operation.operation !== 'query') return innerExecutor(requestContext);
+    const variables = requestContext.request.variables;
+    const lookups = LOOKUPS.flatMap(({ field, argument }) => verifiedFields(schema, document, operation, variables, [field], argument));
+    const verifications = verifiedFields(schema, document, operation, variables, [VERIFY.field], VERIFY.argument);
+    if (lookups.length === 0 && verifications.length === 0) return innerExecutor(requestContext);
+
+    const key: RateKey = { scope: 'identity-probe', caller: callerKeyOf(caller, context.clientIp) };
+    // Taking nothing tells whether the budget is already overrun (and for how long), fail closed.
+    const admitted = await limiter.consume(key, 0);
+    if (!admitted.allowed) return refuse(context, admitted);
+
+    const result = await innerExecutor(requestContext);
+    const misses = countMisses(result.data as Record<string, unknown> | null | undefined, lookups, verifications);
+    if (misses === 0) return result;
+    const counted = await limiter.consume(key, misses);
+    return counted.allowed ? result : refuse(context, counted);
+  }
+
+  return {
+    onSchemaLoadOrUpdate: (callback) => inner.onSchemaLoadOrUpdate(callback),
+    async load(loadOptions) {
+      const loaded = await inner.load(loadOptions);
+      const innerExecutor = loaded.executor;
+      if (!innerExecutor) return loaded;
+      return { executor: (requestContext) => run(innerExecutor, requestContext) };
+    },
+    stop: () => inner.stop(),
+  };
+}

@@ -137,6 +137,34 @@ describe('hole 1: a masked identity number cannot be worked out from what the sa
     }
   });
 
+  it('the approval says so: the application records the narrowing, and the grant lists it (bilingual)', async () => {
+    const headers = { authorization: await institution(COUNTY_OFFICE) };
+    const listed: any = await graphql(url, '{ applications { scenario steps { action note } } grants { scenario maskNotes } }', undefined, headers);
+    expect(listed.errors).toBeUndefined();
+    const application = listed.data.applications.find((a: any) => a.scenario === 'identity-check-plain-birth');
+    const narrowed = application.steps.filter((s: any) => s.action === 'masks-narrowed');
+    expect(narrowed.length).toBeGreaterThan(0);
+    expect(narrowed.at(-1).note).toMatch(/Person\.idNumber[\s\S]*收紧为 6,0[\s\S]*narrowed from keeping 6,4 to 6,0/);
+    const grant = listed.data.grants.find((g: any) => g.scenario === 'identity-check-plain-birth');
+    expect(grant.maskNotes).toEqual([expect.stringContaining('6,0')]);
+  });
+
+  it('an application whose masked birth date a plain identity number would give away is refused at filing, alone or with the grants already held', async () => {
+    const headers = { authorization: await institution('11530100015301025G') };
+    const input = (scenario: string, fields: string[], plain: string[]) => ({
+      input: { scenario, scenarioName: '身份核验', description: '核验', fields, plain, validFrom: new Date(Date.now() - 60_000).toISOString(), validUntil: new Date(Date.now() + 86_400_000).toISOString() },
+    });
+    const alone: any = await graphql(url, APPLY, input('plain-number-masked-birth', ['Person.idNumber', 'Person.birthDate'], ['Person.idNumber']), headers);
+    expect(alone.data?.applyForAccess ?? null).toBeNull();
+    expect(alone.errors[0].extensions.code).toBe('MASK_INFERENCE_CONFLICT');
+    expect(alone.errors[0].message).toMatch(/出生日期[\s\S]*\/ the grant would let masked values be worked out/);
+    // This institution already holds Person.birthDate masked (identity-check-year): the plain number alone now conflicts.
+    const combined: any = await graphql(url, APPLY, input('plain-number-only', ['Person.idNumber'], ['Person.idNumber']), headers);
+    expect(combined.errors[0].extensions.code).toBe('MASK_INFERENCE_CONFLICT');
+    const listed: any = await graphql(url, '{ applications { scenario } }', undefined, headers);
+    expect(listed.data.applications.map((a: any) => a.scenario)).not.toContain('plain-number-only'); // nothing was filed
+  });
+
   it('without the birth date, the configured mask (first 6, last 4) is kept: narrowing is per caller, only where needed', async () => {
     const third = '115301020153010338';
     await grantThroughApi(third, 'identity-check-number-only', ['Person.idNumber'], []);

@@ -11,13 +11,14 @@ import { deadlineFor, type JurisdictionProfile, type Procedure } from '../../lib
 import { badUserInput } from '../common/errors';
 import type { SubgraphContext } from '../common/run-subgraph';
 import { changePolicy, upsertGrant } from './grant-writer';
+import { maskNotes, refuseConflicts, reviewGrant, type GrantInferenceDeps } from './grant-inference';
 import { forbidden } from './permissions';
 import type { PolicyChangeNotifier } from './policy-state';
 import { isoColumn, chinaDay } from '../../lib/db/sql-dates';
 
 type Context = SubgraphContext<Record<string, never>>;
 
-export interface ApplicationDeps {
+export interface ApplicationDeps extends GrantInferenceDeps {
   catalog: Catalog;
   profile: JurisdictionProfile;
   calendar: WorkingCalendar;
@@ -108,14 +109,20 @@ function actorOf(ctx: Context): string {
   return `${ctx.caller?.kind}:${ctx.caller?.id}${ctx.caller?.operator ? `/${ctx.caller.operator}` : ''}`;
 }
 
-async function approve(tx: Queryable, row: ApplicationRow, at: Date): Promise<string> {
+/**
+ * Turns an application into a grant. What the grantee would then see under all its grants is checked
+ * first (inference control): a masked value no mask can protect refuses the approval; masks narrowed
+ * for this grantee are recorded as a step the applicant and the approver both read.
+ */
+async function approve(tx: Queryable, deps: GrantInferenceDeps, row: ApplicationRow, stage: string, at: Date): Promise<string> {
   const grantId = `grant-${row.id}`;
-  await upsertGrant(
-    tx,
-    { id: grantId, grantee: { kind: row.applicantKind, id: row.applicantId }, scenario: row.scenario, fields: row.fields, plain: row.plain, validFrom: row.validFrom, validUntil: row.validUntil },
-    row.id,
-  );
+  const grant = { id: grantId, grantee: { kind: row.applicantKind, id: row.applicantId }, scenario: row.scenario, fields: row.fields, plain: row.plain, validFrom: row.validFrom, validUntil: row.validUntil };
+  const review = await reviewGrant(tx, deps, grant, at);
+  refuseConflicts(review);
+  await upsertGrant(tx, grant, row.id);
   await tx.query(`UPDATE application SET status = 'approved', decided_at = $2, grant_id = $3 WHERE id = $1`, [row.id, at.toISOString(), grantId]);
+  const notes = maskNotes(review);
+  if (notes.length) await addStep(tx, row.id, stage, 'masks-narrowed', 'platform', at, null, notes.join('\n'));
   return grantId;
 }
 
@@ -193,8 +200,12 @@ export function applicationResolvers(deps: ApplicationDeps): GraphQLResolverMap<
               input.acceptSecurityCommitment ?? false, input.acceptUseAgreement ?? false],
           );
           await addStep(tx, id, stages[0], 'filed', actor, filedAt, due, note ?? null);
+          // Inference control at filing too: the applicant learns at once what cannot be granted as asked.
+          const review = await reviewGrant(tx, deps, { id: `grant-${id}`, grantee: { kind: applicantKind, id: caller.id! }, scenario: input.scenario, fields: input.fields, plain, validFrom: new Date(from).toISOString(), validUntil: new Date(until).toISOString() }, filedAt);
+          refuseConflicts(review);
+          if (!autoApprove && review.adjustments.length) await addStep(tx, id, stages[0], 'masks-narrowed', 'platform', filedAt, null, maskNotes(review).join('\n'));
           if (autoApprove) {
-            await approve(tx, (await load(tx, id))!, filedAt);
+            await approve(tx, deps, (await load(tx, id))!, 'platform', filedAt);
             await addStep(tx, id, 'platform', 'auto-approved', 'platform', filedAt, null, `${deps.profile.name}: ${deps.profile.approvalBasis.article}`);
           }
           return load(tx, id);
@@ -224,7 +235,7 @@ export function applicationResolvers(deps: ApplicationDeps): GraphQLResolverMap<
             await addStep(tx, application.id, stage, 'approved', actor, at, null, args.note ?? null);
             await addStep(tx, application.id, next, 'forwarded', actor, at, due, note ?? null);
           } else {
-            await approve(tx, application, at);
+            await approve(tx, deps, application, stage, at);
             await addStep(tx, application.id, stage, 'approved', actor, at, null, args.note ?? null);
           }
           return load(tx, application.id);

@@ -7,6 +7,7 @@ import { badUserInput } from '../common/errors';
 import { divisionPrefix, validateDivisionCode } from '../../lib/identifiers';
 import type { SubgraphContext } from '../common/run-subgraph';
 import { changePolicy, upsertGrant } from './grant-writer';
+import { maskNotes, refuseConflicts, reviewGrant, type GrantInferenceDeps } from './grant-inference';
 import { forbidden } from './permissions';
 import { GRANT_SELECT, toGrant, type PolicyChangeNotifier } from './policy-state';
 import { isoColumn } from '../../lib/db/sql-dates';
@@ -33,7 +34,7 @@ const grantView = (row: Parameters<typeof toGrant>[0], at: Date) => {
 
 const actorOf = (ctx: Context) => `${ctx.caller?.id}/${ctx.caller?.operator ?? ''}`;
 
-export interface GrantDeps {
+export interface GrantDeps extends GrantInferenceDeps {
   catalog: Catalog;
   notifier: PolicyChangeNotifier;
   now?: () => Date;
@@ -59,6 +60,11 @@ export function grantResolvers(deps: GrantDeps): GraphQLResolverMap<Context> {
         (await ctx.db.query(`SELECT ${GRANT_SELECT} FROM grant_record WHERE emergency AND valid_until <= $1 ORDER BY valid_until`, [now().toISOString()])).map((r) => grantView(r as never, now())),
       suspensions: (_: unknown, args: { includeLifted?: boolean }, ctx: Context) =>
         ctx.db.query(`SELECT ${SUSPENSION_SELECT} FROM suspension ${args.includeLifted ? '' : 'WHERE lifted_at IS NULL'} ORDER BY created_at DESC LIMIT 1000`),
+    },
+    Grant: {
+      // Masks narrowed for this grantee under all its grants together (推断控制), said where the grant is read.
+      maskNotes: async (g: { id: string; granteeKind: 'institution' | 'developer'; granteeId: string; scenario: string; fields: string[]; plain: string[]; validFrom: string; validUntil: string; status: string }, _: unknown, ctx: Context) =>
+        g.status !== 'active' ? [] : maskNotes(await reviewGrant(ctx.db, deps, { id: g.id, grantee: { kind: g.granteeKind, id: g.granteeId }, scenario: g.scenario, fields: g.fields, plain: g.plain, validFrom: g.validFrom, validUntil: g.validUntil }, now())),
     },
     Mutation: {
       revokeGrant: async (_: unknown, args: { id: string; reason: string }, ctx: Context) => {
@@ -88,7 +94,10 @@ export function grantResolvers(deps: GrantDeps): GraphQLResolverMap<Context> {
           validUntil: new Date(start.getTime() + args.hours * 3600_000).toISOString(),
           emergency: true,
         };
-        await changePolicy(ctx.db, deps.notifier, (tx) => upsertGrant(tx, grant));
+        await changePolicy(ctx.db, deps.notifier, async (tx) => {
+          refuseConflicts(await reviewGrant(tx, deps, grant, start));
+          await upsertGrant(tx, grant);
+        });
         return grantView((await ctx.db.query(`SELECT ${GRANT_SELECT} FROM grant_record WHERE id = $1`, [grant.id]))[0] as never, now());
       },
       suspend: async (_: unknown, args: { target: string; id: string; scope?: string; reason: string }, ctx: Context) => {

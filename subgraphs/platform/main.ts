@@ -29,11 +29,18 @@ import { changePolicy, upsertGrant } from './grant-writer';
 import { PolicyChangeNotifier } from './policy-state';
 import { policyRoutes } from './policy-routes';
 import { parseGrant } from '../../directives/grants';
+import { chinaDate, checkMaskSettings } from '../../directives/inference';
+import { maskSettingsFromEnv } from '../../lib/env-settings';
 
 const notifier = new PolicyChangeNotifier(process.env.REDIS_URL || undefined, process.env.REDIS_KEY_PREFIX ?? 'pd:');
 const profile = loadActiveProfile();
 const calendar = calendarFor(profile, (process.env.CALENDAR_FILES ?? '').split(',').filter(Boolean));
 const catalog = readCatalog(fs.readFileSync(path.resolve(ROOT_DIR, process.env.SUPERGRAPH_FILE ?? 'schema/supergraph.graphql'), 'utf8'));
+
+// The same mask settings as the gateways (which mask): grants are reviewed against them.
+const maskSettings = maskSettingsFromEnv(process.env);
+const maskCheck = checkMaskSettings(catalog, maskSettings, chinaDate(new Date()));
+if (maskCheck.unsafe.length) throw new Error(`mask settings leave too little hidden, refusing to start:\n${maskCheck.unsafe.map((a) => `  ${a.zh}\n  ${a.en}`).join('\n')}`);
 
 function datasetsOfProvider(providerCode: string): string[] {
   return [...catalog.datasets.values()].filter((d) => d.providerCode === providerCode).map((d) => d.code);
@@ -55,8 +62,8 @@ export const platformDomain: DomainModule<Record<string, never>> = {
   resolvers: mergeResolvers(
     auditResolvers({ datasetsOfProvider, subjectKey: process.env.AUDIT_SUBJECT_KEY ?? '' }),
     catalogResolvers(catalog, process.env.PUBLIC_BASE_URL ?? 'http://localhost:4000') as never,
-    applicationResolvers({ catalog, profile, calendar, notifier }),
-    grantResolvers({ catalog, notifier }),
+    applicationResolvers({ catalog, profile, calendar, notifier, maskSettings }),
+    grantResolvers({ catalog, notifier, maskSettings }),
     objectionResolvers({ catalog, profile, calendar }),
     feedbackResolvers({ catalog, profile, calendar }),
     operationResolvers({ notifier }),

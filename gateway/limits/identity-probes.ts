@@ -9,6 +9,7 @@
 // a withheld answer reaches the audit as returned.
 import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface } from '@apollo/server-gateway-interface';
 import type { GatewayContext } from '../context';
+import { wrapExecutor } from '../executor-wrapper';
 import { callerKeyOf, rateLimitedTotal, verifiedFields } from './rate-limit-plugin';
 import { deniedError, type RateDecision, type RateKey, type RateLimiter } from './rate-limits';
 
@@ -71,14 +72,5 @@ export function withIdentityProbeLimit(inner: GatewayInterface, limiter: RateLim
     return counted.allowed ? result : refuse(context, counted);
   }
 
-  return {
-    onSchemaLoadOrUpdate: (callback) => inner.onSchemaLoadOrUpdate(callback),
-    async load(loadOptions) {
-      const loaded = await inner.load(loadOptions);
-      const innerExecutor = loaded.executor;
-      if (!innerExecutor) return loaded;
-      return { executor: (requestContext) => run(innerExecutor, requestContext) };
-    },
-    stop: () => inner.stop(),
-  };
+  return wrapExecutor(inner, run);
 }

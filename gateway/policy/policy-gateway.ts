@@ -15,6 +15,7 @@ import type { EffectiveMasks } from '../../directives/inference';
 import type { MaskSettings } from '../../directives/mask';
 import { applyPlan, type ScopeDenial } from '../../directives/response';
 import type { GatewayContext } from '../context';
+import { wrapExecutor } from '../executor-wrapper';
 import type { PolicySource } from '../grants/policy-source';
 import { PlatformUnavailable } from '../platform-reader';
 import type { PolicyState } from '../../lib/policy-state';
@@ -165,21 +166,12 @@ export function withPolicy(inner: GatewayInterface, options: PolicyGatewayOption
     };
   }
 
-  return {
-    onSchemaLoadOrUpdate(callback) {
-      return inner.onSchemaLoadOrUpdate((schemaContext) => {
-        const catalog = readCatalog(schemaContext.coreSupergraphSdl);
-        engine = createPolicyEngine(schemaContext.apiSchema, catalog, options.maskSettings);
-        audiences = { apiSchema: schemaContext.apiSchema, catalog, byKey: new Map() };
-        callback(schemaContext);
-      });
-    },
-    async load(loadOptions) {
-      const loaded = await inner.load(loadOptions);
-      const innerExecutor = loaded.executor;
-      if (!innerExecutor) return loaded;
-      return { executor: (requestContext) => run(innerExecutor, requestContext) };
-    },
-    stop: () => inner.stop(),
-  };
+  return wrapExecutor(inner, run, (callback) =>
+    inner.onSchemaLoadOrUpdate((schemaContext) => {
+      const catalog = readCatalog(schemaContext.coreSupergraphSdl);
+      engine = createPolicyEngine(schemaContext.apiSchema, catalog, options.maskSettings);
+      audiences = { apiSchema: schemaContext.apiSchema, catalog, byKey: new Map() };
+      callback(schemaContext);
+    }),
+  );
 }

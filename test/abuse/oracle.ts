@@ -291,7 +291,8 @@ function checkRecord(walk: Walk, record: Rec, set: SelectionSetNode, actual: Jso
     const value = own(actual, key);
     const name = nodes[0].name.value;
     if (name === '__typename') {
-      if (value !== typeName) walk.problems.push({ kind: 'leak', path: here, message: `__typename ${describe(value)} for a ${typeName}` });
+      // A reserved alias (_policy…) is denied: null with its error.
+      if (value !== typeName && !(value === null && explained(walk, here))) walk.problems.push({ kind: 'leak', path: here, message: `__typename ${describe(value)} for a ${typeName}` });
       continue;
     }
     const coordinate = `${typeName}.${name}`;
@@ -388,13 +389,15 @@ function checkUnordered(walk: Walk, candidates: Rec[], set: SelectionSetNode, va
         unused.delete(candidate);
         return;
       }
-      if (!best || problems.filter((p) => p.kind === 'leak').length < best.filter((p) => p.kind === 'leak').length) best = problems;
+      const score = (ps: Problem[]) => ps.filter((p) => p.kind === 'leak').length * 1000 + ps.length;
+      if (!best || score(problems) < score(best)) best = problems;
     }
     walk.problems.push(...(best ?? [{ kind: 'leak' as const, path: here, message: `element that matches no record: ${describe(item)}` }]));
   });
-  const missing = [...unused].filter((r) => inScope(r, scope));
-  if (value.length < candidates.length && missing.length > candidates.length - value.length && !explained(walk, at)) {
-    walk.problems.push({ kind: 'mismatch', path: at, message: `${candidates.length - value.length} of ${candidates.length} elements missing without an error` });
+  // Every record of the list must be there (a null element with its error stands for one).
+  const missing = [...unused].filter((r) => inScope(r, scope)).length - value.filter((v) => v === null).length;
+  if (missing > 0 && !explained(walk, at)) {
+    walk.problems.push({ kind: 'mismatch', path: at, message: `${missing} of ${candidates.length} elements missing without an error` });
   }
 }
 
@@ -648,7 +651,8 @@ export function checkResponse(ctx: OracleContext, caller: OracleCaller, body: st
   for (const key of Object.keys(data)) if (!roots.has(key)) leak(key, 'root key not asked for');
   for (const [key, nodes] of roots) {
     if (nodes[0].name.value === '__typename') {
-      if (own(data, key) !== 'Query') leak(key, `__typename ${describe(own(data, key))}`);
+      const typename = own(data, key);
+      if (typename !== 'Query' && !(typename === null && explained(walk, key))) leak(key, `__typename ${describe(typename)}`);
       continue;
     }
     const field = queryType.getFields()[nodes[0].name.value];

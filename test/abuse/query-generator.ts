@@ -118,10 +118,11 @@ function rootField(b: Build, kind: CallerKind, scoped: boolean, index: number): 
   const field = rng.pick(ROOTS[kind]);
   const ids = scoped && rng.chance(0.6) ? pools.scopedIdNumbers : pools.idNumbers;
   const some = <T>(list: T[]) => Array.from({ length: 1 + rng.int(4) }, () => rng.pick(list));
-  const depth = 1 + rng.int(3);
+  // Shallow and short enough to stay under the query cost limit (MAX_COST): refused queries carry no data.
+  const depth = 1 + rng.int(2);
   // Two roots of the same name need aliases; the first gets one now and then.
   const alias = index > 0 || rng.chance(0.2) ? `r${b.aliases++}: ` : '';
-  const first = 1 + rng.int(25);
+  const first = 1 + rng.int(12);
   const connection = (target: string, args: string[]) => `${alias}${field}(${args.join(', ')}) { ${selection(b, target, depth + 1)} }`;
   switch (field) {
     case 'person': return `${alias}person(${argument(b, 'idNumber', 'ID!', rng.pick(ids))}) { ${selection(b, 'Person', depth)} }`;

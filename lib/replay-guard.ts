@@ -2,11 +2,14 @@
 // signature is genuine, within the window, and its nonce has not been seen before. Nonces are
 // remembered for twice the window (a request may come from a clock up to one window ahead) — in
 // Redis when REDIS_URL is set, so every replica of a subgraph refuses what another one served; in
-// this process otherwise. A configured Redis that does not answer fails closed: nothing is served
-// while replays could not be ruled out.
+// this process otherwise. Every nonce is also remembered in the process, so while a configured Redis
+// does not answer a replica still refuses every replay it has seen — the protection of a deployment
+// without Redis — instead of refusing everything: a Redis outage must not stop the channel (the
+// control plane included), and the window is short. The degradation is logged and counted.
 import type http from 'node:http';
 import Redis from 'ioredis';
 import { positiveSetting } from './env-settings';
+import { createLogger } from './log';
 import { headerValue } from './http/headers';
 import { checkSignature, DEFAULT_SIGNATURE_WINDOW_MS, NONCE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, type SignedParts } from './signature';
 
@@ -59,6 +62,27 @@ export function redisNonceStore(url: string, prefix: string, timeoutMs = 500): N
   };
 }
 
+/**
+ * Claims in this process first (a replay here is refused whatever Redis says), then in Redis; when
+ * Redis fails, the local claim stands and `onDegraded` is told.
+ */
+export function layeredNonceStore(shared: NonceStore, local: NonceStore, onDegraded: (error: unknown) => void): NonceStore {
+  return {
+    async claim(nonce, ttlMs) {
+      if (!(await local.claim(nonce, ttlMs))) return false;
+      try {
+        return await shared.claim(nonce, ttlMs);
+      } catch (error) {
+        onDegraded(error);
+        return true;
+      }
+    },
+    async close() {
+      await Promise.all([shared.close(), local.close()]);
+    },
+  };
+}
+
 export interface ReplayGuard {
   windowMs: number;
   store: NonceStore;
@@ -67,7 +91,14 @@ export interface ReplayGuard {
 /** SIGNATURE_WINDOW_MS (10000), REDIS_URL, REDIS_KEY_PREFIX (pd:): one guard per process. */
 export function readReplayGuard(env: NodeJS.ProcessEnv = process.env): ReplayGuard {
   const windowMs = positiveSetting(env, 'SIGNATURE_WINDOW_MS', DEFAULT_SIGNATURE_WINDOW_MS, { integer: true });
-  return { windowMs, store: env.REDIS_URL ? redisNonceStore(env.REDIS_URL, `${env.REDIS_KEY_PREFIX ?? 'pd:'}sig:`) : memoryNonceStore() };
+  if (!env.REDIS_URL) return { windowMs, store: memoryNonceStore() };
+  let lastLogged = 0;
+  const onDegraded = (error: unknown) => {
+    if (Date.now() - lastLogged < 10_000) return; // one line per 10 s during an outage
+    lastLogged = Date.now();
+    createLogger('replay-guard').warn({ err: error instanceof Error ? error.message : String(error) }, 'nonce store (Redis) unavailable: replays are refused per process until it is back');
+  };
+  return { windowMs, store: layeredNonceStore(redisNonceStore(env.REDIS_URL, `${env.REDIS_KEY_PREFIX ?? 'pd:'}sig:`), memoryNonceStore(), onDegraded) };
 }
 
 let processGuard: ReplayGuard | undefined;

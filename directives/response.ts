@@ -46,9 +46,17 @@ function scopeValue(holder: { [key: string]: Json }, key: string, scope: FieldSc
     return false;
   }
   if (value === null || value === undefined || inScope(value, scope.prefixes)) return false;
-  holder[key] = null;
+  setNull(holder, key);
   out.outOfScope.push({ path: [...path, key], coordinate: scope.coordinate });
   return true;
+}
+
+/**
+ * Puts a null at `key` as an own property. A plain assignment to a response key aliased `__proto__`
+ * would set the object's prototype instead, and the key would vanish from the answer.
+ */
+function setNull(record: { [key: string]: Json }, key: string): void {
+  Object.defineProperty(record, key, { value: null, writable: true, enumerable: true, configurable: true });
 }
 
 function walkValue(value: Json | undefined, plan: SelectionPlan, settings: MaskSettings, out: WalkResult, path: (string | number)[]): void {
@@ -77,7 +85,7 @@ function walkValue(value: Json | undefined, plan: SelectionPlan, settings: MaskS
   if (fields) {
     for (const [key, entry] of fields) {
       if (entry.deny) {
-        value[key] = null;
+        setNull(value, key);
         continue;
       }
       if (entry.scope?.of === 'record') {
@@ -86,7 +94,7 @@ function walkValue(value: Json | undefined, plan: SelectionPlan, settings: MaskS
         let inside = recordInScope.get(prefixes);
         if (inside === undefined) recordInScope.set(prefixes, (inside = inScope(value, prefixes)));
         if (!inside) {
-          value[key] = null;
+          setNull(value, key);
           out.outOfScope.push({ path: [...path, key], coordinate: entry.scope.coordinate });
           continue;
         }

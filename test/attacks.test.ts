@@ -151,6 +151,32 @@ describe('hole 8: attack tests', () => {
     await privilegedStillWorks();
   });
 
+  it('hole 8: a denied field aliased __proto__ comes back as a null key with its error, not as a vanished key', async () => {
+    const response = await fetch(stack.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...lesser },
+      body: JSON.stringify({ query: 'query($id: ID!) { person(idNumber: $id) { __proto__: householdAddress constructor: phone name } }', variables: { id: ID } }),
+    });
+    const text = await response.text();
+    expect(text).not.toContain(ADDRESS);
+    expect(text).not.toContain(PHONE);
+    const person = JSON.parse(text).data.person;
+    expect(Object.keys(person).sort()).toEqual(['__proto__', 'constructor', 'name']);
+    expect(Object.getOwnPropertyDescriptor(person, '__proto__')?.value).toBeNull();
+    expect(person.constructor).toBeNull();
+    expect(JSON.parse(text).errors.map((e: any) => e.path.at(-1)).sort()).toEqual(['__proto__', 'constructor']);
+    // The same at the root: without a scenario the lookup itself is denied.
+    const { authorization } = lesser;
+    const root = await fetch(stack.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization },
+      body: JSON.stringify({ query: 'query($id: ID!) { __proto__: person(idNumber: $id) { name } }', variables: { id: ID } }),
+    });
+    const rootBody = JSON.parse(await root.text());
+    expect(Object.keys(rootBody.data)).toEqual(['__proto__']);
+    expect(rootBody.errors[0].extensions.code).toBe('SCENARIO_REQUIRED');
+  });
+
   it('hole 8: several operations in one document: operationName selects one, the policy applies to that one', async () => {
     const document = 'query Safe($id: ID!) { person(idNumber: $id) { name } } query Leak($id: ID!) { person(idNumber: $id) { name householdAddress phone } }';
     const send = (operationName?: string) => postRaw(JSON.stringify({ query: document, variables: { id: ID }, ...(operationName ? { operationName } : {}) }), lesser);

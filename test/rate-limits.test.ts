@@ -217,6 +217,8 @@ describe('rate limit errors and settings', () => {
       verifyPairPoints: 4,
       verifyGuardedPoints: 1,
       verifyDurationSeconds: 3600,
+      probePoints: 100,
+      probeDurationSeconds: 3600,
       storeTimeoutMs: 500,
       trustProxyHops: 0,
     });
@@ -229,6 +231,8 @@ describe('rate limit errors and settings', () => {
     expect(() => readRateLimitSettings({ VERIFY_LIMIT_PER_SUBJECT: 'five' })).toThrow('VERIFY_LIMIT_PER_SUBJECT');
     expect(() => readRateLimitSettings({ RATE_LIMIT: 'maybe' })).toThrow('RATE_LIMIT');
     expect(readRateLimitSettings({ TRUST_PROXY_HOPS: '1' }).trustProxyHops).toBe(1);
+    expect(readRateLimitSettings({ IDENTITY_PROBE_LIMIT: '7', IDENTITY_PROBE_DURATION: '60' })).toMatchObject({ probePoints: 7, probeDurationSeconds: 60 });
+    expect(() => readRateLimitSettings({ IDENTITY_PROBE_LIMIT: '0' })).toThrow('IDENTITY_PROBE_LIMIT');
     expect(() => readRateLimitSettings({ TRUST_PROXY_HOPS: '-1' })).toThrow('TRUST_PROXY_HOPS');
   });
 

@@ -10,33 +10,26 @@
 import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface } from '@apollo/server-gateway-interface';
 import type { GatewayContext } from '../context';
 import { wrapExecutor } from '../executor-wrapper';
-import { callerKeyOf, rateLimitedTotal, verifiedFields } from './rate-limit-plugin';
+import { callerKeyOf, rateLimitedTotal, rootFieldArguments, type RootFieldArgument } from './rate-limit-plugin';
 import { deniedError, type RateDecision, type RateKey, type RateLimiter } from './rate-limits';
 
-/** Root fields that look a person up by identity number(s), and the argument holding them. */
-const LOOKUPS = [
-  { field: 'person', argument: 'idNumber' },
-  { field: 'persons', argument: 'idNumbers' },
-] as const;
-const VERIFY = { field: 'verifyPersonIdentity', argument: 'idNumber' } as const;
+/** Root fields that look a person up by identity number(s) or verify one, and the argument holding them. */
+const PROBES = { person: 'idNumber', persons: 'idNumbers', verifyPersonIdentity: 'idNumber' } as const;
+const VERIFY = 'verifyPersonIdentity';
 
 type Denial = Extract<RateDecision, { allowed: false }>;
 
 /** How many of the asked numbers found no one (or were answered NO_MATCH), from the answer's data. */
-function countMisses(data: Record<string, unknown> | null | undefined, lookups: { responseKey: string; value: unknown }[], verifications: { responseKey: string }[]): number {
+function countMisses(data: Record<string, unknown> | null | undefined, probes: readonly RootFieldArgument[]): number {
   let misses = 0;
   const seen = new Set<string>(); // fields merged under one response key are answered once
-  for (const { responseKey, value } of lookups) {
+  for (const { field, responseKey, value } of probes) {
     if (seen.has(responseKey)) continue;
     seen.add(responseKey);
     const answer = data?.[responseKey];
-    if (Array.isArray(value)) misses += Array.isArray(answer) ? answer.filter((entry) => entry === null).length : value.length;
+    if (field === VERIFY) misses += answer === 'NO_MATCH' ? 1 : 0;
+    else if (Array.isArray(value)) misses += Array.isArray(answer) ? answer.filter((entry) => entry === null).length : value.length;
     else if (answer === null || answer === undefined) misses++;
-  }
-  for (const { responseKey } of verifications) {
-    if (seen.has(responseKey)) continue;
-    seen.add(responseKey);
-    if (data?.[responseKey] === 'NO_MATCH') misses++;
   }
   return misses;
 }
@@ -55,10 +48,8 @@ export function withIdentityProbeLimit(inner: GatewayInterface, limiter: RateLim
     const { operation, document, schema } = requestContext;
     // Only institutions can see masked identity numbers (Person is open to no one).
     if (caller.kind !== 'institution' || operation.operation !== 'query') return innerExecutor(requestContext);
-    const variables = requestContext.request.variables;
-    const lookups = LOOKUPS.flatMap(({ field, argument }) => verifiedFields(schema, document, operation, variables, [field], argument));
-    const verifications = verifiedFields(schema, document, operation, variables, [VERIFY.field], VERIFY.argument);
-    if (lookups.length === 0 && verifications.length === 0) return innerExecutor(requestContext);
+    const probes = rootFieldArguments(schema, document, operation, requestContext.request.variables, PROBES);
+    if (probes.length === 0) return innerExecutor(requestContext);
 
     const key: RateKey = { scope: 'identity-probe', caller: callerKeyOf(caller, context.clientIp) };
     // Taking nothing tells whether the budget is already overrun (and for how long), fail closed.
@@ -66,7 +57,7 @@ export function withIdentityProbeLimit(inner: GatewayInterface, limiter: RateLim
     if (!admitted.allowed) return refuse(context, admitted);
 
     const result = await innerExecutor(requestContext);
-    const misses = countMisses(result.data as Record<string, unknown> | null | undefined, lookups, verifications);
+    const misses = countMisses(result.data as Record<string, unknown> | null | undefined, probes);
     if (misses === 0) return result;
     const counted = await limiter.consume(key, misses);
     return counted.allowed ? result : refuse(context, counted);

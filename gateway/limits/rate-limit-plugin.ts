@@ -85,11 +85,7 @@ export function verifiedSubjects(...args: Parameters<typeof verifiedFields>): st
   return verifiedFields(...args).map((field) => field.subject);
 }
 
-/**
- * Every executed root field named in `fields`, through aliases, fragments and @skip/@include, with
- * its subject (argument value, with the request's variables) and the key of its answer. A value that
- * cannot be read still counts, under its raw text: the limit must not be dodged by a malformed argument.
- */
+/** Every executed root field named in `fields`, each with the value of `argument` (see rootFieldArguments). */
 export function verifiedFields(
   schema: GraphQLSchema,
   document: DocumentNode,
@@ -97,7 +93,31 @@ export function verifiedFields(
   rawVariables: Record<string, unknown> | undefined,
   fields: readonly string[],
   argument: string,
-): { subject: string; responseKey: string; value: unknown }[] {
+): RootFieldArgument[] {
+  return rootFieldArguments(schema, document, operation, rawVariables, Object.fromEntries(fields.map((field) => [field, argument])));
+}
+
+export interface RootFieldArgument {
+  field: string;
+  /** The argument's value as text ('' when absent). */
+  subject: string;
+  responseKey: string;
+  value: unknown;
+}
+
+/**
+ * Every executed root query field named in `fieldArguments` (field → argument), through aliases,
+ * fragments and @skip/@include, with its argument's value (with the request's variables) and the key
+ * of its answer — one walk and one coercion of the variables for all the fields. A value that cannot
+ * be read still counts, under its raw text: a limit must not be dodged by a malformed argument.
+ */
+export function rootFieldArguments(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  rawVariables: Record<string, unknown> | undefined,
+  fieldArguments: Readonly<Record<string, string>>,
+): RootFieldArgument[] {
   if (operation.operation !== 'query') return [];
   const queryType = schema.getQueryType();
   const coercion = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables ?? {});
@@ -113,7 +133,7 @@ export function verifiedFields(
     }
     return true;
   };
-  const subjects: { subject: string; responseKey: string; value: unknown }[] = [];
+  const subjects: RootFieldArgument[] = [];
   const visited = new Set<string>();
   const walk = (selectionSet: SelectionSetNode) => {
     for (const selection of selectionSet.selections) {
@@ -127,7 +147,9 @@ export function verifiedFields(
           visited.add(fragment.name.value);
           walk(fragment.selectionSet);
         }
-      } else if (fields.includes(selection.name.value)) {
+      } else if (Object.hasOwn(fieldArguments, selection.name.value)) {
+        const field = selection.name.value;
+        const argument = fieldArguments[field];
         const node = selection.arguments?.find((a) => a.name.value === argument);
         const type = queryType?.getFields()[selection.name.value]?.args.find((a) => a.name === argument)?.type;
         let value: unknown;
@@ -136,7 +158,7 @@ export function verifiedFields(
           else value = type ? valueFromAST(node.value, type, variables) : undefined;
           if (value === undefined && node.value.kind !== Kind.VARIABLE && 'value' in node.value) value = node.value.value;
         }
-        subjects.push({ subject: value === undefined || value === null ? '' : String(value), responseKey: selection.alias?.value ?? selection.name.value, value });
+        subjects.push({ field, subject: value === undefined || value === null ? '' : String(value), responseKey: selection.alias?.value ?? field, value });
       }
     }
   };

@@ -72,10 +72,18 @@ function nextBoundary(grants: readonly Grant[], now: number): number {
   return next;
 }
 
+const DAY_MS = 86_400_000;
+const CHINA_OFFSET_MS = 8 * 3_600_000;
+
+/** The next midnight in China (UTC+8) after `now`, epoch ms. */
+function nextChinaMidnight(now: number): number {
+  return (Math.floor((now + CHINA_OFFSET_MS) / DAY_MS) + 1) * DAY_MS - CHINA_OFFSET_MS;
+}
+
 export function createPolicyEngine(schema: GraphQLSchema, catalog: Catalog, maskSettings: MaskSettings = DEFAULT_MASK_SETTINGS, cacheSize = 5000): PolicyEngine {
   const conditionCache = new LruCache<string, string[]>(cacheSize);
   const outcomes = new LruCache<string, CachedOutcome>(cacheSize);
-  const masks = new LruCache<string, { masks: EffectiveMasks; validUntil: number; day: string }>(cacheSize);
+  const masks = new LruCache<string, { masks: EffectiveMasks; validUntil: number }>(cacheSize);
   // Counting candidates takes a moment the first time; do it now for the exposures institutions can
   // have (nothing, everything masked, everything masked but the birth date plain), not on a request.
   const today = chinaDate(new Date());
@@ -89,12 +97,12 @@ export function createPolicyEngine(schema: GraphQLSchema, catalog: Catalog, mask
       const who = grantee(request.caller);
       const key = [request.caller.kind, who?.id ?? '', request.grantsVersion].join('\u0000');
       const now = request.now.getTime();
-      const day = chinaDate(request.now);
       const cached = masks.get(key);
-      if (cached && now < cached.validUntil && cached.day === day) return cached.masks;
+      if (cached && now < cached.validUntil) return cached.masks;
       const coverage = who ? anyGrantCoverage(request.grants, who, request.now) : () => undefined;
-      const result = effectiveMasks(catalog, maskSettings, exposuresOf(catalog, request.caller.kind, coverage), day);
-      masks.set(key, { masks: result, validUntil: nextBoundary(request.grants, now), day });
+      const result = effectiveMasks(catalog, maskSettings, exposuresOf(catalog, request.caller.kind, coverage), chinaDate(request.now));
+      // Counts depend on the grants in force and on the day (the latest possible birth date).
+      masks.set(key, { masks: result, validUntil: Math.min(nextBoundary(request.grants, now), nextChinaMidnight(now)) });
       return result;
     },
     decide(request) {

@@ -47,10 +47,13 @@ function checkMasks(catalog: ReturnType<typeof readCatalog>, settings: GatewaySe
 
 export async function startGateway(settings: GatewaySettings): Promise<RunningGateway> {
   const supergraphSdl = fs.readFileSync(settings.supergraphFile, 'utf8');
-  if (settings.policy && !readCatalog(supergraphSdl).hasVocabulary) {
-    throw new Error(`${settings.supergraphFile} does not declare the policy vocabulary (@share, @open …): refusing to serve it. Set POLICY=off to run a plain federation gateway.`);
+  if (settings.policy) {
+    const catalog = readCatalog(supergraphSdl);
+    if (!catalog.hasVocabulary) {
+      throw new Error(`${settings.supergraphFile} does not declare the policy vocabulary (@share, @open …): refusing to serve it. Set POLICY=off to run a plain federation gateway.`);
+    }
+    checkMasks(catalog, settings);
   }
-  if (settings.policy) checkMasks(readCatalog(supergraphSdl), settings);
   const subgraphUrls = new Map<string, string>();
   const federation = new ApolloGateway({
     supergraphSdl,

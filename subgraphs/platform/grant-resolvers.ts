@@ -42,6 +42,7 @@ export interface GrantDeps extends GrantInferenceDeps {
 
 export function grantResolvers(deps: GrantDeps): GraphQLResolverMap<Context> {
   const now = deps.now ?? (() => new Date());
+  const reviewsByRequest = new WeakMap<Context, Map<string, Promise<string[]>>>();
   const isAdmin = (ctx: Context) => (ctx.caller?.roles ?? []).includes('admin');
   // A field is a provider's when the provider approves it (root fields: the dataset they return).
   const providedBy = (providerCode: string | undefined, coordinate: string) => providerCode !== undefined && approvingDataset(deps.catalog, coordinate)?.providerCode === providerCode;
@@ -62,9 +63,18 @@ export function grantResolvers(deps: GrantDeps): GraphQLResolverMap<Context> {
         ctx.db.query(`SELECT ${SUSPENSION_SELECT} FROM suspension ${args.includeLifted ? '' : 'WHERE lifted_at IS NULL'} ORDER BY created_at DESC LIMIT 1000`),
     },
     Grant: {
-      // Masks narrowed for this grantee under all its grants together (推断控制), said where the grant is read.
-      maskNotes: async (g: { id: string; granteeKind: 'institution' | 'developer'; granteeId: string; scenario: string; fields: string[]; plain: string[]; validFrom: string; validUntil: string; status: string }, _: unknown, ctx: Context) =>
-        g.status !== 'active' ? [] : maskNotes(await reviewGrant(ctx.db, deps, { id: g.id, grantee: { kind: g.granteeKind, id: g.granteeId }, scenario: g.scenario, fields: g.fields, plain: g.plain, validFrom: g.validFrom, validUntil: g.validUntil }, now())),
+      // Masks narrowed for this grantee under all its grants together (推断控制), said where the grant is
+      // read. The review depends on the grantee only (this grant is among its grants), so a listing
+      // reviews each grantee once, not once per grant.
+      maskNotes: (g: { id: string; granteeKind: 'institution' | 'developer'; granteeId: string; scenario: string; fields: string[]; plain: string[]; validFrom: string; validUntil: string; status: string }, _: unknown, ctx: Context) => {
+        if (g.status !== 'active') return [];
+        let reviews = reviewsByRequest.get(ctx);
+        if (!reviews) reviewsByRequest.set(ctx, (reviews = new Map()));
+        const key = `${g.granteeKind}:${g.granteeId}`;
+        let notes = reviews.get(key);
+        if (!notes) reviews.set(key, (notes = reviewGrant(ctx.db, deps, { id: g.id, grantee: { kind: g.granteeKind, id: g.granteeId }, scenario: g.scenario, fields: g.fields, plain: g.plain, validFrom: g.validFrom, validUntil: g.validUntil }, now()).then(maskNotes)));
+        return notes;
+      },
     },
     Mutation: {
       revokeGrant: async (_: unknown, args: { id: string; reason: string }, ctx: Context) => {

@@ -335,7 +335,8 @@ export function checkMaskSettings(catalog: Catalog, settings: MaskSettings, toda
   const unsafe: MaskAdjustment[] = [];
   const masked = [...catalog.fields.values()].filter((p) => p.mask && p.dataset && !p.platform).map((p) => p.coordinate);
   // Each masked field as if it were visible (whatever its attributes say today: they can change).
-  const alone = masked.map((coordinate) => new Map([...ungrantedExposures(catalog, 'institution'), [coordinate, 'masked' as Exposure]]));
+  const ungranted = ungrantedExposures(catalog, 'institution');
+  const alone = masked.map((coordinate) => new Map([...ungranted, [coordinate, 'masked' as Exposure]]));
   const baselines = (['developer', 'anonymous'] as const).map((kind) => ungrantedExposures(catalog, kind));
   for (const exposures of [...alone, ...baselines]) {
     for (const adjustment of effectiveMasks(catalog, settings, exposures, today).adjustments) {

@@ -31,6 +31,12 @@ export const auditEntriesTotal = new client.Counter({
   registers: [registry],
 });
 
+export const auditJournalBacklog = new client.Gauge({
+  name: 'gateway_audit_journal_backlog',
+  help: 'Audit entries on this replica\'s disk that the platform has not confirmed yet (journal durability)',
+  registers: [registry],
+});
+
 export const auditFailuresTotal = new client.Counter({
   name: 'gateway_audit_failures_total',
   help: 'Requests refused because their audit record could not be committed',

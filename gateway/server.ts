@@ -26,7 +26,11 @@ import type { GatewaySettings } from './settings';
 import { SignedDataSource } from './subgraph-client';
 import { createAuditClient, type AuditSink } from './audit/audit-client';
 import { createAuditPlugin } from './audit/audit-plugin';
-import { auditCommitSeconds, auditEntriesTotal, registry } from './metrics';
+import { createJournalledAuditSink, type JournalledAuditSink } from './audit/audit-shipper';
+import { openAuditJournal } from './audit/audit-journal';
+import { auditCommitSeconds, auditEntriesTotal, auditJournalBacklog, registry } from './metrics';
+import os from 'node:os';
+import path from 'node:path';
 
 export interface RunningGateway {
   url: string;
@@ -117,6 +121,7 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
   if (rateLimiter) limitPlugins.push(createRateLimitPlugin<GatewayContext>(rateLimiter));
 
   let sink: AuditSink | undefined;
+  let journalled: JournalledAuditSink | undefined;
   if (settings.audit) {
     if (!settings.auditSubjectKey) throw new Error('AUDIT_SUBJECT_KEY is not set: data subjects cannot be recorded (AUDIT=off disables the audit, for benchmarks only)');
     if (!settings.gatewaySubgraphSecret) throw new Error('GATEWAY_SUBGRAPH_SECRET is not set: audit batches must be signed');
@@ -124,8 +129,27 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
       auditCommitSeconds.observe(seconds);
       auditEntriesTotal.inc(entries);
     };
-    const platformUrl = () => subgraphUrls.get('platform');
-    sink = createAuditClient({ endpoint: () => platformUrl()?.replace(/\/graphql$/, '/internal/audit'), secret: settings.gatewaySubgraphSecret, onCommit });
+    const endpoint = () => subgraphUrls.get('platform')?.replace(/\/graphql$/, '/internal/audit');
+    if (settings.auditDurability === 'journal') {
+      const journal = openAuditJournal({ dir: settings.auditJournalDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pd-audit-journal-')) });
+      const log = createLogger('gateway');
+      journalled = createJournalledAuditSink({
+        journal,
+        endpoint,
+        secret: settings.gatewaySubgraphSecret,
+        onShipped: (seconds, entries) => {
+          onCommit(seconds, entries);
+          auditJournalBacklog.set(journalled!.status().backlog);
+        },
+        onStateChange: (healthy, reason) => {
+          if (healthy) log.info({ journal: journal.dir }, 'audit journal reaches the store again: requests are answered');
+          else log.warn({ journal: journal.dir, reason }, 'audit journal cannot reach the store: requests are refused (AUDIT_UNAVAILABLE) until it can');
+        },
+      });
+      sink = journalled;
+    } else {
+      sink = createAuditClient({ endpoint, secret: settings.gatewaySubgraphSecret, onCommit });
+    }
   }
   const apollo = new ApolloServer<GatewayContext>({
     gateway: gateway as never, // @apollo/gateway 2 implements the gateway interface Apollo Server 5 expects
@@ -133,7 +157,7 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
       ApolloServerPluginLandingPageDisabled(),
       ...queryLimits.plugins,
       ...limitPlugins,
-      createAuditPlugin({ sink, instance: settings.instance, subjectKey: settings.auditSubjectKey ?? '' }),
+      createAuditPlugin({ sink, settled: journalled && ((ms) => journalled!.settled(ms)), instance: settings.instance, subjectKey: settings.auditSubjectKey ?? '' }),
     ],
     includeStacktraceInErrorResponses: false,
     validationRules: queryLimits.validationRules,
@@ -146,6 +170,8 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
     hideSchemaDetailsFromClientErrors: true,
   });
   await apollo.start();
+  // The platform's URL is known now: ship what a previous run left, learn the journal's mark.
+  await journalled?.start(3000);
 
   const http = await startHttpServer({
     apollo,
@@ -169,6 +195,7 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
     close: async () => {
       await http.close();
       await apollo.stop();
+      await journalled?.close();
       for (const close of closers) await close();
     },
   };

@@ -30,6 +30,13 @@ export interface GatewaySettings {
   operationSafelist: boolean;
   audit: boolean;
   auditSubjectKey?: string;
+  /**
+   * journal: a response waits for its record on this replica's disk (fsynced), shipped to the chain
+   * right after; store: a response waits for its record in the platform's chain.
+   */
+  auditDurability: 'journal' | 'store';
+  /** The replica's journal directory (one per replica; a restart recovers what it holds); unset: a fresh temporary one. */
+  auditJournalDir?: string;
   instance: string;
   queryLimits: QueryLimitSettings;
   rateLimits: RateLimitSettings;
@@ -64,6 +71,8 @@ export function readGatewaySettings(env = process.env): GatewaySettings {
   const grantCacheMs = Number(env.GRANT_CACHE_MS ?? 1000);
   if (!Number.isFinite(grantCacheMs) || grantCacheMs < 0) fail('GRANT_CACHE_MS', env.GRANT_CACHE_MS, 'milliseconds ≥ 0');
   const operationSafelist = onOff(env, 'OPERATION_SAFELIST', false);
+  const auditDurability = (env.AUDIT_DURABILITY ?? 'journal') as GatewaySettings['auditDurability'];
+  if (auditDurability !== 'journal' && auditDurability !== 'store') fail('AUDIT_DURABILITY', env.AUDIT_DURABILITY, 'journal or store');
   if (operationSafelist && !policy) fail('OPERATION_SAFELIST', env.OPERATION_SAFELIST, 'off when POLICY=off (the list lives on the platform)');
   return {
     port,
@@ -89,6 +98,10 @@ export function readGatewaySettings(env = process.env): GatewaySettings {
     operationSafelist,
     audit,
     auditSubjectKey: env.AUDIT_SUBJECT_KEY || undefined,
+    auditDurability,
+    // A fixed port names a stable directory, so a restarted replica finds its journal; an ephemeral
+    // port (0: tests) gets a fresh one.
+    auditJournalDir: env.AUDIT_JOURNAL_DIR ? path.resolve(env.AUDIT_JOURNAL_DIR) : port ? path.join(ROOT_DIR, '.audit-journal', `gateway-${port}`) : undefined,
     instance: env.GATEWAY_INSTANCE || `${os.hostname()}:${process.pid}`,
     queryLimits: readQueryLimitSettings(env),
     rateLimits: readRateLimitSettings(env),

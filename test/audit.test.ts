@@ -2,7 +2,13 @@
 // its record (even when a gateway is SIGKILLed under load), the chain verifies, a data subject sees
 // accesses to their own records only, providers see their datasets only, and data requests fail
 // closed when the audit store cannot be reached.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { openDatabase } from '../lib/db/database';
+import { openAuditJournal } from '../gateway/audit/audit-journal';
+import type { AuditEntry } from '../lib/audit/chain';
+import { PLATFORM_AUDIENCE, signatureHeaders } from '../lib/signature';
 import { verifyAuditStore } from '../lib/audit/verify-store';
 import { creditCodeAt, personIdAt, DEFAULT_SEED } from '../subgraphs/seed/generator';
 import { Credentials, writeGrantsFile } from './support/credentials';
@@ -56,7 +62,8 @@ function auditSuite(env: () => NodeJS.ProcessEnv, verifyChain?: () => Promise<vo
   }
 
   it('keeps a record of every response a client received, across a SIGKILLed gateway, and the chain verifies', async () => {
-    const env = replicaEnv(stack.subgraphUrls, credentials, grantsFile);
+    // The restarted replica finds the journal the killed one left (one directory per replica).
+    const env = { ...replicaEnv(stack.subgraphUrls, credentials, grantsFile), AUDIT_JOURNAL_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'audit-journal-test-')) };
     const victim = await startGatewayProcess(env);
     const received: string[] = [];
     let stop = false;
@@ -96,6 +103,63 @@ function auditSuite(env: () => NodeJS.ProcessEnv, verifyChain?: () => Promise<vo
     expect(missing).toEqual([]);
     await verifyChain?.();
   }, 120_000);
+
+  /** An audit entry as a gateway reports it (requestId makes it findable). */
+  const entryFor = (requestId: string) => ({
+    recordedAt: new Date().toISOString(), requestId, kind: 'query', gatewayInstance: 'journal-test', callerKind: 'institution',
+    operator: 'op-1', institution: INSTITUTION, roles: [], scenario: 'audit-test', grantIds: [], operationName: null, operationHash: null,
+    fieldsReturned: ['Person.name'], fieldsMasked: [], fieldsDenied: [], datasets: [], subjects: [], decision: 'allowed', errorCodes: [], latencyMs: 1,
+  });
+
+  it('records a journal\'s batch once, however often it is shipped (retries, a restart after a crash)', async () => {
+    const journal = `test-${Date.now()}`;
+    const ids = [1, 2, 3, 4].map((n) => `${journal}-${n}`);
+    const ship = async (numbers: number[]) => {
+      const body = JSON.stringify({ journal, entries: numbers.map((n) => ({ ...entryFor(ids[n - 1]), n })) });
+      const url = stack.subgraphUrls.platform.replace(/\/graphql$/, '/internal/audit');
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...signatureHeaders(credentials.keys.gatewaySubgraphSecret, { audience: PLATFORM_AUDIENCE, method: 'POST', path: '/internal/audit', caller: 'audit', body }) },
+        body,
+      });
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { mark: number }).mark;
+    };
+    expect(await ship([])).toBe(0); // a new journal: nothing confirmed yet
+    expect(await ship([1, 2, 3])).toBe(3);
+    expect(await ship([1, 2, 3])).toBe(3); // the same batch again (its answer was lost)
+    expect(await ship([2, 3, 4])).toBe(4); // overlapping: only 4 is new
+    const recorded = (await allRecords()).map((r) => r.requestId).filter((id: string) => id.startsWith(journal));
+    expect(recorded.sort()).toEqual(ids);
+    await verifyChain?.();
+  });
+
+  it('ships on start what a replica\'s journal held when it died, a line torn by the crash left out', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'audit-journal-recovery-'));
+    const journal = openAuditJournal({ dir });
+    const ids = [1, 2, 3].map((n) => `recovered-${Date.now()}-${n}`);
+    for (const id of ids) await journal.append(entryFor(id) as AuditEntry);
+    await journal.close();
+    // A crash mid-write leaves half a line at the end of the segment.
+    const segment = fs.readdirSync(dir).find((f) => f.startsWith('segment-'))!;
+    fs.appendFileSync(path.join(dir, segment), '{"n":4,"entry":{"recordedAt":"2026-');
+    const before = new Set((await allRecords()).map((r) => r.requestId));
+    expect(ids.filter((id) => before.has(id))).toEqual([]);
+    const replica = await startGatewayProcess({ ...replicaEnv(stack.subgraphUrls, credentials, grantsFile), AUDIT_JOURNAL_DIR: dir });
+    try {
+      const recorded = new Set((await allRecords()).map((r) => r.requestId));
+      expect(ids.filter((id) => !recorded.has(id))).toEqual([]);
+      // The replica goes on numbering after what it found: its own next record is shipped too.
+      const answered = await fetch(replica.url, { method: 'POST', headers: { 'content-type': 'application/json', ...institution }, body: JSON.stringify({ query: PERSON_QUERY, variables: { ids: [personIdAt(DEFAULT_SEED, 3)] } }) });
+      expect(answered.status).toBe(200);
+      const requestId = answered.headers.get('x-request-id')!;
+      const through: any = await graphql(replica.url, '{ auditRecords(first: 20) { records { requestId } } }', undefined, admin);
+      expect(through.data.auditRecords.records.map((r: any) => r.requestId)).toContain(requestId);
+    } finally {
+      await replica.stop();
+    }
+    await verifyChain?.();
+  });
 
   it('shows a data subject the accesses to their own records, and not another person\'s', async () => {
     const mine = personIdAt(DEFAULT_SEED, 11);

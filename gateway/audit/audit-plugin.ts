@@ -2,7 +2,7 @@
 // willSendResponse before answering). If the record cannot be committed, the data is withheld and
 // the caller gets AUDIT_UNAVAILABLE instead: no unaudited data ever leaves the channel.
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
-import { Kind, valueFromASTUntyped, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import { GraphQLError, Kind, valueFromASTUntyped, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import { controlOperation } from '../../directives/control-plane';
 import { subjectHash, type AuditEntry } from '../../lib/audit/chain';
 import { validateCitizenId } from '../../lib/identifiers';
@@ -13,6 +13,8 @@ import type { AuditSink } from './audit-client';
 
 export interface AuditPluginOptions {
   sink: AuditSink | undefined;
+  /** Journal durability: resolves once this replica's records so far are in the chain (reads of the audit wait for it). */
+  settled?: (timeoutMs: number) => Promise<void>;
   instance: string;
   subjectKey: string;
 }
@@ -73,11 +75,25 @@ function verifiedIdentities(requestContext: GraphQLRequestContextWillSendRespons
     .filter((id) => validateCitizenId(id).ok);
 }
 
+/** Root fields that read the audit log: a reader sees every access this replica has answered before. */
+const READS_AUDIT = /\b(auditRecords|myAccesses|auditUsage)\b/;
+
 export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlugin<GatewayContext> {
+  const { settled } = options;
   return {
     async requestDidStart() {
       const started = Date.now();
       return {
+        async didResolveOperation(requestContext) {
+          if (!settled || !READS_AUDIT.test(requestContext.source ?? '')) return;
+          try {
+            await settled(5000);
+          } catch {
+            throw new GraphQLError('审计记录尚未全部入库，请稍后重试 / the audit records of this replica have not all reached the store yet; retry shortly', {
+              extensions: { code: 'AUDIT_UNAVAILABLE', http: { status: 503 } },
+            });
+          }
+        },
         async willSendResponse(requestContext) {
           const { response, contextValue: context } = requestContext;
           if (response.body.kind !== 'single') return;

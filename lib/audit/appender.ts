@@ -4,8 +4,16 @@
 // inserts the records only if it did (a compare-and-set on the head row): no explicit transaction,
 // no lock held across round trips. When another platform replica moved the head meanwhile, nothing
 // is written and the append is chained again from the new head.
+//
+// Entries shipped from a gateway's local journal carry their number in that journal: they are
+// appended in one transaction that also moves the journal's mark (the highest number the chain
+// holds), and entries at or below the mark are skipped — a batch shipped twice (a retry after a
+// timeout, a gateway restarting after a crash) is recorded once.
 import type { Database } from '../db/database';
 import { chain, type AuditEntry, type AuditRecord } from './chain';
+
+/** An entry from a gateway's journal, with its number there. */
+export type JournalledEntry = AuditEntry & { n: number };
 import { isoColumn } from '../db/sql-dates';
 
 const COLUMNS: [string, string, string][] = [
@@ -36,6 +44,9 @@ const COLUMNS: [string, string, string][] = [
   ['hash', 'hash', 'text'],
 ];
 
+const INSERT_RECORDS = `INSERT INTO audit_record (${COLUMNS.map((c) => c[0]).join(', ')})
+  SELECT ${COLUMNS.map((c) => `"${c[1]}"`).join(', ')} FROM json_to_recordset($1::json) AS r(${COLUMNS.map((c) => `"${c[1]}" ${c[2]}`).join(', ')})`;
+
 // $1 records (JSON), $2/$3 the new head, $4/$5 the head they were chained from.
 const APPEND = `WITH moved AS (
     UPDATE audit_chain_head SET seq = $2, hash = $3 WHERE id = 1 AND seq = $4 AND hash = $5 RETURNING 1
@@ -61,8 +72,19 @@ function monthStart(date: Date, offset = 0): string {
   return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + offset, 1)).toISOString().slice(0, 10);
 }
 
+interface Queued {
+  entries: AuditEntry[];
+  resolve: (records: AuditRecord[]) => void;
+  reject: (error: unknown) => void;
+  /** Set for a journal's batch: appended on its own, with the journal's mark. */
+  journal?: { id: string; numbers: number[]; resolveMark: (mark: number) => void };
+}
+
+/** Times are hashed exactly as the database gives them back: normalise before chaining. */
+const normalised = (entry: AuditEntry): AuditEntry => ({ ...entry, recordedAt: new Date(entry.recordedAt).toISOString(), targets: entry.targets ?? [], reason: entry.reason ?? null });
+
 export class AuditAppender {
-  private queue: { entries: AuditEntry[]; resolve: (records: AuditRecord[]) => void; reject: (error: unknown) => void }[] = [];
+  private queue: Queued[] = [];
   private running = false;
   private readonly partitions = new Set<string>();
   /** Where this process last saw the chain head (undefined: read it). */
@@ -75,6 +97,38 @@ export class AuditAppender {
     return new Promise((resolve, reject) => {
       this.queue.push({ entries, resolve, reject });
       if (!this.running) void this.drain();
+    });
+  }
+
+  /**
+   * Appends a journal's batch (numbers ascending); resolves with the journal's mark afterwards. An
+   * empty batch only reads the mark (a gateway asks it when it starts).
+   */
+  appendJournal(journal: string, entries: JournalledEntry[]): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const plain = entries.map(({ n: _n, ...entry }) => entry);
+      this.queue.push({ entries: plain, resolve: () => undefined, reject, journal: { id: journal, numbers: entries.map((e) => e.n), resolveMark: resolve } });
+      if (!this.running) void this.drain();
+    });
+  }
+
+  /** One transaction: the journal's mark and the chain head locked, the new entries chained, both moved. */
+  private async writeJournal(journal: string, numbers: number[], entries: AuditEntry[]): Promise<number> {
+    await this.ensurePartitions(entries);
+    this.head = undefined; // moved here under a lock: the compare-and-set path re-reads it
+    return this.db.transaction(async (tx) => {
+      await tx.query('INSERT INTO audit_journal_mark (journal, n) VALUES ($1, 0) ON CONFLICT (journal) DO NOTHING', [journal]);
+      const [{ n: mark }] = await tx.query<{ n: number }>('SELECT n::float8 AS n FROM audit_journal_mark WHERE journal = $1 FOR UPDATE', [journal]);
+      const fresh = entries.filter((_, i) => numbers[i] > mark);
+      if (!fresh.length) return mark;
+      const [head] = await tx.query<{ seq: string; hash: string }>('SELECT seq::text AS seq, hash FROM audit_chain_head WHERE id = 1 FOR UPDATE');
+      const chained = chain(fresh, Number(head.seq), head.hash);
+      const last = chained[chained.length - 1];
+      await tx.query(INSERT_RECORDS, [JSON.stringify(chained)]);
+      await tx.query('UPDATE audit_chain_head SET seq = $1, hash = $2 WHERE id = 1', [last.seq, last.hash]);
+      const newMark = numbers[numbers.length - 1];
+      await tx.query('UPDATE audit_journal_mark SET n = $2, updated_at = now() WHERE journal = $1', [journal, newMark]);
+      return newMark;
     });
   }
 
@@ -124,15 +178,24 @@ export class AuditAppender {
   private async drain(): Promise<void> {
     this.running = true;
     while (this.queue.length) {
+      if (this.queue[0].journal) {
+        const item = this.queue.shift()!;
+        const { id, numbers, resolveMark } = item.journal!;
+        try {
+          resolveMark(await this.writeJournal(id, numbers, item.entries.map(normalised)));
+        } catch (error) {
+          item.reject(error);
+        }
+        continue;
+      }
       const batch: typeof this.queue = [];
       let size = 0;
-      while (this.queue.length && size < this.maxBatch) {
+      while (this.queue.length && size < this.maxBatch && !this.queue[0].journal) {
         const item = this.queue.shift()!;
         batch.push(item);
         size += item.entries.length;
       }
-      // Times are hashed exactly as the database gives them back: normalise before chaining.
-      const entries = batch.flatMap((item) => item.entries).map((entry) => ({ ...entry, recordedAt: new Date(entry.recordedAt).toISOString(), targets: entry.targets ?? [], reason: entry.reason ?? null }));
+      const entries = batch.flatMap((item) => item.entries).map(normalised);
       try {
         const records = await this.write(entries);
         let offset = 0;

@@ -1,10 +1,13 @@
 // POST /internal/audit: the gateway's signed batches of audit entries. Answers only after the
-// batch is committed, with the chain positions — the gateway releases a response only then.
+// batch is committed. Two forms: `{ entries }` (a gateway waiting for the store before it answers:
+// the answer gives the chain positions) and `{ journal, entries }` with each entry's number in that
+// gateway's journal (shipped after the gateway's local fsync: the answer gives the journal's mark,
+// the highest number the chain holds; an empty batch only asks for it).
 import type { PlainResponse, PlainRoutes } from '../../lib/http/http-server';
 import { readBody } from '../../lib/http/http-server';
 import { internalRefusal } from './internal-signature';
 import type { AuditEntry } from '../../lib/audit/chain';
-import type { AuditAppender } from '../../lib/audit/appender';
+import type { AuditAppender, JournalledEntry } from '../../lib/audit/appender';
 
 export const AUDIT_PATH = '/internal/audit';
 
@@ -34,10 +37,17 @@ export function auditRoutes(appender: AuditAppender, secret: string | undefined)
       const refused = await internalRefusal(req, secret, 'audit', body);
       if (refused) return refused;
       let entries: unknown;
+      let journal: unknown;
       try {
-        entries = (JSON.parse(body) as { entries?: unknown }).entries;
+        ({ entries, journal } = JSON.parse(body) as { entries?: unknown; journal?: unknown });
       } catch {
         return json(400, { error: 'BAD_REQUEST' });
+      }
+      if (journal !== undefined) {
+        if (typeof journal !== 'string' || !/^[\w-]{1,64}$/.test(journal) || !Array.isArray(entries) || !entries.every(isEntry)) return json(400, { error: 'BAD_REQUEST' });
+        const numbered = entries as JournalledEntry[];
+        if (!numbered.every((e, i) => Number.isSafeInteger(e.n) && e.n > 0 && (i === 0 || e.n > numbered[i - 1].n))) return json(400, { error: 'BAD_REQUEST' });
+        return json(200, { mark: await appender.appendJournal(journal, numbered) });
       }
       if (!Array.isArray(entries) || entries.length === 0 || !entries.every(isEntry)) return json(400, { error: 'BAD_REQUEST' });
       const records = await appender.append(entries);

@@ -199,4 +199,17 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE suspension ADD COLUMN lift_reason text;
     `,
   },
+  {
+    version: 7,
+    name: 'audit_journal_mark',
+    sql: `
+      -- Gateways journal audit entries locally and ship them here: per journal, the highest entry
+      -- number the chain holds, so a batch shipped twice (a retry, a restart after a crash) is recorded once.
+      CREATE TABLE audit_journal_mark (
+        journal text PRIMARY KEY,
+        n bigint NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
 ];

@@ -70,6 +70,8 @@ interface Options {
   callers: CallersMode;
   /** Every N-th answer in a measured window is parsed and compared with the verified answer. */
   checkEvery: number;
+  /** C's AUDIT_DURABILITY: journal (the default: the record on the replica's disk) or store (in the chain). */
+  auditDurability: 'journal' | 'store';
 }
 
 function readOptions(argv: string[]): Options {
@@ -90,11 +92,12 @@ function readOptions(argv: string[]): Options {
       'data-db': { type: 'string' },
       callers: { type: 'string' },
       'check-every': { type: 'string' },
+      'audit-durability': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {
-    console.log(`npm run bench -- [--rounds N=3] [--duration S=5] [--warmup S=1] [--connections C=16] [--quick (2 s × 1 round)] [--only w1,w2] [--max-wait S=30] [--profile (gateways under --cpu-prof)] [--gateways A,B,C,D,E] [--allow-errors] [--platform-db postgres://… (audit store on PostgreSQL instead of PGlite)] [--data-db postgres://… (data subgraphs on PostgreSQL instead of PGlite)] [--callers many|one (default many: every connection its own caller)] [--check-every N=10 (sampled answer checks while measuring)]
+    console.log(`npm run bench -- [--rounds N=3] [--duration S=5] [--warmup S=1] [--connections C=16] [--quick (2 s × 1 round)] [--only w1,w2] [--max-wait S=30] [--profile (gateways under --cpu-prof)] [--gateways A,B,C,D,E] [--allow-errors] [--platform-db postgres://… (audit store on PostgreSQL instead of PGlite)] [--data-db postgres://… (data subgraphs on PostgreSQL instead of PGlite)] [--callers many|one (default many: every connection its own caller)] [--check-every N=10 (sampled answer checks while measuring)] [--audit-durability journal|store (C's AUDIT_DURABILITY, default journal)]
 workloads: ${allWorkloads().map((w) => w.name).join(', ')}
 gateways:  ${GATEWAY_KEYS.map((k) => `${k} = ${GATEWAY_LABELS[k]}`).join('; ')} (default ${DEFAULT_GATEWAYS.join(',')})`);
     process.exit(0);
@@ -124,7 +127,13 @@ gateways:  ${GATEWAY_KEYS.map((k) => `${k} = ${GATEWAY_LABELS[k]}`).join('; ')} 
     dataDb: values['data-db'] || undefined,
     callers: readCallers(values.callers),
     checkEvery: positive('check-every', values['check-every'], 10, true),
+    auditDurability: readAuditDurability(values['audit-durability']),
   };
+}
+
+function readAuditDurability(raw: string | undefined): Options['auditDurability'] {
+  if (raw === undefined || raw === 'journal' || raw === 'store') return raw ?? 'journal';
+  throw new Error(`--audit-durability must be journal or store, got "${raw}"`);
 }
 
 function readCallers(raw: string | undefined): CallersMode {
@@ -191,7 +200,7 @@ const CLEARED: NodeJS.ProcessEnv = Object.fromEntries(
     'DATABASE_URL', 'PGLITE_DIR', 'DB_SCHEMA_PREFIX', 'REDIS_URL', 'REDIS_KEY_PREFIX', 'GRANT_CACHE_MS', 'POLICY_DENIAL_MODE',
     'JWT_JWKS_URL', 'JWT_ISSUER', 'JWT_AUDIENCE', 'JWT_ALGORITHM', 'SUPERGRAPH_FILE', 'MAX_BODY_BYTES', 'HOST', 'DEV_KEYS_DIR',
     'MASK_ID_NUMBER_KEEP', 'MASK_PHONE_KEEP', 'MASK_CREDIT_CODE_KEEP', 'JWT_PUBLIC_KEY_FILE', 'API_KEY_SECRET', 'MASK_HASH_KEY', 'GRANTS_FILE',
-    'AUDIT', 'AUDIT_SUBJECT_KEY', 'GATEWAY_INSTANCE', 'CALENDAR_FILES',
+    'AUDIT', 'AUDIT_SUBJECT_KEY', 'AUDIT_DURABILITY', 'AUDIT_JOURNAL_DIR', 'GATEWAY_INSTANCE', 'CALENDAR_FILES',
   ].map((name) => [name, undefined]),
 );
 
@@ -743,7 +752,7 @@ async function main(): Promise<void> {
   const launch: Record<GatewayKey, () => Promise<Service>> = {
     A: () => startService('A (bare)', 'bench/bare-gateway.ts', common, [...nodeArgs, ...profiling('A')]),
     B: () => startService('B (POLICY=off)', 'gateway/main.ts', { ...common, POLICY: 'off', GATEWAY_SUBGRAPH_SECRET: keysDir.gatewaySubgraphSecret }, [...gatewayNodeArgs(), ...profiling('B')]),
-    C: () => startService('C (POLICY=on)', 'gateway/main.ts', { ...common, ...policyEnv }, [...gatewayNodeArgs(), ...profiling('C')]),
+    C: () => startService('C (POLICY=on)', 'gateway/main.ts', { ...common, ...policyEnv, AUDIT_DURABILITY: options.auditDurability }, [...gatewayNodeArgs(), ...profiling('C')]),
     D: () => startService('D (POLICY=on, AUDIT=off)', 'gateway/main.ts', { ...common, ...policyEnv, AUDIT: 'off' }, [...gatewayNodeArgs(), ...profiling('D')]),
     // Given what A is given (the subgraph URLs, PORT, LOG_LEVEL); the rate-limit and audit settings in common are ignored.
     E: () => startService('E (Hive gateway)', 'bench/hive-gateway.ts', { ...common, HIVE_DEDUPLICATE_INFLIGHT: 'on' }, [...nodeArgs, ...profiling('E')]),
@@ -846,7 +855,7 @@ async function main(): Promise<void> {
   if (keys.includes('C')) {
     const audit = await auditFigures(gateways.find((g) => g.key === 'C')!.service.url);
     if (audit) notes.push(`C's audit over the whole run: ${audit.commits} commits of ${audit.entries} records (${(audit.entries / audit.commits).toFixed(1)} per batch), ${audit.meanMs.toFixed(2)} ms mean from sending a batch to its commit`);
-    notes.push(`C audits every request (its default with POLICY=on): each response waits for its record to be committed by the platform subgraph (${options.platformDb ? 'on PostgreSQL, --platform-db' : 'PGlite on disk, in a temporary directory'}); that work shows in "subgraphs CPU%"${keys.includes('D') ? '; D is C without the audit' : ' (--gateways A,B,C,D adds D = C with AUDIT=off)'}`);
+    notes.push(`C audits every request (its default with POLICY=on): ${options.auditDurability === 'journal' ? 'each response waits for its record to be fsynced in the replica\'s local audit journal (a temporary directory; group fsync), and the journal is shipped in batches to the platform subgraph\'s chain in the background (AUDIT_DURABILITY=journal, the default)' : 'each response waits for its record to be committed in the platform subgraph\'s chain (AUDIT_DURABILITY=store, --audit-durability store)'} (${options.platformDb ? 'on PostgreSQL, --platform-db' : 'PGlite on disk, in a temporary directory'}); the platform's work shows in "subgraphs CPU%"${keys.includes('D') ? '; D is C without the audit' : ' (--gateways A,B,C,D adds D = C with AUDIT=off)'}`);
   }
   notes.push('the load generator (autocannon) runs in the benchmark process on the same machine; its CPU is reported in latest.json (loadGeneratorCpuPercent)');
 

@@ -4,7 +4,10 @@
 // within a bounded wait although each caches policy state for 60 s; a replica SIGKILLed under load
 // loses the audit record of no response a client received, the chain verifies, and the other two
 // keep answering.
+import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import Redis from 'ioredis';
 import { verifyAuditStore } from '../lib/audit/verify-store';
 import { openDatabase } from '../lib/db/database';
@@ -142,14 +145,17 @@ describe('three gateway replicas behind nginx [PostgreSQL + Redis]', () => {
   let provider: Record<string, string>;
   const institution = async (org: string, sub = 'op-replicas') => ({ authorization: `Bearer ${await credentials.token({ org, sub })}` });
 
+  // Each replica its own audit journal directory, kept across a restart (a killed replica is started
+  // again on it and ships what it held).
+  const journalDirs = [1, 2, 3].map((n) => fs.mkdtempSync(path.join(os.tmpdir(), `replica-${n}-journal-`)));
+  const replicaSettings = (n: number): NodeJS.ProcessEnv => ({ ...replicaEnv(stack!.subgraphUrls, credentials, grantsFile), ...env, GATEWAY_INSTANCE: `replica-${n}`, AUDIT_JOURNAL_DIR: journalDirs[n - 1] });
+
   beforeAll(async () => {
     // The subgraphs (platform included) once, on PostgreSQL; the stack's own gateway serves as the
     // side door the suite reads the audit log through, so it never counts as one of the replicas.
     stack = await startStack({ DATA_SCALE: TEST_SCALE, GRANTS_FILE: grantsFile, ...credentials.env(), ...env });
     const subgraphUrls = stack.subgraphUrls;
-    const started = await Promise.allSettled(
-      [1, 2, 3].map((n) => startGatewayProcess({ ...replicaEnv(subgraphUrls, credentials, grantsFile), ...env, GATEWAY_INSTANCE: `replica-${n}` })),
-    );
+    const started = await Promise.allSettled([1, 2, 3].map((n) => startGatewayProcess(replicaSettings(n))));
     for (const result of started) if (result.status === 'fulfilled') replicas.push(result.value);
     const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failed) throw failed.reason;
@@ -346,7 +352,9 @@ describe('three gateway replicas behind nginx [PostgreSQL + Redis]', () => {
     expect(afterKill.filter((s) => !answered(s))).toEqual([]);
     expect(new Set(afterKill.map((s) => s.upstream))).toEqual(new Set(replicas.filter((r) => r !== victim).map((r) => addressOf(r.url))));
 
-    // Every answer a client received has its audit record; the chain is intact.
+    // Every answer a client received has its audit record — those the killed replica had fsynced in
+    // its journal but not yet shipped reach the chain when it starts again; the chain is intact.
+    replicas[1] = await startGatewayProcess(replicaSettings(2));
     const recorded = new Map<string, string>();
     let after: string | null = null;
     do {

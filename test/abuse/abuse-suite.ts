@@ -4,6 +4,9 @@
 // liveness probes, and (optionally) faults under load: a SIGKILLed replica, a replica cut off from the
 // audit store, a paused platform.
 import { recordedRequestIds } from '../support/audit-log';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { maskValue } from '../../directives/mask';
@@ -446,7 +449,9 @@ function childPids(pid: number): { pid: number; args: string }[] {
 async function runFaults(options: RunOptions, summary: AbuseSummary, finding: Finding, log: (s: string) => void, deadline: number): Promise<void> {
   const { stack, credentials } = options;
   const grantsFile = writeGrantsFile(abuseGrants());
-  const env = replicaEnv(stack.subgraphUrls, credentials, grantsFile);
+  // One journal directory for the replica across its SIGKILL and restart: what it had fsynced but not
+  // shipped reaches the chain when it starts again.
+  const env = { ...replicaEnv(stack.subgraphUrls, credentials, grantsFile), AUDIT_JOURNAL_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'abuse-replica-journal-')) };
   const headers = await institutionHeaders(credentials);
   const ids = buildPools().idNumbers;
   const received: string[] = [];

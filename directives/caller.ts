@@ -18,3 +18,20 @@ export type Caller =
   | { kind: 'subject'; idNumber: string };
 
 export type CallerKind = Caller['kind'];
+
+/** Who holds grants: an institution or an app developer (others hold none). */
+export interface Grantee {
+  kind: 'institution' | 'developer';
+  id: string;
+}
+
+export function granteeOf(caller: Caller): Grantee | undefined {
+  if (caller.kind === 'institution') return { kind: 'institution', id: caller.institution };
+  if (caller.kind === 'developer') return { kind: 'developer', id: caller.developer };
+  return undefined;
+}
+
+/** The key a grantee's policy state is cached under. */
+export function granteeKey(grantee: Grantee | undefined): string {
+  return grantee ? `${grantee.kind}:${grantee.id}` : 'public';
+}

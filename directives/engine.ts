@@ -4,7 +4,7 @@
 // kept until the next grant validity boundary. No I/O: stores load grants before it runs.
 import { Kind, visit, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { analyseOperation, type PolicyOutcome } from './analyse';
-import type { Caller } from './caller';
+import { granteeOf, type Caller } from './caller';
 import type { Catalog } from './catalog';
 import { decideCoordinate } from './decide';
 import { grantLookup, scopeOf, type Grant } from './grants';
@@ -57,12 +57,6 @@ function conditionVariables(document: DocumentNode): string[] {
   return [...names].sort();
 }
 
-function grantee(caller: Caller): { kind: 'institution' | 'developer'; id: string } | undefined {
-  if (caller.kind === 'institution') return { kind: 'institution', id: caller.institution };
-  if (caller.kind === 'developer') return { kind: 'developer', id: caller.developer };
-  return undefined;
-}
-
 /** The next instant at which one of these grants starts or stops being valid. */
 function nextBoundary(grants: readonly Grant[], now: number): number {
   let next = Number.POSITIVE_INFINITY;
@@ -94,7 +88,7 @@ export function createPolicyEngine(schema: GraphQLSchema, catalog: Catalog, mask
   return {
     catalog,
     masksFor(request) {
-      const who = grantee(request.caller);
+      const who = granteeOf(request.caller);
       const key = [request.caller.kind, who?.id ?? '', request.grantsVersion].join('\u0000');
       const now = request.now.getTime();
       const cached = masks.get(key);
@@ -108,7 +102,7 @@ export function createPolicyEngine(schema: GraphQLSchema, catalog: Catalog, mask
     decide(request) {
       let conditions = conditionCache.get(request.documentKey);
       if (!conditions) conditionCache.set(request.documentKey, (conditions = conditionVariables(request.document)));
-      const who = grantee(request.caller);
+      const who = granteeOf(request.caller);
       const key = [
         request.documentKey,
         request.operationName ?? '',

@@ -15,7 +15,7 @@ import { readCatalog } from '../directives/catalog';
 import { chinaDate, checkMaskSettings } from '../directives/inference';
 import { startHttpServer } from '../lib/http/http-server';
 import { announceListening } from '../lib/announce';
-import type { GatewayContext } from './context';
+import { RequestRecord } from './request';
 import { createPolicySource } from './grants/policy-source';
 import { identify } from './identity/identify';
 import { createJwtVerifier } from './identity/jwt-verifier';
@@ -87,7 +87,7 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
   }
 
   let gateway: GatewayInterface = federation as unknown as GatewayInterface;
-  let contextOf: (req: Parameters<typeof identify>[0], requestId: string) => Promise<GatewayContext>;
+  let contextOf: (req: Parameters<typeof identify>[0], requestId: string) => Promise<RequestRecord>;
   let safelist: OperationSafelist | undefined;
   if (settings.policy) {
     if (!settings.apiKeySecret) throw new Error('API_KEY_SECRET is not set: developers\' API keys cannot be checked');
@@ -110,15 +110,15 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
     // Lookups that could sweep a masked number's candidates are budgeted after the policy has run.
     if (rateLimiter) gateway = withIdentityProbeLimit(gateway, rateLimiter);
     const apiKeySecret = settings.apiKeySecret;
-    contextOf = async (req, requestId) => ({ identity: await identify(req, { verifyToken, apiKeySecret }), requestId, clientIp: clientIpOf(req, settings.rateLimits.trustProxyHops) });
+    contextOf = async (req, requestId) => new RequestRecord(requestId, await identify(req, { verifyToken, apiKeySecret }), clientIpOf(req, settings.rateLimits.trustProxyHops));
   } else {
-    contextOf = async (req, requestId) => ({ identity: { caller: { kind: 'anonymous' } }, requestId, clientIp: clientIpOf(req, settings.rateLimits.trustProxyHops) });
+    contextOf = async (req, requestId) => new RequestRecord(requestId, { caller: { kind: 'anonymous' } }, clientIpOf(req, settings.rateLimits.trustProxyHops));
   }
 
-  const queryLimits = createQueryLimits<GatewayContext>(settings.queryLimits);
-  const limitPlugins: ApolloServerPlugin<GatewayContext>[] = [];
-  if (safelist) limitPlugins.push(createSafelistPlugin<GatewayContext>(safelist));
-  if (rateLimiter) limitPlugins.push(createRateLimitPlugin<GatewayContext>(rateLimiter));
+  const queryLimits = createQueryLimits<RequestRecord>(settings.queryLimits);
+  const limitPlugins: ApolloServerPlugin<RequestRecord>[] = [];
+  if (safelist) limitPlugins.push(createSafelistPlugin<RequestRecord>(safelist));
+  if (rateLimiter) limitPlugins.push(createRateLimitPlugin<RequestRecord>(rateLimiter));
 
   let sink: AuditSink | undefined;
   let journalled: JournalledAuditSink | undefined;
@@ -151,7 +151,7 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
       sink = createAuditClient({ endpoint, secret: settings.gatewaySubgraphSecret, onCommit });
     }
   }
-  const apollo = new ApolloServer<GatewayContext>({
+  const apollo = new ApolloServer<RequestRecord>({
     gateway: gateway as never, // @apollo/gateway 2 implements the gateway interface Apollo Server 5 expects
     plugins: [
       ApolloServerPluginLandingPageDisabled(),

@@ -3,23 +3,9 @@
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types';
 import { GraphQLError } from 'graphql';
-import { callerClaimOf, encodeCallerClaim } from '../lib/caller-header';
 import { CALLER_HEADER, signatureHeaders } from '../lib/signature';
-import type { GatewayContext } from './context';
 import { subgraphRequestSeconds } from './metrics';
-
-// One request makes several subgraph calls, each keyed (in-flight sharing) and signed with the caller
-// claim: encode it once per request context — again if the division scope it carries was set since.
-const summaries = new WeakMap<object, { divisionScopes: unknown; summary: string }>();
-
-function callerSummary(context: Partial<GatewayContext> | undefined): string {
-  const known = context ? summaries.get(context) : undefined;
-  if (known && known.divisionScopes === context?.divisionScopes) return known.summary;
-  const identity = context?.identity;
-  const summary = encodeCallerClaim(identity ? callerClaimOf(identity.caller, identity.scenario, context?.divisionScopes) : { kind: 'system' });
-  if (context) summaries.set(context, { divisionScopes: context.divisionScopes, summary });
-  return summary;
-}
+import { claimOf, type RequestRecord } from './request';
 
 export interface ResilienceSettings {
   /** A subgraph call taking longer is abandoned (SUBGRAPH_TIMEOUT_MS). */
@@ -34,10 +20,10 @@ export interface ResilienceSettings {
 
 export const DEFAULT_RESILIENCE: ResilienceSettings = { timeoutMs: 10_000, breakerFailures: 5, breakerCooldownMs: 5_000, dedupeInFlight: true };
 
-type ProcessOptions = Parameters<RemoteGraphQLDataSource<GatewayContext>['process']>[0];
+type ProcessOptions = Parameters<RemoteGraphQLDataSource<RequestRecord>['process']>[0];
 type SubgraphResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
 
-export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+export class SignedDataSource extends RemoteGraphQLDataSource<RequestRecord> {
   private failures = 0;
   private openUntil = 0;
   /** Subgraph calls in flight, by caller claim, query and variables (see `process`). */
@@ -71,7 +57,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (!this.resilience.dedupeInFlight || options.kind !== GraphQLDataSourceRequestKind.INCOMING_OPERATION || options.request.query?.trimStart().startsWith('mutation')) {
       return this.processGuarded(options);
     }
-    const key = `${callerSummary(options.context as Partial<GatewayContext>)}\n${options.request.query}\n${JSON.stringify(options.request.variables ?? {})}`;
+    const key = `${claimOf(options.context as RequestRecord | undefined)}\n${options.request.query}\n${JSON.stringify(options.request.variables ?? {})}`;
     const shared = this.inFlight.get(key);
     if (shared) return structuredClone(await shared);
     const call = this.processGuarded(options).finally(() => this.inFlight.delete(key));
@@ -126,10 +112,10 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     }
   }
 
-  override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]): void {
+  override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<RequestRecord>['willSendRequest']>>[0]): void {
     // The caller claim travels as a header, covered by the signature the fetcher adds.
     if (!this.secret || !request.http) return;
-    request.http.headers.set(CALLER_HEADER, callerSummary(context as Partial<GatewayContext>));
+    request.http.headers.set(CALLER_HEADER, claimOf(context as RequestRecord | undefined));
   }
 }
 

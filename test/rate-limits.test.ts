@@ -15,7 +15,9 @@ import {
   type RateLimiter,
   type RateLimiterOptions,
 } from '../gateway/limits/rate-limits';
-import { callerKeyOf, clientIpOf, createRateLimitPlugin, verifiedSubjects, type RateLimitedContext } from '../gateway/limits/rate-limit-plugin';
+import { clientIpOf, createRateLimitPlugin, type RateLimitedContext } from '../gateway/limits/rate-limit-plugin';
+import { rateKeyOf as callerKeyOf, RequestRecord } from '../gateway/request';
+import { verifiedSubjects } from '../gateway/root-field-arguments';
 import { describeWithRedis, TEST_REDIS_URL } from './support/services';
 
 const INSTITUTION: CallerKey = { kind: 'institution', creditCode: '11530100015301017M' };
@@ -283,8 +285,8 @@ describe('rate limit plugin in Apollo Server 5', () => {
   });
   const anonymous: Identity = { caller: { kind: 'anonymous' } };
 
-  async function ask(server: ApolloServer<RateLimitedContext>, query: string, context: RateLimitedContext, variables?: Record<string, unknown>) {
-    const response = await server.executeOperation({ query, variables }, { contextValue: context });
+  async function ask(server: ApolloServer<RateLimitedContext>, query: string, context: { identity: Identity; clientIp?: string }, variables?: Record<string, unknown>) {
+    const response = await server.executeOperation({ query, variables }, { contextValue: new RequestRecord('test-request', context.identity, context.clientIp) });
     if (response.body.kind !== 'single') throw new Error('expected a single result');
     return { status: response.http.status, headers: response.http.headers, ...response.body.singleResult };
   }
@@ -315,7 +317,7 @@ describe('rate limit plugin in Apollo Server 5', () => {
     const request = () =>
       server.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: 'POST', headers: new HeaderMap([['content-type', 'application/json']]), search: '', body: { query: '{ __typename }' } },
-        context: async () => ({ identity: anonymous, clientIp: '198.51.100.20' }),
+        context: async () => new RequestRecord('test-request', anonymous, '198.51.100.20'),
       });
     expect((await request()).status).toBeUndefined(); // 200
     const denied = await request();

@@ -6,8 +6,7 @@ import { GraphQLError, Kind, valueFromASTUntyped, type DocumentNode, type Fragme
 import { controlOperation } from '../../directives/control-plane';
 import { subjectHash, type AuditEntry } from '../../lib/audit/chain';
 import { validateCitizenId } from '../../lib/identifiers';
-import type { GatewayContext } from '../context';
-import { verifiedSubjects } from '../limits/rate-limit-plugin';
+import type { RequestRecord } from '../request';
 import { auditFailuresTotal, denialsTotal, requestsTotal } from '../metrics';
 import type { AuditSink } from './audit-client';
 
@@ -17,21 +16,6 @@ export interface AuditPluginOptions {
   settled?: (timeoutMs: number) => Promise<void>;
   instance: string;
   subjectKey: string;
-}
-
-function who(context: GatewayContext): Pick<AuditEntry, 'callerKind' | 'operator' | 'institution' | 'roles' | 'scenario'> {
-  const { caller, scenario } = context.identity;
-  const base = { callerKind: caller.kind as string, scenario: scenario ?? null };
-  switch (caller.kind) {
-    case 'institution':
-      // An institution's operator acting as admin or provider is recorded as such (the roles say all).
-      base.callerKind = caller.roles.includes('admin') ? 'admin' : caller.roles.includes('provider') ? 'provider' : 'institution';
-      return { ...base, operator: caller.operator, institution: caller.institution, roles: [...caller.roles] };
-    case 'developer':
-      return { ...base, operator: caller.developer, institution: null, roles: [] };
-    default:
-      return { ...base, operator: null, institution: null, roles: [] };
-  }
 }
 
 /** Targets and reasons of the control-plane actions a mutation calls (see directives/control-plane.ts). */
@@ -67,18 +51,20 @@ function controlActions(document: DocumentNode | undefined, operation: Operation
  * subject hash: the answer says nothing about the person, but the check is an access to their record.
  * Numbers that are not well-formed identity numbers belong to nobody and are left out.
  */
-function verifiedIdentities(requestContext: GraphQLRequestContextWillSendResponse<GatewayContext>): string[] {
-  const { document, operation, schema, request } = requestContext;
+function verifiedIdentities(requestContext: GraphQLRequestContextWillSendResponse<RequestRecord>): string[] {
+  const { document, operation, schema, request, contextValue: record } = requestContext;
   if (!document || !operation) return [];
-  return verifiedSubjects(schema, document, operation, request.variables, ['verifyPersonIdentity'], 'idNumber')
-    .map((id) => id.toUpperCase())
+  return record
+    .subjectArguments(schema, document, operation, request.variables)
+    .filter((f) => f.field === 'verifyPersonIdentity')
+    .map((f) => f.subject.toUpperCase())
     .filter((id) => validateCitizenId(id).ok);
 }
 
 /** Root fields that read the audit log: a reader sees every access this replica has answered before. */
 const READS_AUDIT = /\b(auditRecords|myAccesses|auditUsage)\b/;
 
-export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlugin<GatewayContext> {
+export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlugin<RequestRecord> {
   const { settled } = options;
   return {
     async requestDidStart() {
@@ -95,32 +81,31 @@ export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlug
           }
         },
         async willSendResponse(requestContext) {
-          const { response, contextValue: context } = requestContext;
+          const { response, contextValue: record } = requestContext;
           if (response.body.kind !== 'single') return;
           const result = response.body.singleResult;
           const errorCodes = [...new Set((result.errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR')))];
-          const decided = context.decision;
-          const outcome = decided?.outcome;
+          const outcome = record.decision;
           const hasData = result.data != null && Object.values(result.data).some((v) => v !== null);
           // Fields nulled on records outside a grant's division scope are denials too (OUT_OF_SCOPE).
-          const outOfScope = decided?.outOfScope ?? [];
-          const decision: AuditEntry['decision'] = context.refused
+          const outOfScope = record.answer?.outOfScope ?? [];
+          const decision: AuditEntry['decision'] = record.refusal
             ? 'denied'
             : outcome && outcome.denials.length + outOfScope.length > 0 ? (hasData ? 'partial' : 'denied') : errorCodes.length && !hasData ? 'error' : 'allowed';
           requestsTotal.inc({ decision });
           for (const denial of outcome?.denials ?? []) denialsTotal.inc({ code: denial.code });
           if (outOfScope.length) denialsTotal.inc({ code: 'OUT_OF_SCOPE' }, outOfScope.length);
           if (!options.sink) return;
-          const subjects = new Set(decided?.subjects ?? []);
+          const subjects = new Set(record.subjectsReturned());
           // A verification answered (MATCH or NO_MATCH) checked the person whose number was asked about.
           if (hasData && outcome?.returned.has('Query.verifyPersonIdentity')) for (const id of verifiedIdentities(requestContext)) subjects.add(id);
 
           const entry: AuditEntry = {
             recordedAt: new Date(started).toISOString(),
-            requestId: context.requestId,
+            requestId: record.requestId,
             kind: requestContext.operation?.operation === 'mutation' ? 'control' : 'query',
             gatewayInstance: options.instance,
-            ...who(context),
+            ...record.auditCaller,
             grantIds: [...(outcome?.grantIds ?? [])],
             operationName: requestContext.operationName ?? null,
             operationHash: requestContext.queryHash ?? null,

@@ -9,7 +9,7 @@ import Redis from 'ioredis';
 import { POLICY_CHANNEL, POLICY_STATE_PATH, type PolicyState } from '../../lib/policy-state';
 import { parseGrant } from '../../directives/grants';
 import { readFromPlatform, type PlatformReaderOptions } from '../platform-reader';
-import { granteeKey, type Grantee } from './grantee';
+import { granteeKey, type Grantee } from '../../directives/caller';
 
 export interface PolicySource {
   stateOf(grantee: Grantee | undefined): Promise<PolicyState>;

@@ -8,13 +8,14 @@
 // batches of real numbers are never refused. Wraps the executor (after the policy) so that nothing of
 // a withheld answer reaches the audit as returned.
 import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface } from '@apollo/server-gateway-interface';
-import type { GatewayContext } from '../context';
 import { wrapExecutor } from '../executor-wrapper';
-import { callerKeyOf, rateLimitedTotal, rootFieldArguments, type RootFieldArgument } from './rate-limit-plugin';
+import type { RequestRecord } from '../request';
+import type { RootFieldArgument } from '../root-field-arguments';
+import { rateLimitedTotal } from './rate-limit-plugin';
 import { deniedError, type RateDecision, type RateKey, type RateLimiter } from './rate-limits';
 
-/** Root fields that look a person up by identity number(s) or verify one, and the argument holding them. */
-const PROBES = { person: 'idNumber', persons: 'idNumbers', verifyPersonIdentity: 'idNumber' } as const;
+/** Root fields that look a person up by identity number(s) or verify one (the record's SUBJECT_ARGUMENTS). */
+const PROBES = new Set(['person', 'persons', 'verifyPersonIdentity']);
 const VERIFY = 'verifyPersonIdentity';
 
 type Denial = Extract<RateDecision, { allowed: false }>;
@@ -35,32 +36,30 @@ function countMisses(data: Record<string, unknown> | null | undefined, probes: r
 }
 
 export function withIdentityProbeLimit(inner: GatewayInterface, limiter: RateLimiter): GatewayInterface {
-  const refuse = (context: GatewayContext, denial: Denial) => {
+  const refuse = (record: RequestRecord, denial: Denial) => {
     rateLimitedTotal.inc({ scope: denial.scope, reason: denial.reason });
-    context.refused = 'IDENTITY_PROBE';
-    if (context.decision) context.decision = { ...context.decision, subjects: new Set() };
+    record.refuse('IDENTITY_PROBE'); // the answer is withheld: the audit records no subject as returned
     return { errors: [deniedError(denial)] };
   };
 
   async function run(innerExecutor: GatewayExecutor, requestContext: GatewayGraphQLRequestContext) {
-    const context = requestContext.context as GatewayContext;
-    const caller = context.identity.caller;
+    const record = requestContext.context as RequestRecord;
     const { operation, document, schema } = requestContext;
     // Only institutions can see masked identity numbers (Person is open to no one).
-    if (caller.kind !== 'institution' || operation.operation !== 'query') return innerExecutor(requestContext);
-    const probes = rootFieldArguments(schema, document, operation, requestContext.request.variables, PROBES);
+    if (record.caller.kind !== 'institution' || operation.operation !== 'query') return innerExecutor(requestContext);
+    const probes = record.subjectArguments(schema, document, operation, requestContext.request.variables).filter((p) => PROBES.has(p.field));
     if (probes.length === 0) return innerExecutor(requestContext);
 
-    const key: RateKey = { scope: 'identity-probe', caller: callerKeyOf(caller, context.clientIp) };
+    const key: RateKey = { scope: 'identity-probe', caller: record.rateKey };
     // Taking nothing tells whether the budget is already overrun (and for how long), fail closed.
     const admitted = await limiter.consume(key, 0);
-    if (!admitted.allowed) return refuse(context, admitted);
+    if (!admitted.allowed) return refuse(record, admitted);
 
     const result = await innerExecutor(requestContext);
     const misses = countMisses(result.data as Record<string, unknown> | null | undefined, probes);
     if (misses === 0) return result;
     const counted = await limiter.consume(key, misses);
-    return counted.allowed ? result : refuse(context, counted);
+    return counted.allowed ? result : refuse(record, counted);
   }
 
   return wrapExecutor(inner, run);

@@ -6,39 +6,17 @@
 // 429 RATE_LIMITED (retry-after), or 503 RATE_LIMIT_UNAVAILABLE when the limits could not be checked.
 import type http from 'node:http';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import {
-  getDirectiveValues,
-  getVariableValues,
-  GraphQLIncludeDirective,
-  GraphQLSkipDirective,
-  Kind,
-  valueFromAST,
-  type DocumentNode,
-  type FragmentDefinitionNode,
-  type GraphQLSchema,
-  type OperationDefinitionNode,
-  type SelectionSetNode,
-} from 'graphql';
 import client from 'prom-client';
-import type { Caller } from '../../directives/caller';
-import type { Identity } from '../identity/identify';
+import type { RequestRecord } from '../request';
 import { createLogger } from '../../lib/log';
 import { registry } from '../metrics';
-import { deniedError, normaliseIp, UNAVAILABLE_RETRY_AFTER_SECONDS, type CallerKey, type RateDecision, type RateKey, type RateLimiter } from './rate-limits';
+import { deniedError, UNAVAILABLE_RETRY_AFTER_SECONDS, type CallerKey, type RateDecision, type RateKey, type RateLimiter } from './rate-limits';
 
-/** What the plugin reads from the request context. */
-export interface RateLimitedContext extends BaseContext {
-  identity: Identity;
-  /** The client's address (see clientIpOf); anonymous callers without one share the budget "unknown". */
-  clientIp?: string;
-}
+/** What the plugin reads from the request context: the request record (gateway/request.ts). */
+export type RateLimitedContext = RequestRecord & BaseContext;
 
-export interface RateLimitPluginOptions {
-  /** Root query fields answering yes/no about a data subject (default verifyPersonIdentity). */
-  verifyFields?: readonly string[];
-  /** The argument naming the data subject (default idNumber). */
-  subjectArgument?: string;
-}
+/** Root query fields answering yes/no about a data subject. */
+const VERIFY_FIELDS = new Set(['verifyPersonIdentity']);
 
 export const rateLimitedTotal = new client.Counter({
   name: 'gateway_rate_limited_total',
@@ -67,104 +45,6 @@ export function clientIpOf(req: http.IncomingMessage, trustedProxyHops = 0): str
   return hops[hops.length - trustedProxyHops] ?? peer;
 }
 
-export function callerKeyOf(caller: Caller | undefined, clientIp: string | undefined): CallerKey {
-  switch (caller?.kind) {
-    case 'institution':
-      return { kind: 'institution', creditCode: caller.institution };
-    case 'developer':
-      return { kind: 'developer', developer: caller.developer };
-    case 'subject':
-      return { kind: 'subject', idNumber: caller.idNumber };
-    default:
-      return { kind: 'anonymous', ip: clientIp ? normaliseIp(clientIp) : 'unknown' };
-  }
-}
-
-/** The subjects (argument values) of every executed root field named in `fields` (see verifiedFields). */
-export function verifiedSubjects(...args: Parameters<typeof verifiedFields>): string[] {
-  return verifiedFields(...args).map((field) => field.subject);
-}
-
-/** Every executed root field named in `fields`, each with the value of `argument` (see rootFieldArguments). */
-export function verifiedFields(
-  schema: GraphQLSchema,
-  document: DocumentNode,
-  operation: OperationDefinitionNode,
-  rawVariables: Record<string, unknown> | undefined,
-  fields: readonly string[],
-  argument: string,
-): RootFieldArgument[] {
-  return rootFieldArguments(schema, document, operation, rawVariables, Object.fromEntries(fields.map((field) => [field, argument])));
-}
-
-export interface RootFieldArgument {
-  field: string;
-  /** The argument's value as text ('' when absent). */
-  subject: string;
-  responseKey: string;
-  value: unknown;
-}
-
-/**
- * Every executed root query field named in `fieldArguments` (field → argument), through aliases,
- * fragments and @skip/@include, with its argument's value (with the request's variables) and the key
- * of its answer — one walk and one coercion of the variables for all the fields. A value that cannot
- * be read still counts, under its raw text: a limit must not be dodged by a malformed argument.
- */
-export function rootFieldArguments(
-  schema: GraphQLSchema,
-  document: DocumentNode,
-  operation: OperationDefinitionNode,
-  rawVariables: Record<string, unknown> | undefined,
-  fieldArguments: Readonly<Record<string, string>>,
-): RootFieldArgument[] {
-  if (operation.operation !== 'query') return [];
-  const queryType = schema.getQueryType();
-  const coercion = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables ?? {});
-  const variables = coercion.coerced ?? rawVariables ?? {};
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  const included = (node: Parameters<typeof getDirectiveValues>[1]) => {
-    try {
-      if (getDirectiveValues(GraphQLSkipDirective, node, variables)?.if === true) return false;
-      if (getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if === false) return false;
-    } catch {
-      // Unreadable condition: count the field (conservative).
-    }
-    return true;
-  };
-  const subjects: RootFieldArgument[] = [];
-  const visited = new Set<string>();
-  const walk = (selectionSet: SelectionSetNode) => {
-    for (const selection of selectionSet.selections) {
-      if (!included(selection)) continue;
-      if (selection.kind === Kind.INLINE_FRAGMENT) {
-        walk(selection.selectionSet);
-      } else if (selection.kind === Kind.FRAGMENT_SPREAD) {
-        const fragment = fragments.get(selection.name.value);
-        // A fragment spread twice at the root selects its fields once (fields merge).
-        if (fragment && !visited.has(fragment.name.value)) {
-          visited.add(fragment.name.value);
-          walk(fragment.selectionSet);
-        }
-      } else if (Object.hasOwn(fieldArguments, selection.name.value)) {
-        const field = selection.name.value;
-        const argument = fieldArguments[field];
-        const node = selection.arguments?.find((a) => a.name.value === argument);
-        const type = queryType?.getFields()[selection.name.value]?.args.find((a) => a.name === argument)?.type;
-        let value: unknown;
-        if (node) {
-          if (node.value.kind === Kind.VARIABLE) value = variables[node.value.name.value];
-          else value = type ? valueFromAST(node.value, type, variables) : undefined;
-          if (value === undefined && node.value.kind !== Kind.VARIABLE && 'value' in node.value) value = node.value.value;
-        }
-        subjects.push({ field, subject: value === undefined || value === null ? '' : String(value), responseKey: selection.alias?.value ?? field, value });
-      }
-    }
-  };
-  walk(operation.selectionSet);
-  return subjects;
-}
 
 function firstDenial(decisions: RateDecision[]): Extract<RateDecision, { allowed: false }> | undefined {
   const denials = decisions.filter((d): d is Extract<RateDecision, { allowed: false }> => !d.allowed);
@@ -172,10 +52,7 @@ function firstDenial(decisions: RateDecision[]): Extract<RateDecision, { allowed
   return denials.find((d) => d.reason === 'LIMITER_UNAVAILABLE') ?? denials.sort((a, b) => b.retryAfterSeconds - a.retryAfterSeconds)[0];
 }
 
-export function createRateLimitPlugin<TContext extends RateLimitedContext>(limiter: RateLimiter, options: RateLimitPluginOptions = {}): ApolloServerPlugin<TContext> {
-  const verifyFields = options.verifyFields ?? ['verifyPersonIdentity'];
-  const subjectArgument = options.subjectArgument ?? 'idNumber';
-
+export function createRateLimitPlugin<TContext extends RateLimitedContext>(limiter: RateLimiter): ApolloServerPlugin<TContext> {
   const refuse = (denial: Extract<RateDecision, { allowed: false }>) => {
     rateLimitedTotal.inc({ scope: denial.scope, reason: denial.reason });
     return deniedError(denial);
@@ -195,7 +72,7 @@ export function createRateLimitPlugin<TContext extends RateLimitedContext>(limit
   };
 
   /** Counts the subjects' NO_MATCH answers against their failure budgets; going past one guards the subject. */
-  const countFailures = async (asked: { subject: string; responseKey: string }[], data: Record<string, unknown> | null | undefined) => {
+  const countFailures = async (asked: readonly { subject: string; responseKey: string }[], data: Record<string, unknown> | null | undefined) => {
     const failures = new Map<string, number>();
     const seen = new Set<string>(); // fields merged under one key answered once
     for (const { subject, responseKey } of asked) {
@@ -217,15 +94,15 @@ export function createRateLimitPlugin<TContext extends RateLimitedContext>(limit
 
   return {
     async requestDidStart() {
-      let asked: { subject: string; responseKey: string }[] = [];
+      let asked: readonly { subject: string; responseKey: string }[] = [];
       return {
         async willSendResponse({ response }) {
           if (asked.length && response.body.kind === 'single') await countFailures(asked, response.body.singleResult.data);
         },
         async didResolveOperation(requestContext) {
           const { contextValue, operation, document, schema, request } = requestContext;
-          const identity = contextValue.identity as Identity | undefined;
-          const caller = callerKeyOf(identity?.caller, contextValue.clientIp);
+          const identity = contextValue.identity;
+          const caller = contextValue.rateKey;
 
           // The caller-chosen scenario gets its own budget only under the caller-wide ceiling.
           const general: RateKey[] =
@@ -236,7 +113,7 @@ export function createRateLimitPlugin<TContext extends RateLimitedContext>(limit
           if (generalDenial) throw refuse(generalDenial);
 
           if (!operation) return;
-          const fields = verifiedFields(schema, document, operation, request.variables, verifyFields, subjectArgument);
+          const fields = contextValue.subjectArguments(schema, document, operation, request.variables).filter((f) => VERIFY_FIELDS.has(f.field));
           if (fields.length === 0) return;
           const perSubject = new Map<string, number>();
           for (const { subject } of fields) perSubject.set(subject, (perSubject.get(subject) ?? 0) + 1);

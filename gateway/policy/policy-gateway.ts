@@ -14,7 +14,7 @@ import { createPolicyEngine, type PolicyEngine } from '../../directives/engine';
 import type { EffectiveMasks } from '../../directives/inference';
 import type { MaskSettings } from '../../directives/mask';
 import { applyPlan, type ScopeDenial } from '../../directives/response';
-import type { GatewayContext } from '../context';
+import type { RequestRecord } from '../request';
 import { wrapExecutor } from '../executor-wrapper';
 import type { PolicySource } from '../grants/policy-source';
 import { PlatformUnavailable } from '../platform-reader';
@@ -89,8 +89,8 @@ export function withPolicy(inner: GatewayInterface, options: PolicyGatewayOption
   const now = options.now ?? (() => new Date());
 
   async function run(innerExecutor: GatewayExecutor, requestContext: GatewayGraphQLRequestContext) {
-    const context = requestContext.context as GatewayContext;
-    const { caller, scenario } = context.identity;
+    const record = requestContext.context as RequestRecord;
+    const { caller, scenario } = record;
     if (!engine || !audiences) throw new Error('policy engine not loaded');
 
     if (isIntrospectionOnly(requestContext.document)) {
@@ -105,16 +105,15 @@ export function withPolicy(inner: GatewayInterface, options: PolicyGatewayOption
 
     // The caller's policy state: grants, suspensions. Unreachable → decide as if nothing were granted
     // and every dataset suspended (fail closed).
-    const grantee = caller.kind === 'institution' ? { kind: 'institution' as const, id: caller.institution } : caller.kind === 'developer' ? { kind: 'developer' as const, id: caller.developer } : undefined;
     let state: PolicyState | undefined;
     try {
-      state = await options.policySource.stateOf(grantee);
+      state = await options.policySource.stateOf(record.grantee);
     } catch (error) {
       if (!(error instanceof PlatformUnavailable)) throw error;
     }
     if (state?.granteeSuspended) {
-      // A refusal, not a failure: 403, and the audit records it as denied (context.refused).
-      context.refused = 'SUSPENDED';
+      // A refusal, not a failure: 403, and the audit records it as denied (the record's refusal).
+      record.refuse('SUSPENDED');
       return { errors: [new GraphQLError('访问已被暂停 / access suspended for this institution or developer', { extensions: { code: 'SUSPENDED', http: { status: 403 } } })] };
     }
     const at = now();
@@ -131,12 +130,10 @@ export function withPolicy(inner: GatewayInterface, options: PolicyGatewayOption
       now: at,
     });
     const errors = denialErrors(outcome, state === undefined);
-    // 数据回流: root listings relying on a scoped grant are filtered by their subgraph (SQL).
-    context.divisionScopes = outcome.listingScopes;
-    if (errors.length && options.mode === 'refuse') {
-      context.decision = { outcome, subjects: new Set() };
-      return { errors };
-    }
+    // 数据回流: root listings relying on a scoped grant are filtered by their subgraph (SQL): the
+    // decision's listing scopes travel in the caller claim of every subgraph call (record.claim()).
+    record.decide(outcome);
+    if (errors.length && options.mode === 'refuse') return { errors };
 
     let result;
     if (outcome.empty) {
@@ -154,9 +151,8 @@ export function withPolicy(inner: GatewayInterface, options: PolicyGatewayOption
     // Masks narrowed for this caller where its grants would let a masked value be worked out.
     const masks = engine.masksFor({ caller, grants: state?.grants ?? [], grantsVersion: state?.version ?? 'unavailable', now: at });
     const walked = outcome.plan ? applyPlan(result.data as Record<string, unknown>, outcome.plan, masks.settings) : undefined;
-    const subjects = walked?.subjects ?? new Set<string>();
     const outOfScope = walked?.outOfScope ?? [];
-    context.decision = { outcome, subjects, outOfScope };
+    record.answered({ subjects: walked?.subjects ?? new Set<string>(), outOfScope });
     if (outOfScope.length && options.mode === 'refuse') return { errors: outOfScopeErrors(outOfScope) };
     const allErrors = [...(result.errors ?? []), ...errors, ...outOfScopeErrors(outOfScope)];
     return {

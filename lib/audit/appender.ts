@@ -5,7 +5,8 @@
 // no lock held across round trips. When another platform replica moved the head meanwhile, nothing
 // is written and the append is chained again from the new head.
 import type { Database } from '../db/database';
-import { chain, type AuditEntry, type AuditRecord } from './chain';
+import { chain, type AuditRecord } from './chain';
+import type { AuditEntry } from '../../protocol/audit-entry';
 import { isoColumn } from '../db/sql-dates';
 
 const COLUMNS: [string, string, string][] = [

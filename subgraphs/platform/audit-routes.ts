@@ -2,11 +2,10 @@
 // batch is committed, with the chain positions — the gateway releases a response only then.
 import type { PlainResponse, PlainRoutes } from '../../lib/http/http-server';
 import { readBody } from '../../lib/http/http-server';
-import { internalRefusal } from './internal-signature';
-import type { AuditEntry } from '../../lib/audit/chain';
+import { internalRefusal } from '../../protocol/internal-signature';
+import type { AuditEntry } from '../../protocol/audit-entry';
 import type { AuditAppender } from '../../lib/audit/appender';
-
-export const AUDIT_PATH = '/internal/audit';
+import { AUDIT_PATH } from '../../protocol/internal-paths';
 
 const json = (status: number, body: unknown): PlainResponse => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 

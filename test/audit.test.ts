@@ -3,7 +3,7 @@
 // accesses to their own records only, providers see their datasets only, and data requests fail
 // closed when the audit store cannot be reached.
 import { openDatabase } from '../lib/db/database';
-import { verifyAuditStore } from '../lib/audit/verify-store';
+import { verifyAuditStore } from '../subgraphs/platform/audit/verify-store';
 import { creditCodeAt, personIdAt, DEFAULT_SEED } from '../subgraphs/seed/generator';
 import { Credentials, writeGrantsFile } from './support/credentials';
 import { TEST_SCALE } from './support/federation-suite';

@@ -4,7 +4,7 @@ import type { PlainResponse, PlainRoutes } from '../../lib/http/http-server';
 import { readBody } from '../../lib/http/http-server';
 import { internalRefusal } from '../../protocol/internal-signature';
 import type { AuditEntry } from '../../protocol/audit-entry';
-import type { AuditAppender } from '../../lib/audit/appender';
+import type { AuditAppender } from './audit/appender';
 import { AUDIT_PATH } from '../../protocol/internal-paths';
 
 const json = (status: number, body: unknown): PlainResponse => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

@@ -4,10 +4,10 @@
 // inserts the records only if it did (a compare-and-set on the head row): no explicit transaction,
 // no lock held across round trips. When another platform replica moved the head meanwhile, nothing
 // is written and the append is chained again from the new head.
-import type { Database } from '../db/database';
+import type { Database } from '../../../lib/db/database';
 import { chain, type AuditRecord } from './chain';
-import type { AuditEntry } from '../../protocol/audit-entry';
-import { isoColumn } from '../db/sql-dates';
+import type { AuditEntry } from '../../../protocol/audit-entry';
+import { isoColumn } from '../../../lib/db/sql-dates';
 
 const COLUMNS: [string, string, string][] = [
   ['seq', 'seq', 'bigint'],

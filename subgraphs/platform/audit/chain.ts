@@ -2,7 +2,7 @@
 // record before it, so altering, deleting, inserting or reordering any record breaks the chain at
 // that point. Pure: the same functions serve the writer, `npm run audit:verify` and exports.
 import crypto from 'node:crypto';
-import type { AuditEntry } from '../../protocol/audit-entry';
+import type { AuditEntry } from '../../../protocol/audit-entry';
 
 export interface AuditRecord extends AuditEntry {
   seq: number;

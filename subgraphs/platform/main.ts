@@ -30,7 +30,7 @@ import { PolicyChangeNotifier } from './policy-state';
 import { policyRoutes } from './policy-routes';
 import { parseGrant } from '../../directives/grants';
 import { chinaDate, checkMaskSettings } from '../../directives/inference';
-import { maskSettingsFromEnv } from '../../lib/env-settings';
+import { maskSettingsFromEnv } from '../../directives/mask-settings';
 
 const notifier = new PolicyChangeNotifier(process.env.REDIS_URL || undefined, process.env.REDIS_KEY_PREFIX ?? 'pd:');
 const profile = loadActiveProfile();

@@ -14,7 +14,7 @@ import { changePolicy, upsertGrant } from './grant-writer';
 import { maskNotes, refuseConflicts, reviewGrant, type GrantInferenceDeps } from './grant-inference';
 import { forbidden } from './permissions';
 import type { PolicyChangeNotifier } from './policy-state';
-import { isoColumn, chinaDay } from '../../lib/db/sql-dates';
+import { isoColumn, chinaDay } from './sql-dates';
 
 type Context = SubgraphContext<Record<string, never>>;
 

@@ -9,7 +9,7 @@ import { checkPageSize, decodeCursor, encodeCursor } from '../common/pagination'
 import type { SubgraphContext } from '../common/run-subgraph';
 import { AUDIT_SELECT } from './audit/appender';
 import { forbidden } from './permissions';
-import { isoColumn } from '../../lib/db/sql-dates';
+import { isoColumn } from './sql-dates';
 
 type Context = SubgraphContext<Record<string, never>>;
 

@@ -8,7 +8,7 @@ import { deadlineFor, type JurisdictionProfile } from './profiles/profile';
 import { badUserInput } from '../common/errors';
 import type { SubgraphContext } from '../common/run-subgraph';
 import { forbidden } from './permissions';
-import { chinaDay, isoColumn } from '../../lib/db/sql-dates';
+import { chinaDay, isoColumn } from './sql-dates';
 
 type Context = SubgraphContext<Record<string, never>>;
 

@@ -9,7 +9,7 @@ import { deadlineFor, type JurisdictionProfile } from './profiles/profile';
 import { badUserInput } from '../common/errors';
 import type { SubgraphContext } from '../common/run-subgraph';
 import { forbidden } from './permissions';
-import { isoColumn, chinaDay } from '../../lib/db/sql-dates';
+import { isoColumn, chinaDay } from './sql-dates';
 
 type Context = SubgraphContext<Record<string, never>>;
 

@@ -7,7 +7,7 @@ import type { SubgraphContext } from '../common/run-subgraph';
 import { operationHash } from '../../protocol/operation-list';
 import { changePolicy } from './grant-writer';
 import type { PolicyChangeNotifier } from './policy-state';
-import { isoColumn } from '../../lib/db/sql-dates';
+import { isoColumn } from './sql-dates';
 
 type Context = SubgraphContext<Record<string, never>>;
 

@@ -4,7 +4,7 @@ import Redis from 'ioredis';
 import type { Queryable } from '../../lib/db/database';
 import type { Grant } from '../../directives/grants';
 import { POLICY_CHANNEL, type PolicyState } from '../../protocol/policy-state';
-import { isoColumn } from '../../lib/db/sql-dates';
+import { isoColumn } from './sql-dates';
 
 export interface Grantee {
   kind: 'institution' | 'developer';

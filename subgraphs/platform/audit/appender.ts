@@ -7,7 +7,7 @@
 import type { Database } from '../../../lib/db/database';
 import { chain, type AuditRecord } from './chain';
 import type { AuditEntry } from '../../../protocol/audit-entry';
-import { isoColumn } from '../../../lib/db/sql-dates';
+import { isoColumn } from '../sql-dates';
 
 const COLUMNS: [string, string, string][] = [
   ['seq', 'seq', 'bigint'],

@@ -8,8 +8,8 @@ import type { DocumentNode, GraphQLSchema, OperationDefinitionNode } from 'graph
 import type { PolicyOutcome } from '../directives/analyse';
 import { granteeOf, type Caller, type Grantee } from '../directives/caller';
 import type { ScopeDenial } from '../directives/response';
-import type { AuditEntry } from '../lib/audit/chain';
-import { callerClaimOf, encodeCallerClaim } from '../lib/caller-header';
+import type { AuditEntry } from '../protocol/audit-entry';
+import { callerClaimOf, encodeCallerClaim } from '../protocol/caller-claim';
 import type { Identity } from './identity/identify';
 import { normaliseIp, type CallerKey } from './limits/rate-limits';
 import { rootFieldArguments, type RootFieldArgument } from './root-field-arguments';

@@ -24,6 +24,8 @@ import { withPolicy } from './policy/policy-gateway';
 import { checkReadiness } from './readiness';
 import type { GatewaySettings } from './settings';
 import { SignedDataSource } from './subgraph-client';
+import { createPlatformClient } from './platform-client';
+import { AUDIT_PATH } from '../protocol/internal-paths';
 import { createAuditClient, type AuditSink } from './audit/audit-client';
 import { createAuditPlugin } from './audit/audit-plugin';
 import { createJournalledAuditSink, type JournalledAuditSink } from './audit/audit-shipper';
@@ -68,6 +70,10 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
     },
   });
 
+  // Every call to the platform goes through this one client; it finds the platform at the routing
+  // URL buildService learned from the supergraph.
+  const platform = settings.gatewaySubgraphSecret ? createPlatformClient({ platformUrl: () => subgraphUrls.get('platform'), secret: settings.gatewaySubgraphSecret }) : undefined;
+
   const closers: (() => Promise<void>)[] = [];
   let rateLimiter: RateLimiter | undefined;
   if (settings.rateLimits.enabled) {
@@ -92,17 +98,16 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
   if (settings.policy) {
     if (!settings.apiKeySecret) throw new Error('API_KEY_SECRET is not set: developers\' API keys cannot be checked');
     const verifyToken = await createJwtVerifier(settings.jwt);
-    if (!settings.gatewaySubgraphSecret) throw new Error('GATEWAY_SUBGRAPH_SECRET is not set: the policy state must be read over signed requests');
+    if (!platform) throw new Error('GATEWAY_SUBGRAPH_SECRET is not set: the policy state must be read over signed requests');
     const policySource = createPolicySource({
-      platformUrl: () => subgraphUrls.get('platform'),
-      secret: settings.gatewaySubgraphSecret,
+      platform,
       cacheMs: settings.grantCacheMs,
       redisUrl: settings.redisUrl,
       redisPrefix: settings.redisPrefix,
     });
     closers.push(() => policySource.close());
     if (settings.operationSafelist) {
-      const list = createOperationSafelist({ platformUrl: () => subgraphUrls.get('platform'), secret: settings.gatewaySubgraphSecret, cacheMs: settings.grantCacheMs });
+      const list = createOperationSafelist({ platform, cacheMs: settings.grantCacheMs });
       policySource.onChange(() => list.invalidate());
       safelist = list;
     }
@@ -124,12 +129,12 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
   let journalled: JournalledAuditSink | undefined;
   if (settings.audit) {
     if (!settings.auditSubjectKey) throw new Error('AUDIT_SUBJECT_KEY is not set: data subjects cannot be recorded (AUDIT=off disables the audit, for benchmarks only)');
-    if (!settings.gatewaySubgraphSecret) throw new Error('GATEWAY_SUBGRAPH_SECRET is not set: audit batches must be signed');
+    if (!platform || !settings.gatewaySubgraphSecret) throw new Error('GATEWAY_SUBGRAPH_SECRET is not set: audit batches must be signed');
     const onCommit = (seconds: number, entries: number) => {
       auditCommitSeconds.observe(seconds);
       auditEntriesTotal.inc(entries);
     };
-    const endpoint = () => subgraphUrls.get('platform')?.replace(/\/graphql$/, '/internal/audit');
+    const endpoint = () => platform.urlOf(AUDIT_PATH)?.toString();
     if (settings.auditDurability === 'journal') {
       const journal = openAuditJournal({ dir: settings.auditJournalDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pd-audit-journal-')) });
       const log = createLogger('gateway');

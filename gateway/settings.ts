@@ -1,7 +1,8 @@
 // Gateway settings, read once from the environment with documented defaults (README "Settings").
 // Invalid values stop the start with a message naming the variable.
 import os from 'node:os';
-import { maskSettingsFromEnv, portSetting, positiveSetting, settingError } from '../lib/env-settings';
+import { portSetting, positiveSetting, settingError } from '../lib/env-settings';
+import { maskSettingsFromEnv } from '../directives/mask-settings';
 import path from 'node:path';
 import type { MaskSettings } from '../directives/mask';
 import { ROOT_DIR, SUBGRAPHS, subgraphEnvName } from '../subgraphs/registry';

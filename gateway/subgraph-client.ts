@@ -1,9 +1,9 @@
 // The gateway's requests to subgraphs, each signed so subgraphs can refuse anything that did not
-// come through the policy (see lib/signature.ts). Keep-alive connections are reused.
+// come through the policy (see protocol/signature.ts). Keep-alive connections are reused.
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types';
 import { GraphQLError } from 'graphql';
-import { CALLER_HEADER, signatureHeaders } from '../lib/signature';
+import { CALLER_HEADER, signatureHeaders } from '../protocol/signature';
 import { subgraphRequestSeconds } from './metrics';
 import { claimOf, type RequestRecord } from './request';
 
@@ -38,7 +38,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<RequestRecord> {
     // Node's own fetch (undici, keep-alive pool): the gateway's default client costs ~10% of its CPU.
     // Every call carries a deadline, so a hung subgraph costs a bounded wait, not a stuck request.
     // Signed here, on the bytes actually sent, with a nonce per HTTP call (shared in-flight reads and
-    // entity batches are one call each; see lib/signature.ts).
+    // entity batches are one call each; see protocol/signature.ts).
     super({
       url,
       fetcher: ((input: string, init: RequestInit & { headers: Record<string, string>; body: string }) => {

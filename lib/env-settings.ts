@@ -1,28 +1,23 @@
 // Reading numeric settings from the environment, shared by every process: an absent or empty
 // variable takes its default, a wrong one stops the start with a message naming it.
-import { DEFAULT_MASK_SETTINGS, type KeepEnds, type MaskSettings } from '../directives/mask';
 
 export function settingError(name: string, value: string | undefined, expected: string): Error {
   return new Error(`${name} must be ${expected}, got "${value}"`);
 }
 
+/** Characters a mask keeps at the start and at the end of a value. */
+interface KeptEnds {
+  start: number;
+  end: number;
+}
+
 /** "start,end": characters a mask keeps at each end (MASK_*_KEEP). */
-export function keepEndsSetting(env: NodeJS.ProcessEnv, name: string, fallback: KeepEnds): KeepEnds {
+export function keepEndsSetting(env: NodeJS.ProcessEnv, name: string, fallback: KeptEnds): KeptEnds {
   const raw = env[name];
   if (!raw) return fallback;
   const match = /^(\d{1,2}),(\d{1,2})$/.exec(raw);
   if (!match) throw settingError(name, raw, '"start,end" (characters kept at each end)');
   return { start: Number(match[1]), end: Number(match[2]) };
-}
-
-/** The mask settings, read the same way by the gateway (which masks) and the platform (which reviews grants). */
-export function maskSettingsFromEnv(env: NodeJS.ProcessEnv): MaskSettings {
-  return {
-    idNumber: keepEndsSetting(env, 'MASK_ID_NUMBER_KEEP', DEFAULT_MASK_SETTINGS.idNumber),
-    phone: keepEndsSetting(env, 'MASK_PHONE_KEEP', DEFAULT_MASK_SETTINGS.phone),
-    creditCode: keepEndsSetting(env, 'MASK_CREDIT_CODE_KEEP', DEFAULT_MASK_SETTINGS.creditCode),
-    hashKey: env.MASK_HASH_KEY || DEFAULT_MASK_SETTINGS.hashKey,
-  };
 }
 
 export function portSetting(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

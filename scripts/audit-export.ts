@@ -4,8 +4,8 @@
 // written, 1 when refused (open/empty month, broken chain), 2 on any other error.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { exportMonth, ExportRefused } from '../lib/audit/export';
-import { openPlatformAuditDatabase } from '../lib/audit/verify-store';
+import { exportMonth, ExportRefused } from '../subgraphs/platform/audit/export';
+import { openPlatformAuditDatabase } from '../subgraphs/platform/audit/verify-store';
 import { exitWith } from './exit-code';
 
 async function main(): Promise<number> {

@@ -6,8 +6,8 @@
 // A PGlite directory can be opened by one process only: stop the platform subgraph first.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { verifyExportFile } from '../lib/audit/export';
-import { openPlatformAuditDatabase, problemSeq, verifyAuditStore } from '../lib/audit/verify-store';
+import { verifyExportFile } from '../subgraphs/platform/audit/export';
+import { openPlatformAuditDatabase, problemSeq, verifyAuditStore } from '../subgraphs/platform/audit/verify-store';
 import { exitWith } from './exit-code';
 
 async function main(): Promise<number> {

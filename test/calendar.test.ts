@@ -1,11 +1,11 @@
 // Deadline arithmetic against the official 2025–2026 calendar. Every expected date was worked out
-// by hand from lib/calendar/cn-2025-2026.json (a filing day is not counted; see working-days.ts).
+// by hand from subgraphs/platform/calendar/cn-2025-2026.json (a filing day is not counted; see working-days.ts).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
   CalendarDataError, CalendarRangeError, loadCalendar, validateCalendarData, WorkingCalendar,
-} from '../lib/calendar/working-days';
+} from '../subgraphs/platform/calendar/working-days';
 
 const cal = loadCalendar();
 

@@ -12,7 +12,7 @@ import { startStack, type Stack } from './support/stack';
 import { startGatewayProcess } from './support/gateway-process';
 import { personIdAt, DEFAULT_SEED } from '../subgraphs/seed/generator';
 import { send as sendSigned, signedRequest } from './support/signed-request';
-import { encodeCallerClaim } from '../lib/caller-header';
+import { encodeCallerClaim } from '../protocol/caller-claim';
 
 const INSTITUTION = '11530100015301017M';
 

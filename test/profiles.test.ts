@@ -1,11 +1,11 @@
 // Jurisdiction profiles: they load, say what the regulations say, and give hand-checked due dates.
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadCalendar } from '../lib/calendar/working-days';
+import { loadCalendar } from '../subgraphs/platform/calendar/working-days';
 import {
   ACTIVE_PROFILE_ENV, calendarFor, deadlineFor, knownProfileIds, loadActiveProfile, loadProfile,
   parseProfile, PROCEDURES, Procedure,
-} from '../lib/profiles/profile';
+} from '../subgraphs/platform/profiles/profile';
 
 const IDS = ['ganzi', 'guiyang-guian', 'kunming', 'yunnan'];
 const cal = loadCalendar();
@@ -160,7 +160,7 @@ describe('deadlineFor (expected dates worked out by hand from the calendar)', ()
 });
 
 describe('strict validation', () => {
-  const file = path.join(__dirname, '../lib/profiles/yunnan.json');
+  const file = path.join(__dirname, '../subgraphs/platform/profiles/yunnan.json');
   const fresh = () => JSON.parse(fs.readFileSync(file, 'utf8'));
 
   it('accepts the shipped file', () => {
@@ -175,7 +175,7 @@ describe('strict validation', () => {
     ['an unknown stage', (p: any) => { p.approvalStages = ['mayor']; }, 'yunnan.json: approvalStages[0]: "mayor" is not one of'],
     ['inheritance from elsewhere', (p: any) => { p.sla.dataReturnAnswer = { workingDays: 5, article: '甘孜 第二十条', basis: 'inherited', notes: 'x' }; }, 'sla.dataReturnAnswer.article: an inherited value cites the Yunnan article'],
     ['a non-statutory value without notes', (p: any) => { delete p.sla.conditionalOpenAnswer.notes; }, 'sla.conditionalOpenAnswer.notes: required when basis is "platform-default"'],
-    ['a missing calendar', (p: any) => { p.calendar = 'cn-2031.json'; }, 'yunnan.json: calendar: "cn-2031.json" is not a file in lib/calendar/'],
+    ['a missing calendar', (p: any) => { p.calendar = 'cn-2031.json'; }, 'yunnan.json: calendar: "cn-2031.json" is not a file in subgraphs/platform/calendar/'],
     ['a bad extension', (p: any) => { p.sla.objectionAnswer.extendableTo = 3; }, 'sla.objectionAnswer.extendableTo: expected a whole number larger than workingDays'],
   ])('rejects %s, naming file and field', (_what, mutate, message) => {
     const p = fresh();

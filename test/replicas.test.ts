@@ -9,7 +9,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import Redis from 'ioredis';
-import { verifyAuditStore } from '../lib/audit/verify-store';
+import { verifyAuditStore } from '../subgraphs/platform/audit/verify-store';
 import { openDatabase } from '../lib/db/database';
 import { creditCodeAt, personIdAt, DEFAULT_SEED } from '../subgraphs/seed/generator';
 import { application, APPLY, DECIDE, INSTITUTION, PERSON_NAME, POLICE } from './support/applications';

@@ -129,14 +129,14 @@ describe('persisted-query safelist mode', () => {
 describe('safelist store unreachable', () => {
   it('fails closed: the list cannot be read, so nothing is reported registered', async () => {
     const { createOperationSafelist } = await import('../gateway/limits/operation-safelist');
-    const { PlatformUnavailable } = await import('../gateway/platform-reader');
+    const { createPlatformClient, PlatformUnavailable } = await import('../gateway/platform-client');
     // A port nothing listens on (bound then closed).
     const net = await import('node:net');
     const server = net.createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as { port: number }).port;
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    const safelist = createOperationSafelist({ platformUrl: () => `http://127.0.0.1:${port}/graphql`, secret: 'x', cacheMs: 1000, timeoutMs: 500 });
+    const safelist = createOperationSafelist({ platform: createPlatformClient({ platformUrl: () => `http://127.0.0.1:${port}/graphql`, secret: 'x', timeoutMs: 500 }), cacheMs: 1000 });
     await expect(safelist.documentOf(sha256(OPEN_CATALOG))).rejects.toBeInstanceOf(PlatformUnavailable);
   });
 });

@@ -10,9 +10,9 @@ import { startStack, type Stack } from './support/stack';
 import { replicaEnv, startGatewayProcess, type GatewayProcess } from './support/gateway-process';
 import { send, signedRequest, type RawRequest } from './support/signed-request';
 import { personIdAt, DEFAULT_SEED } from '../subgraphs/seed/generator';
-import { encodeCallerClaim } from '../lib/caller-header';
-import { DEFAULT_SIGNATURE_WINDOW_MS } from '../lib/signature';
-import { readReplayGuard, verifySignedRequest, type ReplayGuard } from '../lib/replay-guard';
+import { encodeCallerClaim } from '../protocol/caller-claim';
+import { DEFAULT_SIGNATURE_WINDOW_MS } from '../protocol/signature';
+import { readReplayGuard, verifySignedRequest, type ReplayGuard } from '../protocol/replay-guard';
 import { describeWithRedis, TEST_REDIS_URL } from './support/services';
 
 const INSTITUTION = '11530100015301017M';

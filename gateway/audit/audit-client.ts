@@ -1,8 +1,8 @@
 // Sends audit entries to the platform's append endpoint with group commit: entries of concurrent
 // requests travel together (one signed POST, one transaction), and each request waits for the
 // commit of its own entry. Any failure rejects, so the caller can fail closed.
-import { PLATFORM_AUDIENCE, signatureHeaders } from '../../lib/signature';
-import type { AuditEntry } from '../../lib/audit/chain';
+import { PLATFORM_AUDIENCE, signatureHeaders } from '../../protocol/signature';
+import type { AuditEntry } from '../../protocol/audit-entry';
 
 export class AuditUnavailable extends Error {}
 

@@ -10,7 +10,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AuditEntry } from '../../lib/audit/chain';
+import type { AuditEntry } from '../../protocol/audit-entry';
 
 /** An entry with its number in this journal (1, 2, 3 … without gaps, across restarts). */
 export interface JournalEntry {

@@ -4,7 +4,7 @@
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import { GraphQLError, Kind, valueFromASTUntyped, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import { controlOperation } from '../../directives/control-plane';
-import { subjectHash, type AuditEntry } from '../../lib/audit/chain';
+import { subjectHash, type AuditEntry } from '../../protocol/audit-entry';
 import { validateCitizenId } from '../../lib/identifiers';
 import type { RequestRecord } from '../request';
 import { auditFailuresTotal, denialsTotal, requestsTotal } from '../metrics';

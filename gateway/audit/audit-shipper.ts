@@ -4,8 +4,8 @@
 // shipment turns the gate, a successful one (retried with back-off, an empty batch when there is
 // nothing to ship) opens it again — and while the backlog exceeds its bound. The gate starts closed:
 // a gateway answers nothing until the platform has confirmed its journal's mark once.
-import { PLATFORM_AUDIENCE, signatureHeaders } from '../../lib/signature';
-import type { AuditEntry } from '../../lib/audit/chain';
+import { PLATFORM_AUDIENCE, signatureHeaders } from '../../protocol/signature';
+import type { AuditEntry } from '../../protocol/audit-entry';
 import type { AuditJournal } from './audit-journal';
 import { AuditUnavailable, type AuditSink } from './audit-client';
 

@@ -6,9 +6,10 @@
 // subscription is back. Concurrent requests share one fetch. Any failure rejects with
 // PlatformUnavailable: the caller fails closed.
 import Redis from 'ioredis';
-import { POLICY_CHANNEL, POLICY_STATE_PATH, type PolicyState } from '../../lib/policy-state';
+import { POLICY_CHANNEL, type PolicyState } from '../../protocol/policy-state';
+import { POLICY_STATE_PATH } from '../../protocol/internal-paths';
 import { parseGrant } from '../../directives/grants';
-import { readFromPlatform, type PlatformReaderOptions } from '../platform-reader';
+import type { PlatformClient } from '../platform-client';
 import { granteeKey, type Grantee } from '../../directives/caller';
 
 export interface PolicySource {
@@ -22,7 +23,8 @@ export interface PolicySource {
   close(): Promise<void>;
 }
 
-export interface PolicySourceOptions extends PlatformReaderOptions {
+export interface PolicySourceOptions {
+  platform: PlatformClient;
   cacheMs: number;
   redisUrl?: string;
   redisPrefix: string;
@@ -51,7 +53,7 @@ export function createPolicySource(options: PolicySourceOptions): PolicySource {
   const listening = () => subscriber === undefined || subscriber.status === 'ready';
 
   async function fetchState(grantee: Grantee | undefined): Promise<PolicyState> {
-    const state = await readFromPlatform<PolicyState>(options, 'policy-state', POLICY_STATE_PATH, grantee ? { kind: grantee.kind, id: grantee.id } : {});
+    const state = await options.platform.read<PolicyState>('policy-state', POLICY_STATE_PATH, grantee ? { kind: grantee.kind, id: grantee.id } : {});
     state.grants = state.grants.map(parseGrant);
     return state;
   }

@@ -9,9 +9,10 @@ import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { GraphQLError } from 'graphql';
 import client from 'prom-client';
 import type { Caller } from '../../directives/caller';
-import { OPERATIONS_PATH, type OperationList } from '../../lib/operation-safelist';
+import type { OperationList } from '../../protocol/operation-list';
+import { OPERATIONS_PATH } from '../../protocol/internal-paths';
 import { registry } from '../metrics';
-import { readFromPlatform, type PlatformReaderOptions } from '../platform-reader';
+import type { PlatformClient } from '../platform-client';
 
 export interface OperationSafelist {
   /** The registered document with this hash; throws PlatformUnavailable when the list cannot be read. */
@@ -20,7 +21,7 @@ export interface OperationSafelist {
   invalidate(): void;
 }
 
-export function createOperationSafelist(options: PlatformReaderOptions & { cacheMs: number }): OperationSafelist {
+export function createOperationSafelist(options: { platform: PlatformClient; cacheMs: number }): OperationSafelist {
   let current: { list: OperationList; at: number } | undefined;
   let pending: Promise<OperationList> | undefined;
   let generation = 0;
@@ -29,7 +30,7 @@ export function createOperationSafelist(options: PlatformReaderOptions & { cache
     if (!pending) {
       const startedIn = generation;
       const at = Date.now();
-      const loading: Promise<OperationList> = readFromPlatform<OperationList>(options, 'operations', OPERATIONS_PATH)
+      const loading: Promise<OperationList> = options.platform.read<OperationList>('operations', OPERATIONS_PATH)
         .then((list) => {
           if (generation === startedIn) current = { list, at };
           return list;

@@ -17,8 +17,8 @@ import { applyPlan, type ScopeDenial } from '../../directives/response';
 import type { RequestRecord } from '../request';
 import { wrapExecutor } from '../executor-wrapper';
 import type { PolicySource } from '../grants/policy-source';
-import { PlatformUnavailable } from '../platform-reader';
-import type { PolicyState } from '../../lib/policy-state';
+import { PlatformUnavailable } from '../platform-client';
+import type { PolicyState } from '../../protocol/policy-state';
 
 export type DenialMode = 'filter' | 'refuse';
 

@@ -3,7 +3,7 @@
 // pagination and totalCount stay right. Records reached any other way (lookups, references, nested
 // lists) are returned as they are: the gateway nulls, per record, the fields that relied on the
 // scoped grant (OUT_OF_SCOPE) — nulling a whole record here would blank answers without an error.
-import type { CallerClaim } from '../../lib/caller-header';
+import type { CallerClaim } from '../../protocol/caller-claim';
 
 interface Scoped {
   caller?: CallerClaim;

@@ -8,7 +8,7 @@ import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { allow, rule, shield } from 'graphql-shield';
 import type { CallerKind } from '../../directives/caller';
-import type { CallerClaim } from '../../lib/caller-header';
+import type { CallerClaim } from '../../protocol/caller-claim';
 import { readCatalog } from '../../directives/catalog';
 import { kindsAllowed } from '../../directives/reach';
 

@@ -14,10 +14,10 @@ import { createLogger } from '../../lib/log';
 import { loadSubgraphSdl, type SubgraphInfo } from '../registry';
 import { readSubgraphSettings, type SubgraphSettings } from './settings';
 import { configureCursorSecret } from './pagination';
-import { requireGatewaySignature } from './gateway-signature';
+import { requireGatewaySignature } from '../../protocol/gateway-signature';
 import { callerKindOf, withRoleRules, type RoleContext } from './role-rules';
-import { CALLER_HEADER } from '../../lib/signature';
-import { decodeCallerClaim, type CallerClaim } from '../../lib/caller-header';
+import { CALLER_HEADER } from '../../protocol/signature';
+import { decodeCallerClaim, type CallerClaim } from '../../protocol/caller-claim';
 import type { Progress } from './seed';
 
 export interface SubgraphContext<Loaders> extends RoleContext {

@@ -6,15 +6,15 @@ import crypto from 'node:crypto';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { approvingDataset, type Catalog } from '../../directives/catalog';
 import type { Queryable } from '../../lib/db/database';
-import type { WorkingCalendar } from '../../lib/calendar/working-days';
-import { deadlineFor, type JurisdictionProfile, type Procedure } from '../../lib/profiles/profile';
+import type { WorkingCalendar } from './calendar/working-days';
+import { deadlineFor, type JurisdictionProfile, type Procedure } from './profiles/profile';
 import { badUserInput } from '../common/errors';
 import type { SubgraphContext } from '../common/run-subgraph';
 import { changePolicy, upsertGrant } from './grant-writer';
 import { maskNotes, refuseConflicts, reviewGrant, type GrantInferenceDeps } from './grant-inference';
 import { forbidden } from './permissions';
 import type { PolicyChangeNotifier } from './policy-state';
-import { isoColumn, chinaDay } from '../../lib/db/sql-dates';
+import { isoColumn, chinaDay } from './sql-dates';
 
 type Context = SubgraphContext<Record<string, never>>;
 

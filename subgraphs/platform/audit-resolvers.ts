@@ -3,12 +3,13 @@
 // their identity number, never by storing it.
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { Database } from '../../lib/db/database';
-import { subjectHash, type AuditRecord } from '../../lib/audit/chain';
+import type { AuditRecord } from './audit/chain';
+import { subjectHash } from '../../protocol/audit-entry';
 import { checkPageSize, decodeCursor, encodeCursor } from '../common/pagination';
 import type { SubgraphContext } from '../common/run-subgraph';
-import { AUDIT_SELECT } from '../../lib/audit/appender';
+import { AUDIT_SELECT } from './audit/appender';
 import { forbidden } from './permissions';
-import { isoColumn } from '../../lib/db/sql-dates';
+import { isoColumn } from './sql-dates';
 
 type Context = SubgraphContext<Record<string, never>>;
 

@@ -5,11 +5,10 @@
 // the highest number the chain holds; an empty batch only asks for it).
 import type { PlainResponse, PlainRoutes } from '../../lib/http/http-server';
 import { readBody } from '../../lib/http/http-server';
-import { internalRefusal } from './internal-signature';
-import type { AuditEntry } from '../../lib/audit/chain';
-import type { AuditAppender, JournalledEntry } from '../../lib/audit/appender';
-
-export const AUDIT_PATH = '/internal/audit';
+import { internalRefusal } from '../../protocol/internal-signature';
+import type { AuditEntry } from '../../protocol/audit-entry';
+import type { AuditAppender, JournalledEntry } from './audit/appender';
+import { AUDIT_PATH } from '../../protocol/internal-paths';
 
 const json = (status: number, body: unknown): PlainResponse => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 

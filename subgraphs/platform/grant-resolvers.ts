@@ -10,7 +10,7 @@ import { changePolicy, upsertGrant } from './grant-writer';
 import { maskNotes, refuseConflicts, reviewGrant, type GrantInferenceDeps } from './grant-inference';
 import { forbidden } from './permissions';
 import { GRANT_SELECT, toGrant, type PolicyChangeNotifier } from './policy-state';
-import { isoColumn } from '../../lib/db/sql-dates';
+import { isoColumn } from './sql-dates';
 
 type Context = SubgraphContext<Record<string, never>>;
 

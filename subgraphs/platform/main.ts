@@ -5,7 +5,7 @@ import path from 'node:path';
 import { readCatalog } from '../../directives/catalog';
 import { runSubgraph, type DomainModule } from '../common/run-subgraph';
 import { ROOT_DIR, SUBGRAPHS } from '../registry';
-import { AuditAppender } from '../../lib/audit/appender';
+import { AuditAppender } from './audit/appender';
 import { auditResolvers } from './audit-resolvers';
 import { auditRoutes } from './audit-routes';
 import { MIGRATIONS } from './migrations';
@@ -15,7 +15,7 @@ import { grantResolvers } from './grant-resolvers';
 import { objectionResolvers } from './objection-resolvers';
 import { feedbackResolvers } from './feedback-resolvers';
 import { operationResolvers } from './operation-resolvers';
-import { calendarFor, loadActiveProfile } from '../../lib/profiles/profile';
+import { calendarFor, loadActiveProfile } from './profiles/profile';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 
 /** Resolver maps of several modules, merged type by type. */
@@ -30,7 +30,7 @@ import { PolicyChangeNotifier } from './policy-state';
 import { policyRoutes } from './policy-routes';
 import { parseGrant } from '../../directives/grants';
 import { chinaDate, checkMaskSettings } from '../../directives/inference';
-import { maskSettingsFromEnv } from '../../lib/env-settings';
+import { maskSettingsFromEnv } from '../../directives/mask-settings';
 
 const notifier = new PolicyChangeNotifier(process.env.REDIS_URL || undefined, process.env.REDIS_KEY_PREFIX ?? 'pd:');
 const profile = loadActiveProfile();

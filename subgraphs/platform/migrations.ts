@@ -1,5 +1,5 @@
 import type { Migration } from '../../lib/db/migrate';
-import { GENESIS_HASH } from '../../lib/audit/chain';
+import { GENESIS_HASH } from './audit/chain';
 
 export const MIGRATIONS: readonly Migration[] = [
   {

@@ -4,12 +4,12 @@
 import crypto from 'node:crypto';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { Catalog } from '../../directives/catalog';
-import type { WorkingCalendar } from '../../lib/calendar/working-days';
-import { deadlineFor, type JurisdictionProfile } from '../../lib/profiles/profile';
+import type { WorkingCalendar } from './calendar/working-days';
+import { deadlineFor, type JurisdictionProfile } from './profiles/profile';
 import { badUserInput } from '../common/errors';
 import type { SubgraphContext } from '../common/run-subgraph';
 import { forbidden } from './permissions';
-import { isoColumn, chinaDay } from '../../lib/db/sql-dates';
+import { isoColumn, chinaDay } from './sql-dates';
 
 type Context = SubgraphContext<Record<string, never>>;
 

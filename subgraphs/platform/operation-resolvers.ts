@@ -4,10 +4,10 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { Kind, parse, type DocumentNode } from 'graphql';
 import { badUserInput } from '../common/errors';
 import type { SubgraphContext } from '../common/run-subgraph';
-import { operationHash } from '../../lib/operation-safelist';
+import { operationHash } from '../../protocol/operation-list';
 import { changePolicy } from './grant-writer';
 import type { PolicyChangeNotifier } from './policy-state';
-import { isoColumn } from '../../lib/db/sql-dates';
+import { isoColumn } from './sql-dates';
 
 type Context = SubgraphContext<Record<string, never>>;
 

@@ -3,9 +3,9 @@
 // Signed by the gateway like every internal call; read from the database, the source of truth.
 import type { Database } from '../../lib/db/database';
 import type { PlainResponse, PlainRoutes } from '../../lib/http/http-server';
-import { POLICY_STATE_PATH } from '../../lib/policy-state';
-import { OPERATIONS_PATH, type OperationList } from '../../lib/operation-safelist';
-import { internalRefusal } from './internal-signature';
+import { OPERATIONS_PATH, POLICY_STATE_PATH } from '../../protocol/internal-paths';
+import type { OperationList } from '../../protocol/operation-list';
+import { internalRefusal } from '../../protocol/internal-signature';
 import { readPolicyState } from './policy-state';
 
 const json = (status: number, body: unknown): PlainResponse => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

@@ -3,8 +3,8 @@
 import Redis from 'ioredis';
 import type { Queryable } from '../../lib/db/database';
 import type { Grant } from '../../directives/grants';
-import { POLICY_CHANNEL, type PolicyState } from '../../lib/policy-state';
-import { isoColumn } from '../../lib/db/sql-dates';
+import { POLICY_CHANNEL, type PolicyState } from '../../protocol/policy-state';
+import { isoColumn } from './sql-dates';
 
 export interface Grantee {
   kind: 'institution' | 'developer';

@@ -5,7 +5,7 @@
 // restart. Used by test/store-faults.test.ts and by the long `npm run test:abuse`.
 import { recordedRequestIds } from '../support/audit-log';
 import { openDatabase } from '../../lib/db/database';
-import { verifyAuditStore } from '../../lib/audit/verify-store';
+import { verifyAuditStore } from '../../subgraphs/platform/audit/verify-store';
 import { Credentials, writeGrantsFile } from '../support/credentials';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 import { replicaEnv, startGatewayProcess, startSubgraphProcess, type GatewayProcess } from '../support/gateway-process';

@@ -1,6 +1,6 @@
-// Requests to a subgraph signed the way the gateway signs them (lib/signature.ts), with the real
+// Requests to a subgraph signed the way the gateway signs them (protocol/signature.ts), with the real
 // secret: for checking what a subgraph accepts and refuses, and for replaying captured requests.
-import { CALLER_HEADER, signatureHeaders } from '../../lib/signature';
+import { CALLER_HEADER, signatureHeaders } from '../../protocol/signature';
 
 export interface RawRequest {
   headers: Record<string, string>;

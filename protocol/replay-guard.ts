@@ -1,4 +1,4 @@
-// The receiving side of signed requests (lib/signature.ts): a request is served only when its
+// The receiving side of signed requests (signature.ts): a request is served only when its
 // signature is genuine, within the window, and its nonce has not been seen before. Nonces are
 // remembered for twice the window (a request may come from a clock up to one window ahead) — in
 // Redis when REDIS_URL is set, so every replica of a subgraph refuses what another one served; in
@@ -8,9 +8,9 @@
 // control plane included), and the window is short. The degradation is logged and counted.
 import type http from 'node:http';
 import Redis from 'ioredis';
-import { positiveSetting } from './env-settings';
-import { createLogger } from './log';
-import { headerValue } from './http/headers';
+import { positiveSetting } from '../lib/env-settings';
+import { createLogger } from '../lib/log';
+import { headerValue } from '../lib/http/headers';
 import { checkSignature, DEFAULT_SIGNATURE_WINDOW_MS, NONCE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, type SignedParts } from './signature';
 
 export interface NonceStore {

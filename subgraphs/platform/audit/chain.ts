@@ -2,36 +2,7 @@
 // record before it, so altering, deleting, inserting or reordering any record breaks the chain at
 // that point. Pure: the same functions serve the writer, `npm run audit:verify` and exports.
 import crypto from 'node:crypto';
-
-/** What the gateway (or the control plane) reports about one request or action. */
-export interface AuditEntry {
-  recordedAt: string; // ISO time of the request
-  requestId: string;
-  kind: 'query' | 'control';
-  gatewayInstance: string;
-  callerKind: string;
-  operator: string | null;
-  institution: string | null;
-  roles: string[];
-  scenario: string | null;
-  grantIds: string[];
-  operationName: string | null;
-  operationHash: string | null;
-  fieldsReturned: string[];
-  fieldsMasked: string[];
-  fieldsDenied: string[];
-  /** Dataset codes touched, so a provider can find the use of its data. */
-  datasets: string[];
-  /** HMAC-SM3 of each data subject's key (identity number, credit code): never the plain value. */
-  subjects: string[];
-  decision: 'allowed' | 'partial' | 'denied' | 'error';
-  errorCodes: string[];
-  latencyMs: number;
-  /** Control actions: what they acted on (e.g. institution:<credit code>), never a personal identifier. */
-  targets?: string[];
-  /** Control actions: the reason given (a suspension's, a revocation's, a refusal's legal basis). */
-  reason?: string | null;
-}
+import type { AuditEntry } from '../../../protocol/audit-entry';
 
 export interface AuditRecord extends AuditEntry {
   seq: number;
@@ -121,9 +92,4 @@ export function describeProblem(problem: ChainProblem): string {
     case 'head-mismatch':
       return `the chain head (${problem.seq}) does not match the last record (records removed from the end?) / 链头与末条记录不符`;
   }
-}
-
-/** Keyed hash of a data subject's identifier (HMAC-SM3), so the log can be searched without holding it. */
-export function subjectHash(key: string, identifier: string): string {
-  return crypto.createHmac('sm3', key).update(identifier).digest('hex');
 }

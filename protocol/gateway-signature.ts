@@ -1,10 +1,10 @@
-// Refuses a request that the gateway did not sign, that was altered, is too old, or was served before
-// (see lib/signature.ts and lib/replay-guard.ts).
+// A subgraph refuses, as a GraphQL error, a request that the gateway did not sign, that was altered,
+// is too old, or was served before (see signature.ts and replay-guard.ts).
 import type http from 'node:http';
 import { GraphQLError } from 'graphql';
-import { headerValue } from '../../lib/http/headers';
-import { REFUSALS, replayGuard, verifySignedRequest, type ReplayGuard } from '../../lib/replay-guard';
-import { CALLER_HEADER } from '../../lib/signature';
+import { headerValue } from '../lib/http/headers';
+import { REFUSALS, replayGuard, verifySignedRequest, type ReplayGuard } from './replay-guard';
+import { CALLER_HEADER } from './signature';
 
 /** `rawBody`: the request body exactly as received (the signature covers its bytes). */
 export async function requireGatewaySignature(secret: string, audience: string, req: http.IncomingMessage, rawBody: string, guard: ReplayGuard = replayGuard()): Promise<void> {

@@ -1,5 +1,6 @@
 // Jurisdiction profiles: what differs between Yunnan, Kunming, Guiyang-Gui'an and Ganzi is data
-// (deadlines, approval stages, auto-approval, calendar) in lib/profiles/<id>.json, not code forks.
+// (deadlines, approval stages, auto-approval, calendar) in the <id>.json files beside this one, not
+// code forks.
 // Each deadline records the article that sets it and how it was obtained (`basis`), so a reviewer
 // can tell a statutory figure from a value the platform chose where a regulation is silent.
 import fs from 'node:fs';
@@ -49,7 +50,7 @@ export interface JurisdictionProfile {
   id: string;
   name: string;
   regulation: { title: string; inForce: string | null; notes?: string };
-  /** Calendar JSON file in lib/calendar/. */
+  /** Calendar JSON file in subgraphs/platform/calendar/. */
   calendar: string;
   /** Reviewers of a conditional-share application, in order. */
   approvalStages: ApprovalStage[];
@@ -156,7 +157,7 @@ export function parseProfile(raw: unknown, file: string): JurisdictionProfile {
 
   const calendar = str(p.calendar, 'calendar');
   if (path.basename(calendar) !== calendar || !fs.existsSync(path.join(CALENDAR_DIR, calendar))) {
-    fail('calendar', `"${calendar}" is not a file in lib/calendar/`);
+    fail('calendar', `"${calendar}" is not a file in subgraphs/platform/calendar/`);
   }
 
   if (!Array.isArray(p.approvalStages) || p.approvalStages.length === 0) fail('approvalStages', 'expected a non-empty list');

@@ -1,10 +1,10 @@
 // The platform's internal endpoints (audit append, policy state, safelist) answer only the gateway:
-// each call is signed over the whole request with the shared secret, once (see lib/signature.ts,
-// lib/replay-guard.ts).
+// each call is signed over the whole request with the shared secret, once (see signature.ts,
+// replay-guard.ts).
 import type http from 'node:http';
-import type { PlainResponse } from '../../lib/http/http-server';
-import { REFUSALS, replayGuard, verifySignedRequest } from '../../lib/replay-guard';
-import { PLATFORM_AUDIENCE } from '../../lib/signature';
+import type { PlainResponse } from '../lib/http/http-server';
+import { REFUSALS, replayGuard, verifySignedRequest } from './replay-guard';
+import { PLATFORM_AUDIENCE } from './signature';
 
 /**
  * undefined when `req` carries a valid, fresh, first-seen gateway signature for `caller` (the

@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { StringDecoder } from 'node:string_decoder';
 import zlib from 'node:zlib';
-import type { Database } from '../db/database';
+import type { Database } from '../../../lib/db/database';
 import { ChainVerifier, describeProblem, type AuditRecord, type ChainProblem } from './chain';
 import { inSnapshot, readRecords } from './verify-store';
 

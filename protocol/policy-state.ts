@@ -10,6 +10,5 @@ export interface PolicyState {
   suspendedDatasets: { share: string[]; open: string[] };
 }
 
-export const POLICY_STATE_PATH = '/internal/policy-state';
 /** Redis channel on which the platform announces a policy change (payload: the new version). */
 export const POLICY_CHANNEL = 'policy:changed';

@@ -3,8 +3,6 @@
 // send as extensions.persistedQuery.sha256Hash, so standard clients work unchanged.
 import crypto from 'node:crypto';
 
-export const OPERATIONS_PATH = '/internal/operations';
-
 /** What a gateway reads from the platform: every operation in force, by hash. */
 export interface OperationList {
   version: string;

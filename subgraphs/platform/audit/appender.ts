@@ -9,12 +9,13 @@
 // appended in one transaction that also moves the journal's mark (the highest number the chain
 // holds), and entries at or below the mark are skipped — a batch shipped twice (a retry after a
 // timeout, a gateway restarting after a crash) is recorded once.
-import type { Database } from '../db/database';
-import { chain, type AuditEntry, type AuditRecord } from './chain';
+import type { Database } from '../../../lib/db/database';
+import { chain, type AuditRecord } from './chain';
+import type { AuditEntry } from '../../../protocol/audit-entry';
+import { isoColumn } from '../sql-dates';
 
 /** An entry from a gateway's journal, with its number there. */
 export type JournalledEntry = AuditEntry & { n: number };
-import { isoColumn } from '../db/sql-dates';
 
 const COLUMNS: [string, string, string][] = [
   ['seq', 'seq', 'bigint'],

@@ -2,10 +2,10 @@
 // through the parent table) with ChainVerifier and checks the chain head at the end. Shared by
 // `npm run audit:verify` and the monthly export, which reads records the same way.
 import fs from 'node:fs';
-import { openDatabase, type Database, type Queryable } from '../db/database';
+import { openDatabase, type Database, type Queryable } from '../../../lib/db/database';
 import { AUDIT_SELECT } from './appender';
-import { readSubgraphSettings } from '../../subgraphs/common/settings';
-import { SUBGRAPHS } from '../../subgraphs/registry';
+import { readSubgraphSettings } from '../../common/settings';
+import { SUBGRAPHS } from '../../registry';
 import { ChainVerifier, describeProblem, GENESIS_HASH, type AuditRecord, type ChainProblem } from './chain';
 
 export interface VerifyProgress {

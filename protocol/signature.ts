@@ -2,7 +2,7 @@
 // a subgraph can refuse anything that did not pass the policy: calling a subgraph directly skips
 // nothing. The signature (HMAC-SM3) covers the whole request — receiver, method, path, caller claim,
 // timestamp, a nonce and the body bytes — so nothing in it can be altered, and the receiver refuses
-// it when it is older than the window or its nonce was seen before (lib/replay-guard.ts): a captured
+// it when it is older than the window or its nonce was seen before (replay-guard.ts): a captured
 // request cannot be replayed. Pure functions, no I/O.
 import crypto from 'node:crypto';
 
@@ -54,7 +54,7 @@ const NONCE = /^[A-Za-z0-9_-]{16,64}$/;
 
 /**
  * Whether the signature is genuine and within the window. VALID still needs the nonce claimed
- * (lib/replay-guard.ts) before the request may be served.
+ * (replay-guard.ts) before the request may be served.
  */
 export function checkSignature(secret: string, parts: SignedParts, signature: string | undefined, windowMs: number, now = Date.now()): SignatureCheck {
   if (!signature || !/^\d{10,16}$/.test(parts.timestamp) || !NONCE.test(parts.nonce)) return 'UNSIGNED';

@@ -1,0 +1,56 @@
+// The gateway's one client of the platform's internal endpoints (protocol/internal-paths.ts): where
+// they are — the platform's routing URL, known once the supergraph is loaded — and signed GETs of
+// policy state and the operation safelist. The platform answers only requests signed with the
+// gateway's secret over their target, each once.
+import { serviceUrl } from '../protocol/internal-paths';
+import { PLATFORM_AUDIENCE, signatureHeaders } from '../protocol/signature';
+
+export class PlatformUnavailable extends Error {}
+
+export interface PlatformClientOptions {
+  /** The platform's GraphQL URL, known once the gateway has loaded its supergraph. */
+  platformUrl: () => string | undefined;
+  secret: string;
+  timeoutMs?: number;
+}
+
+export interface PlatformClient {
+  /** Where an internal path is; undefined while the platform's URL is unknown. */
+  urlOf(path: string): URL | undefined;
+  /**
+   * Reads `path` (with `params`) as JSON, signed for `caller` (the endpoint's purpose); any failure
+   * throws PlatformUnavailable.
+   */
+  read<T>(caller: string, path: string, params?: Record<string, string>): Promise<T>;
+}
+
+export function createPlatformClient(options: PlatformClientOptions): PlatformClient {
+  const urlOf = (path: string) => {
+    const base = options.platformUrl();
+    return base === undefined ? undefined : serviceUrl(base, path);
+  };
+  return {
+    urlOf,
+    async read<T>(caller: string, path: string, params: Record<string, string> = {}): Promise<T> {
+      const url = urlOf(path);
+      if (!url) throw new PlatformUnavailable('platform URL unknown');
+      for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
+      const target = `${url.pathname}${url.search}`;
+      let response: Response;
+      try {
+        response = await fetch(url, {
+          headers: signatureHeaders(options.secret, { audience: PLATFORM_AUDIENCE, method: 'GET', path: target, caller, body: '' }),
+          signal: AbortSignal.timeout(options.timeoutMs ?? 1500),
+        });
+      } catch (error) {
+        throw new PlatformUnavailable((error as Error).message);
+      }
+      if (!response.ok) throw new PlatformUnavailable(`platform answered ${response.status}`);
+      try {
+        return (await response.json()) as T;
+      } catch (error) {
+        throw new PlatformUnavailable(`platform answered malformed JSON: ${(error as Error).message}`);
+      }
+    },
+  };
+}

@@ -1,0 +1,17 @@
+// The platform's internal endpoints, which only gateways call (signed: see signature.ts and
+// internal-signature.ts). They sit beside the platform's /graphql, so a gateway finds them from the
+// routing URL the supergraph gives the platform.
+
+/** GET ?kind=&id=: a grantee's policy state (policy-state.ts); without kind and id, the anonymous caller's. */
+export const POLICY_STATE_PATH = '/internal/policy-state';
+/** GET: the operations in force in safelist mode (operation-list.ts). */
+export const OPERATIONS_PATH = '/internal/operations';
+/** POST {entries}: a batch of audit entries (audit-entry.ts), answered once committed. */
+export const AUDIT_PATH = '/internal/audit';
+
+/** `path` on the service whose GraphQL endpoint is `graphqlUrl` (its internal endpoints, its /healthz). */
+export function serviceUrl(graphqlUrl: string, path: string): URL {
+  const url = new URL(graphqlUrl);
+  url.pathname = url.pathname.replace(/\/graphql$/, '') + path;
+  return url;
+}

@@ -6,8 +6,8 @@ import { GraphQLError, Kind, valueFromASTUntyped, type DocumentNode, type Fragme
 import { controlOperation } from '../../directives/control-plane';
 import { subjectHash, type AuditEntry } from '../../protocol/audit-entry';
 import { validateCitizenId } from '../../lib/identifiers';
-import type { RequestRecord } from '../request';
-import { auditFailuresTotal, denialsTotal, requestsTotal } from '../metrics';
+import type { RequestRecord } from '../request-record';
+import type { GatewayMetrics } from '../metrics';
 import type { AuditSink } from './audit-client';
 
 export interface AuditPluginOptions {
@@ -16,6 +16,7 @@ export interface AuditPluginOptions {
   settled?: (timeoutMs: number) => Promise<void>;
   instance: string;
   subjectKey: string;
+  metrics: Pick<GatewayMetrics, 'requestsTotal' | 'denialsTotal' | 'auditFailuresTotal'>;
 }
 
 /** Targets and reasons of the control-plane actions a mutation calls (see directives/control-plane.ts). */
@@ -66,6 +67,7 @@ const READS_AUDIT = /\b(auditRecords|myAccesses|auditUsage)\b/;
 
 export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlugin<RequestRecord> {
   const { settled } = options;
+  const { requestsTotal, denialsTotal, auditFailuresTotal } = options.metrics;
   return {
     async requestDidStart() {
       const started = Date.now();

@@ -14,7 +14,7 @@ import { createPolicyEngine, type PolicyEngine } from '../../directives/engine';
 import type { EffectiveMasks } from '../../directives/inference';
 import type { MaskSettings } from '../../directives/mask';
 import { applyPlan, type ScopeDenial } from '../../directives/response';
-import type { RequestRecord } from '../request';
+import type { RequestRecord } from '../request-record';
 import { wrapExecutor } from '../executor-wrapper';
 import type { PolicySource } from '../grants/policy-source';
 import { PlatformUnavailable } from '../platform-client';

@@ -1,10 +1,10 @@
-// Child processes of the benchmark: spawned with `node --import tsx <entry>`, awaited until they print
-// their {"event":"listening","url":…} line, watched (a child that dies aborts the run), sampled through
+// Child processes of the benchmark: launched (lib/launch.ts) and awaited until they print their
+// listening line, watched (a child that dies aborts the run), sampled through
 // /proc (CPU ticks and RSS), and all stopped on exit — normal end, error, Ctrl-C or SIGTERM.
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import readline from 'node:readline';
+import { launch } from '../lib/launch';
 
 export const ROOT = path.resolve(__dirname, '..');
 
@@ -13,7 +13,7 @@ export interface Service {
   url: string;
   pid: number;
   process: ChildProcess;
-  /** Last lines of stderr and non-JSON stdout, for diagnostics. */
+  /** Last lines of its output, for diagnostics. */
   tail: string[];
 }
 
@@ -26,43 +26,11 @@ export function checkChildren(): void {
   if (unexpectedExit) throw unexpectedExit;
 }
 
-function remember(tail: string[], line: string): void {
-  tail.push(line);
-  if (tail.length > 40) tail.shift();
-}
-
 export async function startService(name: string, entry: string, env: NodeJS.ProcessEnv, nodeArgs: readonly string[] = [], timeoutMs = 180_000): Promise<Service> {
   checkChildren();
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], {
-    cwd: ROOT,
-    env: { ...baseEnv(), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const { process: child, listening, tail } = launch(entry, { label: name, cwd: ROOT, env: { ...baseEnv(), ...env }, nodeArgs, timeoutMs });
   running.add(child);
-  const tail: string[] = [];
-  readline.createInterface({ input: child.stderr! }).on('line', (line) => remember(tail, line));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not print its listening line within ${timeoutMs} ms:\n${tail.join('\n')}`)), timeoutMs);
-    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
-      try {
-        const entry = JSON.parse(line) as { event?: string; url?: string };
-        if (entry.event === 'listening' && entry.url) {
-          clearTimeout(timer);
-          resolve(entry.url);
-        }
-      } catch {
-        remember(tail, line);
-      }
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited before listening (code ${code}, signal ${signal}):\n${tail.join('\n')}`));
-    });
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-  });
+  const url = await listening;
   child.once('exit', (code, signal) => {
     running.delete(child);
     if (!stopping) unexpectedExit ??= new Error(`${name} (pid ${child.pid}) died during the benchmark (code ${code}, signal ${signal}):\n${tail.join('\n')}`);

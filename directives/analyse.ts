@@ -80,7 +80,7 @@ export interface Denial {
   code: DenialCode;
 }
 
-export interface PolicyOutcome {
+export interface PolicyDecision {
   /** The operation as it will be planned: denied fields removed, fragments inlined. */
   document: DocumentNode;
   operation: OperationDefinitionNode;
@@ -132,7 +132,7 @@ interface Walk {
   variables: Record<string, unknown>;
   decide: DecideCoordinate;
   verdicts: Map<string, Verdict>;
-  outcome: PolicyOutcome;
+  decision: PolicyDecision;
 }
 
 function verdictOf(walk: Walk, coordinate: string): Verdict {
@@ -238,8 +238,8 @@ function filterSelections(
 
 function deny(walk: Walk, plan: SelectionPlan, applicable: readonly string[], key: string, path: string[], coordinate: string, code: DenialCode): null {
   for (const typeName of applicable) planEntry(plan, typeName, key).deny = code;
-  walk.outcome.denials.push({ path: [...path, key], coordinate, code });
-  walk.outcome.denied.add(coordinate);
+  walk.decision.denials.push({ path: [...path, key], coordinate, code });
+  walk.decision.denied.add(coordinate);
   return null;
 }
 
@@ -273,7 +273,7 @@ function filterField(
     const typeName = coordinate.slice(0, coordinate.indexOf('.'));
     masks.set(typeName, verdict.mask);
     if (!verdict.grantId) continue;
-    walk.outcome.grantIds.add(verdict.grantId);
+    walk.decision.grantIds.add(verdict.grantId);
     const prefixes = walk.options.scopeOf?.(coordinate);
     if (prefixes) scoped.push([typeName, coordinate, prefixes]);
   }
@@ -295,7 +295,7 @@ function filterField(
       if (!mayInject(walk, `${named.name}.${DIVISION_FIELD}`)) return deny(walk, plan, applicable, key, path, coordinate, 'OUT_OF_SCOPE');
       valueScope = { prefixes, coordinate, of: 'value' };
     } else if (typeName === walk.rootName && named && isCompositeType(named)) {
-      (walk.outcome.listingScopes ??= {})[coordinate] = [...prefixes];
+      (walk.decision.listingScopes ??= {})[coordinate] = [...prefixes];
     } else if (typeName !== walk.rootName) {
       // Records the scope cannot be checked on: withheld (fail closed). A root leaf (a verification) discloses no record.
       return deny(walk, plan, applicable, key, path, coordinate, 'OUT_OF_SCOPE');
@@ -308,25 +308,25 @@ function filterField(
     for (const [typeName, mask] of masks) {
       if (mask) {
         planEntry(plan, typeName, key).mask = mask;
-        walk.outcome.masked.add(`${typeName}.${name}`);
+        walk.decision.masked.add(`${typeName}.${name}`);
       } else {
-        walk.outcome.returned.add(`${typeName}.${name}`);
+        walk.decision.returned.add(`${typeName}.${name}`);
       }
     }
     return withoutConditions(node);
   }
 
   const childPlan = newPlan(named);
-  const denialsBefore = walk.outcome.denials.length;
+  const denialsBefore = walk.decision.denials.length;
   const selections = filterSelections(walk, node.selectionSet, named, concreteTypes(walk.schema, named), childPath, childPlan);
-  const lostEverything = walk.outcome.denials.length > denialsBefore && selections.every((s) => s.kind === Kind.FIELD && s.name.value === '__typename');
+  const lostEverything = walk.decision.denials.length > denialsBefore && selections.every((s) => s.kind === Kind.FIELD && s.name.value === '__typename');
   if (lostEverything) {
     // Nothing of substance left below: remove the field itself, explained by its first child's reason.
-    const reason = walk.outcome.denials[denialsBefore];
-    walk.outcome.denials.length = denialsBefore;
+    const reason = walk.decision.denials[denialsBefore];
+    walk.decision.denials.length = denialsBefore;
     return deny(walk, plan, applicable, key, path, reason.coordinate, reason.code);
   }
-  for (const coordinate of coordinates) walk.outcome.returned.add(coordinate);
+  for (const coordinate of coordinates) walk.decision.returned.add(coordinate);
   injectSubjectKeys(walk, named, childPlan, selections);
   if (valueScope) {
     childPlan.divisionTypes.add(named.name);
@@ -440,7 +440,7 @@ export function analyseOperation(
   variables: Record<string, unknown>,
   decide: DecideCoordinate,
   options: AnalyseOptions = {},
-): PolicyOutcome {
+): PolicyDecision {
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
   if (!operation) throw new Error('operation not found in a validated document');
@@ -454,7 +454,7 @@ export function analyseOperation(
     const name = definition.variable.name.value;
     if (withDefaults[name] === undefined && definition.defaultValue?.kind === Kind.BOOLEAN) withDefaults[name] = definition.defaultValue.value;
   }
-  const outcome: PolicyOutcome = {
+  const decision: PolicyDecision = {
     document,
     operation,
     plan: null,
@@ -466,13 +466,13 @@ export function analyseOperation(
     datasets: [],
     empty: false,
   };
-  const walk: Walk = { schema, rootName: rootType.name, options, fragments, variables: withDefaults, decide, verdicts: new Map(), outcome };
+  const walk: Walk = { schema, rootName: rootType.name, options, fragments, variables: withDefaults, decide, verdicts: new Map(), decision };
   const plan = newPlan(rootType);
   const selections = filterSelections(walk, operation.selectionSet, rootType, [rootType.name], [], plan);
   const filtered: OperationDefinitionNode = { ...operation, selectionSet: { kind: Kind.SELECTION_SET, selections } };
-  outcome.operation = filtered;
-  outcome.document = { kind: Kind.DOCUMENT, definitions: [filtered] };
-  outcome.plan = planIsActive(plan) ? plan : null;
-  outcome.empty = selections.length === 0;
-  return outcome;
+  decision.operation = filtered;
+  decision.document = { kind: Kind.DOCUMENT, definitions: [filtered] };
+  decision.plan = planIsActive(plan) ? plan : null;
+  decision.empty = selections.length === 0;
+  return decision;
 }

@@ -8,7 +8,7 @@ import { decideOpen } from './open';
 import { decideShare } from './share';
 import type { Verdict } from './verdict';
 
-export interface DecisionInput {
+export interface VerdictInput {
   caller: Caller;
   scenario?: string;
   /** The caller's grants for the scenario; undefined without scenario or grants. */
@@ -19,7 +19,7 @@ export interface DecisionInput {
 
 const ALLOWED: Verdict = { allowed: true };
 
-export function decideCoordinate(catalog: Catalog, coordinate: string, input: DecisionInput): Verdict {
+export function decideCoordinate(catalog: Catalog, coordinate: string, input: VerdictInput): Verdict {
   const policy = catalog.fields.get(coordinate);
   if (!policy) return { allowed: false, code: 'NOT_DECLARED' };
   if (policy.platform) return ALLOWED; // the platform's own role rules decide

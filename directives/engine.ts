@@ -1,9 +1,9 @@
 // The policy core as one object: catalog + schema in, decisions out, with the caching that keeps it
-// cheap. An operation's outcome depends only on the document, the @skip/@include variables, and the
+// cheap. An operation's decision depends only on the document, the @skip/@include variables, and the
 // caller's entitlement (kind, grantee, scenario, grant version); it is computed once per such key and
 // kept until the next grant validity boundary. No I/O: stores load grants before it runs.
 import { Kind, visit, type DocumentNode, type GraphQLSchema } from 'graphql';
-import { analyseOperation, type PolicyOutcome } from './analyse';
+import { analyseOperation, type PolicyDecision } from './analyse';
 import { granteeOf, type Caller } from './caller';
 import type { Catalog } from './catalog';
 import { decideCoordinate } from './decide';
@@ -30,14 +30,14 @@ export interface PolicyRequest {
   now: Date;
 }
 
-interface CachedOutcome {
-  outcome: PolicyOutcome;
+interface CachedDecision {
+  decision: PolicyDecision;
   /** Epoch ms after which a grant may have started or ended: decide again. */
   validUntil: number;
 }
 
 export interface PolicyEngine {
-  decide(request: PolicyRequest): PolicyOutcome;
+  decide(request: PolicyRequest): PolicyDecision;
   /**
    * The masks this caller's values get: the configured ones, narrowed where what the caller sees
    * under any of its grants would let a masked value be worked out (directives/inference.ts).
@@ -76,7 +76,7 @@ function nextChinaMidnight(now: number): number {
 
 export function createPolicyEngine(schema: GraphQLSchema, catalog: Catalog, maskSettings: MaskSettings = DEFAULT_MASK_SETTINGS, cacheSize = 5000): PolicyEngine {
   const conditionCache = new LruCache<string, string[]>(cacheSize);
-  const outcomes = new LruCache<string, CachedOutcome>(cacheSize);
+  const decisions = new LruCache<string, CachedDecision>(cacheSize);
   const masks = new LruCache<string, { masks: EffectiveMasks; validUntil: number }>(cacheSize);
   // Counting candidates takes a moment the first time; do it now for the exposures institutions can
   // have (nothing, everything masked, everything masked but the birth date plain), not on a request.
@@ -114,8 +114,8 @@ export function createPolicyEngine(schema: GraphQLSchema, catalog: Catalog, mask
         request.suspendedDatasets === 'all' ? 'all' : '',
       ].join('\u0000');
       const now = request.now.getTime();
-      const cached = outcomes.get(key);
-      if (cached && now < cached.validUntil) return cached.outcome;
+      const cached = decisions.get(key);
+      if (cached && now < cached.validUntil) return cached.decision;
 
       const lookup = who && request.scenario ? grantLookup(request.grants, who, request.scenario, request.now) : undefined;
       const suspended = request.suspendedDatasets;
@@ -125,7 +125,7 @@ export function createPolicyEngine(schema: GraphQLSchema, catalog: Catalog, mask
         lookup,
         suspendedDatasets: suspended === 'all' || suspended === undefined ? suspended : { share: new Set(suspended.share), open: new Set(suspended.open) },
       };
-      const outcome = analyseOperation(
+      const decision = analyseOperation(
         schema,
         request.document,
         request.operationName,
@@ -142,15 +142,15 @@ export function createPolicyEngine(schema: GraphQLSchema, catalog: Catalog, mask
           datasetOfRoot: (coordinate) => catalog.rootDatasets.get(coordinate)?.code,
         },
       );
-      // Which datasets the answer draws on (provenance, audit): once per outcome, not per request.
+      // Which datasets the answer draws on (provenance, audit): once per decision, not per request.
       const datasets = new Map<string, DatasetFacts>();
-      for (const coordinate of [...outcome.returned, ...outcome.masked]) {
+      for (const coordinate of [...decision.returned, ...decision.masked]) {
         const facts = catalog.fields.get(coordinate)?.dataset;
         if (facts) datasets.set(facts.code, facts);
       }
-      outcome.datasets = [...datasets.values()];
-      outcomes.set(key, { outcome, validUntil: nextBoundary(request.grants, now) });
-      return outcome;
+      decision.datasets = [...datasets.values()];
+      decisions.set(key, { decision, validUntil: nextBoundary(request.grants, now) });
+      return decision;
     },
   };
 }

@@ -1,6 +1,6 @@
 // Entry point of one gateway replica.
 import { readGatewaySettings } from './settings';
-import { startGateway } from './server';
+import { startGateway } from './start-gateway';
 
 startGateway(readGatewaySettings())
   .then((gateway) => {

@@ -1,6 +1,6 @@
 // The root query fields of an operation that name data subjects in their arguments (verifications,
 // identity lookups), read with the request's variables: what the rate limits, the identity-probe
-// budget and the audit each need, read once per request (see gateway/request.ts).
+// budget and the audit each need, read once per request (see gateway/request-record.ts).
 import {
   getDirectiveValues,
   getVariableValues,

@@ -4,8 +4,8 @@ import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types';
 import { GraphQLError } from 'graphql';
 import { CALLER_HEADER, signatureHeaders } from '../protocol/signature';
-import { subgraphRequestSeconds } from './metrics';
-import { claimOf, type RequestRecord } from './request';
+import type { GatewayMetrics } from './metrics';
+import { claimOf, type RequestRecord } from './request-record';
 
 export interface ResilienceSettings {
   /** A subgraph call taking longer is abandoned (SUBGRAPH_TIMEOUT_MS). */
@@ -33,6 +33,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<RequestRecord> {
     private readonly subgraph: string,
     url: string,
     private readonly secret: string | undefined,
+    private readonly metrics: Pick<GatewayMetrics, 'subgraphRequestSeconds'>,
     private readonly resilience: ResilienceSettings = DEFAULT_RESILIENCE,
   ) {
     // Node's own fetch (undici, keep-alive pool): the gateway's default client costs ~10% of its CPU.
@@ -94,7 +95,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<RequestRecord> {
   }
 
   private async processWithMetrics(options: ProcessOptions) {
-    const stop = subgraphRequestSeconds.startTimer({ subgraph: this.subgraph });
+    const stop = this.metrics.subgraphRequestSeconds.startTimer({ subgraph: this.subgraph });
     try {
       const representations = options.request.variables?.representations;
       if (!Array.isArray(representations) || representations.length < 2) return await super.process(options);

@@ -8,8 +8,8 @@ import { CALLER_HEADER } from './signature';
 
 /** `rawBody`: the request body exactly as received (the signature covers its bytes). */
 export async function requireGatewaySignature(secret: string, audience: string, req: http.IncomingMessage, rawBody: string, guard: ReplayGuard = replayGuard()): Promise<void> {
-  const verdict = await verifySignedRequest(guard, secret, req, { audience, caller: headerValue(req, CALLER_HEADER) ?? '', body: rawBody });
-  if (verdict === 'VALID') return;
-  const refusal = REFUSALS[verdict];
+  const check = await verifySignedRequest(guard, secret, req, { audience, caller: headerValue(req, CALLER_HEADER) ?? '', body: rawBody });
+  if (check === 'VALID') return;
+  const refusal = REFUSALS[check];
   throw new GraphQLError(refusal.message, { extensions: { code: refusal.code, http: { status: refusal.status } } });
 }

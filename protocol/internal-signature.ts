@@ -11,8 +11,8 @@ import { PLATFORM_AUDIENCE } from './signature';
  * endpoint's purpose) over its method, path and `body`; otherwise the coded refusal to answer with.
  */
 export async function internalRefusal(req: http.IncomingMessage, secret: string | undefined, caller: string, body = ''): Promise<PlainResponse | undefined> {
-  const verdict = secret === undefined ? 'UNSIGNED' : await verifySignedRequest(replayGuard(), secret, req, { audience: PLATFORM_AUDIENCE, caller, body });
-  if (verdict === 'VALID') return undefined;
-  const { code, status, message } = REFUSALS[verdict];
+  const check = secret === undefined ? 'UNSIGNED' : await verifySignedRequest(replayGuard(), secret, req, { audience: PLATFORM_AUDIENCE, caller, body });
+  if (check === 'VALID') return undefined;
+  const { code, status, message } = REFUSALS[check];
   return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: code, message }) };
 }

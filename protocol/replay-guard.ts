@@ -107,7 +107,7 @@ export function replayGuard(): ReplayGuard {
   return processGuard;
 }
 
-export type SignedRequestVerdict = 'VALID' | 'UNSIGNED' | 'EXPIRED' | 'REPLAYED' | 'UNAVAILABLE';
+export type SignatureCheck = 'VALID' | 'UNSIGNED' | 'EXPIRED' | 'REPLAYED' | 'UNAVAILABLE';
 
 /** Checks a received request signed for `audience` (`caller` given for internal endpoints, else read from x-pd-caller). */
 export async function verifySignedRequest(
@@ -116,7 +116,7 @@ export async function verifySignedRequest(
   req: http.IncomingMessage,
   parts: Pick<SignedParts, 'audience' | 'caller' | 'body'>,
   now = Date.now(),
-): Promise<SignedRequestVerdict> {
+): Promise<SignatureCheck> {
   const nonce = headerValue(req, NONCE_HEADER) ?? '';
   const signed: SignedParts = { ...parts, method: req.method ?? '', path: req.url ?? '', timestamp: headerValue(req, TIMESTAMP_HEADER) ?? '', nonce };
   const check = checkSignature(secret, signed, headerValue(req, SIGNATURE_HEADER), guard.windowMs, now);
@@ -130,7 +130,7 @@ export async function verifySignedRequest(
 }
 
 /** Code, HTTP status and bilingual message of each refusal. */
-export const REFUSALS: Record<Exclude<SignedRequestVerdict, 'VALID'>, { code: string; status: number; message: string }> = {
+export const REFUSALS: Record<Exclude<SignatureCheck, 'VALID'>, { code: string; status: number; message: string }> = {
   UNSIGNED: {
     code: 'UNSIGNED_REQUEST',
     status: 401,

@@ -3,11 +3,11 @@
 //
 // PORT=0 and SUBGRAPH_PORT_<NAME>=0 pick free ports (the tests do this); the JSON line with
 // "event":"stack-ready" tells a program where everything is.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { gatewayNodeArgs } from '../gateway/node-args';
-import readline from 'node:readline';
 import path from 'node:path';
 import { ensureDevKeys } from '../lib/dev-keys';
+import { launch } from '../lib/launch';
 import { ROOT_DIR, SUBGRAPHS, subgraphEnvName } from '../subgraphs/registry';
 
 interface Child {
@@ -20,27 +20,18 @@ const children: Child[] = [];
 let stopping = false;
 const quiet = process.env.START_QUIET === '1';
 
-function launch(name: string, entry: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Child {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], {
+function startChild(name: string, entry: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Child {
+  const { process: child, listening: url } = launch(entry, {
+    label: name,
     cwd: ROOT_DIR,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const url = new Promise<string>((resolve, reject) => {
-    const lines = readline.createInterface({ input: child.stdout! });
-    lines.on('line', (line) => {
-      if (!quiet) process.stdout.write(`[${name}] ${line}\n`);
-      try {
-        const entry = JSON.parse(line) as { event?: string; url?: string };
-        if (entry.event === 'listening' && entry.url) resolve(entry.url);
-      } catch {
-        /* not a log line */
-      }
-    });
-    child.once('exit', (code, signal) => reject(new Error(`${name} exited before listening (code ${code}, signal ${signal})`)));
+    nodeArgs,
+    onLine: (line, stream) => {
+      if (stream === 'stderr') process.stderr.write(`[${name}] ${line}\n`);
+      else if (!quiet) process.stdout.write(`[${name}] ${line}\n`);
+    },
   });
   url.catch(() => undefined); // reported by the exit handler; awaited (and rethrown) by main
-  readline.createInterface({ input: child.stderr! }).on('line', (line) => process.stderr.write(`[${name}] ${line}\n`));
   child.once('exit', (code, signal) => {
     if (!stopping) {
       console.error(`[start] ${name} stopped unexpectedly (code ${code}, signal ${signal}); stopping everything`);
@@ -96,7 +87,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stop(0));
   Object.assign(process.env, developmentDefaults());
 
-  const subgraphs = SUBGRAPHS.map((info) => launch(info.name, info.entry, {}));
+  const subgraphs = SUBGRAPHS.map((info) => startChild(info.name, info.entry, {}));
   const subgraphUrls: Record<string, string> = {};
   const gatewayEnv: NodeJS.ProcessEnv = {};
   for (const [index, child] of subgraphs.entries()) {
@@ -104,7 +95,7 @@ async function main(): Promise<void> {
     subgraphUrls[child.name] = url;
     gatewayEnv[subgraphEnvName('URL', SUBGRAPHS[index].name)] = url;
   }
-  const gateway = launch('gateway', 'gateway/main.ts', gatewayEnv, gatewayNodeArgs());
+  const gateway = startChild('gateway', 'gateway/main.ts', gatewayEnv, gatewayNodeArgs());
   const gatewayUrl = await gateway.url;
 
   console.log(JSON.stringify({ event: 'stack-ready', gateway: gatewayUrl, subgraphs: subgraphUrls }));
@@ -115,6 +106,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  console.error(`[start] ${error instanceof Error ? error.message : error}`);
+  // Its first line only: a child's last output, which the message goes on with, is on the console already.
+  console.error(`[start] ${error instanceof Error ? error.message.split('\n')[0] : error}`);
   void stop(1);
 });

@@ -16,7 +16,8 @@ import {
   type RateLimiterOptions,
 } from '../gateway/limits/rate-limits';
 import { clientIpOf, createRateLimitPlugin, type RateLimitedContext } from '../gateway/limits/rate-limit-plugin';
-import { rateKeyOf as callerKeyOf, RequestRecord } from '../gateway/request';
+import { rateKeyOf as callerKeyOf, RequestRecord } from '../gateway/request-record';
+import { createGatewayMetrics } from '../gateway/metrics';
 import { verifiedSubjects } from '../gateway/root-field-arguments';
 import { describeWithRedis, TEST_REDIS_URL } from './support/services';
 
@@ -268,7 +269,7 @@ describe('rate limit plugin in Apollo Server 5', () => {
 
   async function serverWith(options: Partial<RateLimiterOptions> = {}) {
     const limiter = createRateLimiter({ ...BASE, prefix: uniquePrefix(), ...options });
-    const server = new ApolloServer<RateLimitedContext>({ schema, rootValue, plugins: [createRateLimitPlugin(limiter)] });
+    const server = new ApolloServer<RateLimitedContext>({ schema, rootValue, plugins: [createRateLimitPlugin(limiter, createGatewayMetrics())] });
     await server.start();
     servers.push(server);
     limiters.push(limiter);

@@ -6,8 +6,8 @@ import { GraphQLError, Kind, valueFromASTUntyped, type DocumentNode, type Fragme
 import { controlOperation } from '../../directives/control-plane';
 import { subjectHash, type AuditEntry } from '../../protocol/audit-entry';
 import { validateCitizenId } from '../../lib/identifiers';
-import type { RequestRecord } from '../request';
-import { auditFailuresTotal, denialsTotal, requestsTotal } from '../metrics';
+import type { RequestRecord } from '../request-record';
+import type { GatewayMetrics } from '../metrics';
 import type { AuditSink } from './audit-client';
 
 export interface AuditPluginOptions {
@@ -16,6 +16,7 @@ export interface AuditPluginOptions {
   settled?: (timeoutMs: number) => Promise<void>;
   instance: string;
   subjectKey: string;
+  metrics: Pick<GatewayMetrics, 'requestsTotal' | 'denialsTotal' | 'auditFailuresTotal'>;
 }
 
 /** Targets and reasons of the control-plane actions a mutation calls (see directives/control-plane.ts). */
@@ -66,6 +67,7 @@ const READS_AUDIT = /\b(auditRecords|myAccesses|auditUsage)\b/;
 
 export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlugin<RequestRecord> {
   const { settled } = options;
+  const { requestsTotal, denialsTotal, auditFailuresTotal } = options.metrics;
   return {
     async requestDidStart() {
       const started = Date.now();
@@ -85,20 +87,21 @@ export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlug
           if (response.body.kind !== 'single') return;
           const result = response.body.singleResult;
           const errorCodes = [...new Set((result.errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR')))];
-          const outcome = record.decision;
+          const decision = record.decision;
           const hasData = result.data != null && Object.values(result.data).some((v) => v !== null);
           // Fields nulled on records outside a grant's division scope are denials too (OUT_OF_SCOPE).
           const outOfScope = record.answer?.outOfScope ?? [];
-          const decision: AuditEntry['decision'] = record.refusal
+          // The decision in one word, as the record and the metrics keep it, once the answer is known.
+          const summary: AuditEntry['decision'] = record.refusal
             ? 'denied'
-            : outcome && outcome.denials.length + outOfScope.length > 0 ? (hasData ? 'partial' : 'denied') : errorCodes.length && !hasData ? 'error' : 'allowed';
-          requestsTotal.inc({ decision });
-          for (const denial of outcome?.denials ?? []) denialsTotal.inc({ code: denial.code });
+            : decision && decision.denials.length + outOfScope.length > 0 ? (hasData ? 'partial' : 'denied') : errorCodes.length && !hasData ? 'error' : 'allowed';
+          requestsTotal.inc({ decision: summary });
+          for (const denial of decision?.denials ?? []) denialsTotal.inc({ code: denial.code });
           if (outOfScope.length) denialsTotal.inc({ code: 'OUT_OF_SCOPE' }, outOfScope.length);
           if (!options.sink) return;
           const subjects = new Set(record.subjectsReturned());
           // A verification answered (MATCH or NO_MATCH) checked the person whose number was asked about.
-          if (hasData && outcome?.returned.has('Query.verifyPersonIdentity')) for (const id of verifiedIdentities(requestContext)) subjects.add(id);
+          if (hasData && decision?.returned.has('Query.verifyPersonIdentity')) for (const id of verifiedIdentities(requestContext)) subjects.add(id);
 
           const entry: AuditEntry = {
             recordedAt: new Date(started).toISOString(),
@@ -106,15 +109,15 @@ export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlug
             kind: requestContext.operation?.operation === 'mutation' ? 'control' : 'query',
             gatewayInstance: options.instance,
             ...record.auditCaller,
-            grantIds: [...(outcome?.grantIds ?? [])],
+            grantIds: [...(decision?.grantIds ?? [])],
             operationName: requestContext.operationName ?? null,
             operationHash: requestContext.queryHash ?? null,
-            fieldsReturned: [...(outcome?.returned ?? [])],
-            fieldsMasked: [...(outcome?.masked ?? [])],
-            fieldsDenied: [...new Set([...(outcome?.denied ?? []), ...outOfScope.map((d) => d.coordinate)])],
-            datasets: (outcome?.datasets ?? []).map((d) => d.code),
+            fieldsReturned: [...(decision?.returned ?? [])],
+            fieldsMasked: [...(decision?.masked ?? [])],
+            fieldsDenied: [...new Set([...(decision?.denied ?? []), ...outOfScope.map((d) => d.coordinate)])],
+            datasets: (decision?.datasets ?? []).map((d) => d.code),
             subjects: [...subjects].map((subject) => subjectHash(options.subjectKey, subject)),
-            decision,
+            decision: summary,
             errorCodes,
             latencyMs: Date.now() - started,
             ...controlActions(requestContext.document, requestContext.operation, requestContext.request.variables ?? {}),

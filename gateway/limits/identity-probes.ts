@@ -9,9 +9,9 @@
 // a withheld answer reaches the audit as returned.
 import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface } from '@apollo/server-gateway-interface';
 import { wrapExecutor } from '../executor-wrapper';
-import type { RequestRecord } from '../request';
+import type { RequestRecord } from '../request-record';
 import type { RootFieldArgument } from '../root-field-arguments';
-import { rateLimitedTotal } from './rate-limit-plugin';
+import type { GatewayMetrics } from '../metrics';
 import { deniedError, type RateDecision, type RateKey, type RateLimiter } from './rate-limits';
 
 /** Root fields that look a person up by identity number(s) or verify one (the record's SUBJECT_ARGUMENTS). */
@@ -35,7 +35,7 @@ function countMisses(data: Record<string, unknown> | null | undefined, probes: r
   return misses;
 }
 
-export function withIdentityProbeLimit(inner: GatewayInterface, limiter: RateLimiter): GatewayInterface {
+export function withIdentityProbeLimit(inner: GatewayInterface, limiter: RateLimiter, { rateLimitedTotal }: Pick<GatewayMetrics, 'rateLimitedTotal'>): GatewayInterface {
   const refuse = (record: RequestRecord, denial: Denial) => {
     rateLimitedTotal.inc({ scope: denial.scope, reason: denial.reason });
     record.refuse('IDENTITY_PROBE'); // the answer is withheld: the audit records no subject as returned

@@ -7,11 +7,10 @@
 import { HeaderMap, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { GraphQLError } from 'graphql';
-import client from 'prom-client';
 import type { Caller } from '../../directives/caller';
 import type { OperationList } from '../../protocol/operation-list';
 import { OPERATIONS_PATH } from '../../protocol/internal-paths';
-import { registry } from '../metrics';
+import type { GatewayMetrics } from '../metrics';
 import type { PlatformClient } from '../platform-client';
 
 export interface OperationSafelist {
@@ -70,16 +69,12 @@ export function safelistQueryStore(safelist: OperationSafelist): KeyValueCache<s
   };
 }
 
-export const safelistRefusedTotal = new client.Counter({
-  name: 'gateway_safelist_refused_total',
-  help: 'Requests refused in safelist mode, by reason (NOT_REGISTERED, UNAVAILABLE)',
-  labelNames: ['reason'] as const,
-  registers: [registry],
-});
-
 const isAdmin = (caller: Caller) => caller.kind === 'institution' && caller.roles.includes('admin');
 
-export function createSafelistPlugin<C extends BaseContext & { identity: { caller: Caller } }>(safelist: OperationSafelist): ApolloServerPlugin<C> {
+export function createSafelistPlugin<C extends BaseContext & { identity: { caller: Caller } }>(
+  safelist: OperationSafelist,
+  { safelistRefusedTotal }: Pick<GatewayMetrics, 'safelistRefusedTotal'>,
+): ApolloServerPlugin<C> {
   return {
     async requestDidStart() {
       return {

@@ -6,31 +6,16 @@
 // 429 RATE_LIMITED (retry-after), or 503 RATE_LIMIT_UNAVAILABLE when the limits could not be checked.
 import type http from 'node:http';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import client from 'prom-client';
-import type { RequestRecord } from '../request';
+import type { RequestRecord } from '../request-record';
 import { createLogger } from '../../lib/log';
-import { registry } from '../metrics';
+import type { GatewayMetrics } from '../metrics';
 import { deniedError, UNAVAILABLE_RETRY_AFTER_SECONDS, type CallerKey, type RateDecision, type RateKey, type RateLimiter } from './rate-limits';
 
-/** What the plugin reads from the request context: the request record (gateway/request.ts). */
+/** What the plugin reads from the request context: the request record (gateway/request-record.ts). */
 export type RateLimitedContext = RequestRecord & BaseContext;
 
 /** Root query fields answering yes/no about a data subject. */
 const VERIFY_FIELDS = new Set(['verifyPersonIdentity']);
-
-export const rateLimitedTotal = new client.Counter({
-  name: 'gateway_rate_limited_total',
-  help: 'Requests refused by the rate limits, by budget and reason (LIMIT_EXCEEDED, LIMITER_UNAVAILABLE)',
-  labelNames: ['scope', 'reason'] as const,
-  registers: [registry],
-});
-
-export const verifyGuardedTotal = new client.Counter({
-  name: 'gateway_verify_guarded_total',
-  help: 'Guarded verification: subjects whose failed verifications went past their budget (event "entered"), and attempts then let through (event "attempt")',
-  labelNames: ['event'] as const,
-  registers: [registry],
-});
 
 /**
  * The client's address: the socket's peer, or — behind `trustedProxyHops` reverse proxies that each
@@ -52,7 +37,10 @@ function firstDenial(decisions: RateDecision[]): Extract<RateDecision, { allowed
   return denials.find((d) => d.reason === 'LIMITER_UNAVAILABLE') ?? denials.sort((a, b) => b.retryAfterSeconds - a.retryAfterSeconds)[0];
 }
 
-export function createRateLimitPlugin<TContext extends RateLimitedContext>(limiter: RateLimiter): ApolloServerPlugin<TContext> {
+export function createRateLimitPlugin<TContext extends RateLimitedContext>(
+  limiter: RateLimiter,
+  { rateLimitedTotal, verifyGuardedTotal }: Pick<GatewayMetrics, 'rateLimitedTotal' | 'verifyGuardedTotal'>,
+): ApolloServerPlugin<TContext> {
   const refuse = (denial: Extract<RateDecision, { allowed: false }>) => {
     rateLimitedTotal.inc({ scope: denial.scope, reason: denial.reason });
     return deniedError(denial);

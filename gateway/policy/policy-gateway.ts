@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface } from '@apollo/server-gateway-interface';
 import { execute, GraphQLError, Kind, print, type DocumentNode, type GraphQLSchema } from 'graphql';
-import type { PolicyOutcome } from '../../directives/analyse';
+import type { PolicyDecision } from '../../directives/analyse';
 import { audienceKey, audienceSchema } from '../../directives/audience';
 import type { Caller } from '../../directives/caller';
 import { readCatalog, type Catalog } from '../../directives/catalog';
@@ -14,7 +14,7 @@ import { createPolicyEngine, type PolicyEngine } from '../../directives/engine';
 import type { EffectiveMasks } from '../../directives/inference';
 import type { MaskSettings } from '../../directives/mask';
 import { applyPlan, type ScopeDenial } from '../../directives/response';
-import type { RequestRecord } from '../request';
+import type { RequestRecord } from '../request-record';
 import { wrapExecutor } from '../executor-wrapper';
 import type { PolicySource } from '../grants/policy-source';
 import { PlatformUnavailable } from '../platform-client';
@@ -46,7 +46,7 @@ function isIntrospectionOnly(document: DocumentNode): boolean {
   );
 }
 
-function denialErrors(outcome: PolicyOutcome, stateUnavailable: boolean): GraphQLError[] {
+function denialErrors(outcome: PolicyDecision, stateUnavailable: boolean): GraphQLError[] {
   return outcome.denials.map((denial) => {
     // Without the policy state, a missing grant may only mean we could not read it: say so.
     const code = stateUnavailable && (denial.code === 'GRANT_REQUIRED' || denial.code === 'GRANT_EXPIRED') ? 'POLICY_STATE_UNAVAILABLE' : denial.code;
@@ -70,7 +70,7 @@ function outOfScopeErrors(denials: readonly ScopeDenial[]): GraphQLError[] {
 }
 
 /** Says which masks were narrowed for this caller, where the answer carries such a field (推断控制). */
-function maskingNotes(masks: EffectiveMasks, outcome: PolicyOutcome) {
+function maskingNotes(masks: EffectiveMasks, outcome: PolicyDecision) {
   const notes = masks.adjustments.filter((a) => outcome.masked.has(a.coordinate));
   if (notes.length === 0) return {};
   return { masking: notes.map((a) => ({ coordinate: a.coordinate, keep: a.to, configured: a.from, candidates: a.after, message: `${a.zh} / ${a.en}` })) };

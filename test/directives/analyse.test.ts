@@ -3,7 +3,7 @@
 // variables; masks are planned per concrete type; the response walk applies the plan.
 import fc from 'fast-check';
 import { parse, print, validate, NoUnusedVariablesRule, specifiedRules, Kind, buildSchema, type FieldNode } from 'graphql';
-import { analyseOperation, TYPENAME_ALIAS, type Denial, type PolicyOutcome } from '../../directives/analyse';
+import { analyseOperation, TYPENAME_ALIAS, type Denial, type PolicyDecision } from '../../directives/analyse';
 import { applyPlan } from '../../directives/response';
 import { DEFAULT_MASK_SETTINGS, maskValue } from '../../directives/mask';
 import type { Verdict } from '../../directives/verdict';
@@ -16,7 +16,7 @@ const institutionMasked = decider(institution, maskedGrants);
 const institutionPlain = decider(institution, [grant(['Person.*', 'Licence.*', 'Query.*'], { plain: ['Person.*', 'Licence.*'] })]);
 
 /** Field names and aliases still selected anywhere in the filtered document. */
-function selectedKeys(outcome: PolicyOutcome): string[] {
+function selectedKeys(outcome: PolicyDecision): string[] {
   const keys: string[] = [];
   const walk = (node: { selectionSet?: { selections: readonly any[] } }) => {
     for (const s of node.selectionSet?.selections ?? []) {
@@ -28,13 +28,13 @@ function selectedKeys(outcome: PolicyOutcome): string[] {
   return keys;
 }
 
-function validationErrors(outcome: PolicyOutcome): string[] {
+function validationErrors(outcome: PolicyDecision): string[] {
   // The gateway drops @skip/@include from kept fields, which may leave a variable unused: not an error here.
   const rules = specifiedRules.filter((rule) => rule !== NoUnusedVariablesRule);
   return validate(realSchema().apiSchema, outcome.document, rules).map((e) => e.message);
 }
 
-function expectValid(outcome: PolicyOutcome): void {
+function expectValid(outcome: PolicyDecision): void {
   expect(validationErrors(outcome)).toEqual([]);
 }
 
@@ -313,7 +313,7 @@ describe('masks in the plan', () => {
 
 describe('internal aliases', () => {
   /** Every field of the filtered document answering under `alias`, as "alias: name". */
-  function bindings(outcome: PolicyOutcome, alias: string): string[] {
+  function bindings(outcome: PolicyDecision, alias: string): string[] {
     const found: string[] = [];
     const walk = (node: { selectionSet?: { selections: readonly any[] } }) => {
       for (const s of node.selectionSet?.selections ?? []) {

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Supergraph } from '@apollo/federation-internals';
 import { parse, print, type DocumentNode, type GraphQLSchema } from 'graphql';
-import { analyseOperation, type PolicyOutcome } from '../../directives/analyse';
+import { analyseOperation, type PolicyDecision } from '../../directives/analyse';
 import type { Caller } from '../../directives/caller';
 import { readCatalog, type Catalog } from '../../directives/catalog';
 import { decideCoordinate } from '../../directives/decide';
@@ -76,13 +76,13 @@ export function analyse(
   decide: (coordinate: string) => ReturnType<ReturnType<typeof decider>>,
   variables: Record<string, unknown> = {},
   operationName?: string,
-): PolicyOutcome {
+): PolicyDecision {
   const document = typeof query === 'string' ? parse(query) : query;
   return analyseOperation(realSchema().apiSchema, document, operationName, variables, decide);
 }
 
 /** The filtered document as text, and the set of field names (with aliases) it still selects. */
-export function printed(outcome: PolicyOutcome): string {
+export function printed(outcome: PolicyDecision): string {
   return print(outcome.document);
 }
 

@@ -3,7 +3,7 @@
 // (OUT_OF_SCOPE), keeping everything else. Also: internal fields are injected only where the caller's
 // kind may read them, and the walk says which datasets' records came back (provenance).
 import { parse, print, validate, specifiedRules, NoUnusedVariablesRule } from 'graphql';
-import { DIVISION_ALIAS, SUBJECT_ALIAS, TYPENAME_ALIAS, type PolicyOutcome } from '../../directives/analyse';
+import { DIVISION_ALIAS, SUBJECT_ALIAS, TYPENAME_ALIAS, type PolicyDecision } from '../../directives/analyse';
 import type { Caller } from '../../directives/caller';
 import { createPolicyEngine } from '../../directives/engine';
 import type { Grant } from '../../directives/grants';
@@ -14,7 +14,7 @@ import { developer, DEVELOPER_ID, grant, institution, NOW, realSchema, SCENARIO 
 const IN = '530102';
 const OUT = '530103';
 
-function decide(query: string, grants: readonly Grant[], caller: Caller = institution): PolicyOutcome {
+function decide(query: string, grants: readonly Grant[], caller: Caller = institution): PolicyDecision {
   const { apiSchema, catalog } = realSchema();
   const outcome = createPolicyEngine(apiSchema, catalog).decide({
     documentKey: query,
@@ -31,7 +31,7 @@ function decide(query: string, grants: readonly Grant[], caller: Caller = instit
   return outcome;
 }
 
-const walk = (data: Record<string, any>, outcome: PolicyOutcome) => applyPlan(data, outcome.plan!, DEFAULT_MASK_SETTINGS);
+const walk = (data: Record<string, any>, outcome: PolicyDecision) => applyPlan(data, outcome.plan!, DEFAULT_MASK_SETTINGS);
 
 describe('hole 2: division scope in the plan and the response walk', () => {
   const scoped = [grant(['Person.name', 'Person.licences', 'Licence.number', 'Licence.holder', 'Query.licence', 'Query.personsByDivision'], { plain: ['Person.name', 'Licence.number'], divisionScope: IN })];

@@ -1,7 +1,7 @@
 // One more gateway replica (or subgraph process) beside a running stack, or alone, as its own process.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import readline from 'node:readline';
+import { launch } from '../../lib/launch';
 import type { Credentials } from './credentials';
 import { gatewayNodeArgs } from '../../gateway/node-args';
 import { SUBGRAPHS, subgraphEnvName } from '../../subgraphs/registry';
@@ -27,27 +27,18 @@ export function startSubgraphProcess(name: string, env: NodeJS.ProcessEnv): Prom
   return startListeningProcess(name, info.entry, { ...process.env, LOG_LEVEL: 'warn', [subgraphEnvName('PORT', name)]: '0', ...env });
 }
 
-/** Runs `entry` under tsx until it announces "listening" (lib/announce.ts) with its URL. */
-function startListeningProcess(label: string, entry: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output: string[] = [];
-  readline.createInterface({ input: child.stderr! }).on('line', (l) => output.push(l));
+/** Runs `entry` until it announces "listening" (lib/launch.ts) with its URL. */
+async function startListeningProcess(label: string, entry: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Promise<GatewayProcess> {
+  const { process: child, listening } = launch(entry, { label, cwd: ROOT, env, nodeArgs });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return new Promise((resolve, reject) => {
-    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
-      output.push(line);
-      if (!line.includes('"listening"')) return;
-      resolve({
-        url: JSON.parse(line).url,
-        process: child,
-        async stop(signal = 'SIGTERM') {
-          if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-          await exited;
-        },
-      });
-    });
-    child.once('exit', (code) => reject(new Error(`${label} exited with ${code}: ${output.join('\n')}`)));
-  });
+  return {
+    url: await listening,
+    process: child,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
 }
 
 /** Settings for a replica that joins a stack: its subgraphs, and the keys the stack trusts. */

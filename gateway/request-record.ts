@@ -5,7 +5,7 @@
 // the identity-probe budget and the audit; and — each set once — the policy's decision, the facts
 // of the answer the policy walked, and a refusal. Later steps read them; none rewrites them.
 import type { DocumentNode, GraphQLSchema, OperationDefinitionNode } from 'graphql';
-import type { PolicyOutcome } from '../directives/analyse';
+import type { PolicyDecision } from '../directives/analyse';
 import { granteeOf, type Caller, type Grantee } from '../directives/caller';
 import type { ScopeDenial } from '../directives/response';
 import type { AuditEntry } from '../protocol/audit-entry';
@@ -71,7 +71,7 @@ export class RequestRecord {
   readonly startedAt = Date.now();
   readonly grantee: Grantee | undefined;
   readonly rateKey: CallerKey;
-  private decisionValue?: PolicyOutcome;
+  private decisionValue?: PolicyDecision;
   private answerValue?: AnswerFacts;
   private refusalValue?: string;
   private claimValue?: string;
@@ -101,13 +101,13 @@ export class RequestRecord {
   }
 
   /** The policy's decision on the operation, set once before execution. */
-  get decision(): PolicyOutcome | undefined {
+  get decision(): PolicyDecision | undefined {
     return this.decisionValue;
   }
 
-  decide(outcome: PolicyOutcome): void {
+  decide(decision: PolicyDecision): void {
     if (this.decisionValue) throw new Error('the decision of a request is set once');
-    this.decisionValue = outcome;
+    this.decisionValue = decision;
   }
 
   /** What the policy's walk of the answer found (set once, after execution). */

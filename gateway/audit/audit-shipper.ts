@@ -18,6 +18,12 @@ export interface AuditShipperOptions {
   timeoutMs?: number;
   /** Unconfirmed entries beyond which requests are refused (memory and lag stay bounded). */
   maxBacklog?: number;
+  /**
+   * How long entries wait for company before a batch leaves (unless a full batch is ready): the
+   * responses do not wait for the shipment, so a short wait costs them nothing and turns a commit
+   * per handful of requests into one per this interval.
+   */
+  lingerMs?: number;
   onShipped?: (seconds: number, entries: number) => void;
   onStateChange?: (healthy: boolean, reason?: string) => void;
 }
@@ -40,6 +46,19 @@ export function createJournalledAuditSink(options: AuditShipperOptions): Journal
   const maxBatch = options.maxBatch ?? 2000;
   const timeoutMs = options.timeoutMs ?? 5000;
   const maxBacklog = options.maxBacklog ?? 100_000;
+  const lingerMs = options.lingerMs ?? 50;
+  let lingerTimer: NodeJS.Timeout | undefined;
+  /** A batch leaves after the linger, or at once when a full one is ready. */
+  const schedule = () => {
+    if (shipping || closed) return;
+    if (journal.unconfirmed().length >= maxBatch) return void ship();
+    if (lingerTimer) return;
+    lingerTimer = setTimeout(() => {
+      lingerTimer = undefined;
+      void ship();
+    }, lingerMs);
+    lingerTimer.unref();
+  };
   let healthy = false;
   let confirmed = 0;
   let shipping = false;
@@ -90,7 +109,7 @@ export function createJournalledAuditSink(options: AuditShipperOptions): Journal
         for (let i = waiters.length - 1; i >= 0; i--) {
           if (waiters[i].upTo <= confirmed) waiters.splice(i, 1)[0].resolve();
         }
-      } while (journal.unconfirmed().length && !closed);
+      } while (journal.unconfirmed().length >= maxBatch && !closed);
     } catch (error) {
       setHealthy(false, (error as Error).message);
       if (!closed) {
@@ -102,6 +121,7 @@ export function createJournalledAuditSink(options: AuditShipperOptions): Journal
     } finally {
       shipping = false;
     }
+    if (healthy && journal.unconfirmed().length) schedule();
   }
 
   return {
@@ -114,11 +134,12 @@ export function createJournalledAuditSink(options: AuditShipperOptions): Journal
     async record(entry) {
       if (!healthy) throw new AuditUnavailable('audit store unreachable or behind');
       await journal.append(entry);
-      void ship();
+      schedule();
     },
     settled(waitMs) {
       const upTo = journal.last();
       if (confirmed >= upTo) return Promise.resolve();
+      void ship(); // a reader is waiting: no linger
       return new Promise<void>((resolve, reject) => {
         const waiter = { upTo, resolve };
         waiters.push(waiter);
@@ -139,6 +160,7 @@ export function createJournalledAuditSink(options: AuditShipperOptions): Journal
       }
       closed = true;
       clearTimeout(retryTimer);
+      clearTimeout(lingerTimer);
       while (shipping && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
       await journal.close();
     },

@@ -48,6 +48,13 @@ const COLUMNS: [string, string, string][] = [
 const INSERT_RECORDS = `INSERT INTO audit_record (${COLUMNS.map((c) => c[0]).join(', ')})
   SELECT ${COLUMNS.map((c) => `"${c[1]}"`).join(', ')} FROM json_to_recordset($1::json) AS r(${COLUMNS.map((c) => `"${c[1]}" ${c[2]}`).join(', ')})`;
 
+// Under the locks of the journal's mark and the chain head: $1 records (JSON), $2/$3 the new head,
+// $4/$5 the journal and its new mark.
+const APPEND_JOURNAL = `WITH inserted AS (${INSERT_RECORDS} RETURNING 1),
+  head AS (UPDATE audit_chain_head SET seq = $2, hash = $3 WHERE id = 1 RETURNING 1),
+  marked AS (UPDATE audit_journal_mark SET n = $5, updated_at = now() WHERE journal = $4 RETURNING 1)
+  SELECT (SELECT count(*) FROM inserted)::int AS n`;
+
 // $1 records (JSON), $2/$3 the new head, $4/$5 the head they were chained from.
 const APPEND = `WITH moved AS (
     UPDATE audit_chain_head SET seq = $2, hash = $3 WHERE id = 1 AND seq = $4 AND hash = $5 RETURNING 1
@@ -118,17 +125,18 @@ export class AuditAppender {
     await this.ensurePartitions(entries);
     this.head = undefined; // moved here under a lock: the compare-and-set path re-reads it
     return this.db.transaction(async (tx) => {
-      await tx.query('INSERT INTO audit_journal_mark (journal, n) VALUES ($1, 0) ON CONFLICT (journal) DO NOTHING', [journal]);
-      const [{ n: mark }] = await tx.query<{ n: number }>('SELECT n::float8 AS n FROM audit_journal_mark WHERE journal = $1 FOR UPDATE', [journal]);
+      // The journal's mark, its row locked (created at 0 for a new journal): one statement.
+      const [{ n: mark }] = await tx.query<{ n: number }>(
+        'INSERT INTO audit_journal_mark (journal, n) VALUES ($1, 0) ON CONFLICT (journal) DO UPDATE SET journal = EXCLUDED.journal RETURNING n::float8 AS n',
+        [journal],
+      );
       const fresh = entries.filter((_, i) => numbers[i] > mark);
       if (!fresh.length) return mark;
       const [head] = await tx.query<{ seq: string; hash: string }>('SELECT seq::text AS seq, hash FROM audit_chain_head WHERE id = 1 FOR UPDATE');
       const chained = chain(fresh, Number(head.seq), head.hash);
       const last = chained[chained.length - 1];
-      await tx.query(INSERT_RECORDS, [JSON.stringify(chained)]);
-      await tx.query('UPDATE audit_chain_head SET seq = $1, hash = $2 WHERE id = 1', [last.seq, last.hash]);
       const newMark = numbers[numbers.length - 1];
-      await tx.query('UPDATE audit_journal_mark SET n = $2, updated_at = now() WHERE journal = $1', [journal, newMark]);
+      await tx.query(APPEND_JOURNAL, [JSON.stringify(chained), last.seq, last.hash, journal, newMark]);
       return newMark;
     });
   }

@@ -13,7 +13,21 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
+  visit,
 } from 'graphql';
+
+// Apollo Server keeps one parsed document per query text: the names of its fields are read once.
+const fieldNames = new WeakMap<DocumentNode, ReadonlySet<string>>();
+
+function fieldNamesOf(document: DocumentNode): ReadonlySet<string> {
+  let names = fieldNames.get(document);
+  if (!names) {
+    const found = new Set<string>();
+    visit(document, { Field: (node) => void found.add(node.name.value) });
+    fieldNames.set(document, (names = found));
+  }
+  return names;
+}
 
 /** The subjects (argument values) of every executed root field named in `fields` (see verifiedFields). */
 export function verifiedSubjects(...args: Parameters<typeof verifiedFields>): string[] {
@@ -54,6 +68,9 @@ export function rootFieldArguments(
   fieldArguments: Readonly<Record<string, string>>,
 ): RootFieldArgument[] {
   if (operation.operation !== 'query') return [];
+  // Most operations name none of these fields anywhere: then there is nothing to walk or coerce.
+  const names = fieldNamesOf(document);
+  if (!Object.keys(fieldArguments).some((field) => names.has(field))) return [];
   const queryType = schema.getQueryType();
   const coercion = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables ?? {});
   const variables = coercion.coerced ?? rawVariables ?? {};

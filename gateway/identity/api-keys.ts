@@ -14,8 +14,25 @@ export function makeApiKey(secret: string, developerId: string): string {
   return `pdk.${developerId}.${mac(secret, developerId)}`;
 }
 
+// Keys checked before, by secret: a key's validity cannot change while the secret stays the same,
+// and the HMAC is the largest part of identifying a developer. Bounded; invalid keys are not kept.
+const checked = new Map<string, Map<string, string>>();
+
 /** The developer id of a valid key, or null. */
 export function verifyApiKey(secret: string, key: string): string | null {
+  let known = checked.get(secret);
+  const hit = known?.get(key);
+  if (hit) return hit;
+  const developer = checkApiKey(secret, key);
+  if (developer) {
+    if (!known) checked.set(secret, (known = new Map()));
+    if (known.size >= 10_000) known.delete(known.keys().next().value as string);
+    known.set(key, developer);
+  }
+  return developer;
+}
+
+function checkApiKey(secret: string, key: string): string | null {
   const [prefix, developerId, given, ...rest] = key.split('.');
   if (prefix !== 'pdk' || rest.length || !developerId || !given || !DEVELOPER_ID.test(developerId)) return null;
   const expected = Buffer.from(mac(secret, developerId));

@@ -532,9 +532,14 @@ function measure(
           } catch {
             got = 'unparsable';
           }
-          if (got !== expected.get(key)) {
+          const want = expected.get(key) ?? '';
+          if (got !== want) {
             mismatches++;
-            mismatchSample ??= `${plan.caller.id} ${request.label}: ${body.slice(0, 300)}`;
+            // Where the two first part, with a little on either side: enough to tell what differs.
+            let at = 0;
+            while (at < got.length && got[at] === want[at]) at++;
+            const around = (text: string) => text.slice(Math.max(0, at - 120), at + 120);
+            mismatchSample ??= `${plan.caller.id} ${request.label}: at character ${at} got …${around(got)}… verified …${around(want)}…`;
           }
         },
       };

@@ -47,6 +47,8 @@ export interface RunMeasurement {
   /** Sampled answers parsed and compared with the gateway's verified answer to the same request, and how many differed. */
   checkedResponses: number;
   mismatches: number;
+  /** Equal to the verified answer but for characters the load generator split between network chunks (U+FFFD). */
+  splitDecoded: number;
   mismatchSample?: string;
   /** % of one core over the window. */
   gatewayCpuPercent?: number;
@@ -86,6 +88,8 @@ export interface Summary {
   expectedErrorResponses: number;
   checkedResponses: number;
   mismatches: number;
+  /** Equal to the verified answer but for characters the load generator split between network chunks (U+FFFD). */
+  splitDecoded: number;
   mismatchSample?: string;
   bytesPerResponse: number;
   /** Rounds during which other processes used more than CONTENDED_PERCENT of a core. */
@@ -137,6 +141,7 @@ export function summarise(runs: readonly RunMeasurement[]): Summary[] {
       expectedErrorResponses: sum((r) => r.expectedErrorResponses),
       checkedResponses: sum((r) => r.checkedResponses),
       mismatches: sum((r) => r.mismatches),
+      splitDecoded: sum((r) => r.splitDecoded),
       mismatchSample: group.find((r) => r.mismatchSample)?.mismatchSample,
       bytesPerResponse: median(group.map((r) => r.bytesPerResponse)),
       contendedRounds: group.filter((r) => (r.otherCpuPercent ?? 0) > CONTENDED_PERCENT).length,

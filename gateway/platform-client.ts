@@ -22,6 +22,8 @@ export interface PlatformClient {
    * throws PlatformUnavailable.
    */
   read<T>(caller: string, path: string, params?: Record<string, string>): Promise<T>;
+  /** Posts `body` as JSON to `path`, signed for `caller`; resolves with the JSON answer, any failure throws PlatformUnavailable. */
+  send<T>(caller: string, path: string, body: unknown, timeoutMs?: number): Promise<T>;
 }
 
 export function createPlatformClient(options: PlatformClientOptions): PlatformClient {
@@ -31,6 +33,28 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
   };
   return {
     urlOf,
+    async send<T>(caller: string, path: string, body: unknown, timeoutMs = options.timeoutMs ?? 1500): Promise<T> {
+      const url = urlOf(path);
+      if (!url) throw new PlatformUnavailable('platform URL unknown');
+      const text = JSON.stringify(body);
+      let response: Response;
+      try {
+        response = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...signatureHeaders(options.secret, { audience: PLATFORM_AUDIENCE, method: 'POST', path: url.pathname, caller, body: text }) },
+          body: text,
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+      } catch (error) {
+        throw new PlatformUnavailable((error as Error).message);
+      }
+      if (!response.ok) throw new PlatformUnavailable(`platform answered ${response.status}`);
+      try {
+        return (await response.json()) as T;
+      } catch (error) {
+        throw new PlatformUnavailable(`platform answered malformed JSON: ${(error as Error).message}`);
+      }
+    },
     async read<T>(caller: string, path: string, params: Record<string, string> = {}): Promise<T> {
       const url = urlOf(path);
       if (!url) throw new PlatformUnavailable('platform URL unknown');

@@ -1,7 +1,6 @@
 // Sends audit entries to the platform's append endpoint with group commit: entries of concurrent
 // requests travel together (one signed POST, one transaction), and each request waits for the
 // commit of its own entry. Any failure rejects, so the caller can fail closed.
-import { PLATFORM_AUDIENCE, signatureHeaders } from '../../protocol/signature';
 import type { AuditEntry } from '../../protocol/audit-entry';
 
 export class AuditUnavailable extends Error {}
@@ -11,9 +10,8 @@ export interface AuditSink {
 }
 
 export interface AuditClientOptions {
-  /** The platform's append endpoint, resolved when first needed (subgraph URLs are known after load). */
-  endpoint: () => string | undefined;
-  secret: string;
+  /** Sends a batch to the platform's append endpoint (the gateway's platform client, signed). */
+  post: (batch: { entries: AuditEntry[] }, timeoutMs: number) => Promise<unknown>;
   maxBatch?: number;
   timeoutMs?: number;
   /** Batches on the wire at once (default 2: fewer, larger commits measured best). */
@@ -40,20 +38,7 @@ export function createAuditClient(options: AuditClientOptions): AuditSink {
   async function send(batch: Pending[]): Promise<void> {
     const started = process.hrtime.bigint();
     try {
-      const endpoint = options.endpoint();
-      if (!endpoint) throw new AuditUnavailable('no platform endpoint');
-      const body = JSON.stringify({ entries: batch.map((p) => p.entry) });
-      const response = await fetch(endpoint, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          ...signatureHeaders(options.secret, { audience: PLATFORM_AUDIENCE, method: 'POST', path: new URL(endpoint).pathname, caller: 'audit', body }),
-        },
-        body,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      if (!response.ok) throw new AuditUnavailable(`audit store answered ${response.status}`);
-      await response.arrayBuffer();
+      await options.post({ entries: batch.map((p) => p.entry) }, timeoutMs);
       options.onCommit?.(Number(process.hrtime.bigint() - started) / 1e9, batch.length);
       for (const pending of batch) pending.resolve();
     } catch (error) {

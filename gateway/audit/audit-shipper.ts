@@ -4,16 +4,14 @@
 // shipment turns the gate, a successful one (retried with back-off, an empty batch when there is
 // nothing to ship) opens it again — and while the backlog exceeds its bound. The gate starts closed:
 // a gateway answers nothing until the platform has confirmed its journal's mark once.
-import { PLATFORM_AUDIENCE, signatureHeaders } from '../../protocol/signature';
 import type { AuditEntry } from '../../protocol/audit-entry';
 import type { AuditJournal } from './audit-journal';
 import { AuditUnavailable, type AuditSink } from './audit-client';
 
 export interface AuditShipperOptions {
   journal: AuditJournal;
-  /** The platform's append endpoint, resolved when first needed (subgraph URLs are known after load). */
-  endpoint: () => string | undefined;
-  secret: string;
+  /** Sends a batch to the platform's append endpoint (the gateway's platform client, signed); resolves with its answer. */
+  post: (batch: { journal: string; entries: (AuditEntry & { n: number })[] }, timeoutMs: number) => Promise<unknown>;
   maxBatch?: number;
   timeoutMs?: number;
   /** Unconfirmed entries beyond which requests are refused (memory and lag stay bounded). */
@@ -74,22 +72,9 @@ export function createJournalledAuditSink(options: AuditShipperOptions): Journal
   };
 
   async function post(batch: { n: number; entry: AuditEntry }[]): Promise<number> {
-    const endpoint = options.endpoint();
-    if (!endpoint) throw new AuditUnavailable('no platform endpoint');
-    const body = JSON.stringify({ journal: journal.id, entries: batch.map(({ n, entry }) => ({ ...entry, n })) });
-    const response = await fetch(endpoint, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...signatureHeaders(options.secret, { audience: PLATFORM_AUDIENCE, method: 'POST', path: new URL(endpoint).pathname, caller: 'audit', body }),
-      },
-      body,
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    if (!response.ok) throw new AuditUnavailable(`audit store answered ${response.status}`);
-    const { mark } = (await response.json()) as { mark?: unknown };
-    if (typeof mark !== 'number') throw new AuditUnavailable('audit store answered without a mark');
-    return mark;
+    const answer = (await options.post({ journal: journal.id, entries: batch.map(({ n, entry }) => ({ ...entry, n })) }, timeoutMs)) as { mark?: unknown };
+    if (typeof answer?.mark !== 'number') throw new AuditUnavailable('audit store answered without a mark');
+    return answer.mark;
   }
 
   async function ship(): Promise<void> {

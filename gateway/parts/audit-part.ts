@@ -19,9 +19,9 @@ export function auditPart({ settings, metrics, platform }: PartContext): Gateway
   let journalled: JournalledAuditSink | undefined;
   if (settings.audit) {
     requireSecret(settings, 'auditSubjects');
-    const secret = requireSecret(settings, 'auditBatches');
+    requireSecret(settings, 'auditBatches');
     const store = platform('auditBatches');
-    const endpoint = () => store.urlOf(AUDIT_PATH)?.toString();
+    const post = (batch: unknown, timeoutMs: number) => store.send('audit', AUDIT_PATH, batch, timeoutMs);
     const onCommit = (seconds: number, entries: number) => {
       metrics.auditCommitSeconds.observe(seconds);
       metrics.auditEntriesTotal.inc(entries);
@@ -31,8 +31,7 @@ export function auditPart({ settings, metrics, platform }: PartContext): Gateway
       const log = createLogger('gateway');
       journalled = createJournalledAuditSink({
         journal,
-        endpoint,
-        secret,
+        post,
         onShipped: (seconds, entries) => {
           onCommit(seconds, entries);
           metrics.auditJournalBacklog.set(journalled!.status().backlog);
@@ -44,7 +43,7 @@ export function auditPart({ settings, metrics, platform }: PartContext): Gateway
       });
       sink = journalled;
     } else {
-      sink = createAuditClient({ endpoint, secret, onCommit });
+      sink = createAuditClient({ post, onCommit });
     }
   }
   const shipper = journalled;

@@ -78,6 +78,7 @@ export function readCatalog(supergraph: string | DocumentNode): Catalog {
       updateFrequency: datasetArgs.updateFrequency,
       resourceKind: datasetArgs.resourceKind,
       level: datasetArgs.level as DataLevel,
+      description: definition.description?.value,
       subjectKey: datasetArgs.subjectKey,
     };
     if (dataset) datasets.set(typeName, dataset);
@@ -93,6 +94,7 @@ export function readCatalog(supergraph: string | DocumentNode): Catalog {
         coordinate,
         typeName,
         fieldName: field.name.value,
+        description: field.description?.value,
         share,
         open,
         mask,

@@ -42,6 +42,8 @@ export interface DatasetFacts {
   updateFrequency: string;
   resourceKind: string;
   level: DataLevel;
+  /** 摘要: the type's description in the SDL. */
+  description?: string;
   /** Field whose value identifies the data subject of a record (Person.idNumber, LegalEntity.creditCode). */
   subjectKey?: string;
 }
@@ -51,6 +53,8 @@ export interface FieldPolicy {
   coordinate: string;
   typeName: string;
   fieldName: string;
+  /** The field's description in the SDL (信息项描述). */
+  description?: string;
   share?: ShareDeclaration;
   open?: OpenDeclaration;
   mask?: MaskStrategy;

@@ -15,6 +15,8 @@ export interface GatewaySettings {
   port: number;
   host: string;
   supergraphFile: string;
+  /** Where the public reaches this gateway: the base of the open catalog's IRIs (PUBLIC_BASE_URL, as the platform's). */
+  publicBaseUrl: string;
   /** Subgraph name → URL overriding the supergraph's routing URL. */
   subgraphUrls: Record<string, string>;
   maxBodyBytes: number;
@@ -79,6 +81,7 @@ export function readGatewaySettings(env = process.env): GatewaySettings {
     port,
     host: env.HOST ?? '127.0.0.1',
     supergraphFile: path.resolve(ROOT_DIR, env.SUPERGRAPH_FILE ?? 'schema/supergraph.graphql'),
+    publicBaseUrl: (env.PUBLIC_BASE_URL ?? 'http://localhost:4000').replace(/\/+$/, ''),
     subgraphUrls,
     maxBodyBytes: Number(env.MAX_BODY_BYTES ?? 100_000),
     policy,

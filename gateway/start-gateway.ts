@@ -16,6 +16,7 @@ import { SignedDataSource } from './subgraph-client';
 import { closeParts, type GatewayPart, type PartContext, type PartServerOptions } from './parts/gateway-part';
 import { requireSecret } from './parts/require-secret';
 import { idePart } from './parts/ide-part';
+import { openCatalogPart } from './parts/open-catalog-part';
 import { identityPart, type IdentityPart } from './parts/identity-part';
 import { policyPart } from './parts/policy-part';
 import { queryLimitsPart } from './parts/query-limits-part';
@@ -42,6 +43,7 @@ async function assembleParts(context: PartContext): Promise<{ parts: GatewayPart
   };
   try {
     add(idePart());
+    add(openCatalogPart(context));
     const identity = add(await identityPart(context));
     const policy = add(await policyPart(context));
     add(queryLimitsPart(context));

@@ -1,7 +1,9 @@
 // 目录: every catalogued dataset with its facts, open to every caller (Yunnan Art.13: published and
-// queryable by every user), filterable, and exportable as CSV or DCAT JSON-LD for open-data portals.
+// queryable by every user), filterable. Its export for open-data portals (CSV or DCAT JSON-LD) is
+// the open catalog only (Yunnan Art.33–34, Kunming Art.20–21): what is not open is not in it.
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { Catalog } from '../../directives/catalog';
+import { openCatalog, openCatalogCsv, openCatalogJsonLd } from '../../directives/open-catalog';
 
 export interface CatalogDatasetView {
   code: string;
@@ -51,49 +53,6 @@ export function catalogView(catalog: Catalog): CatalogDatasetView[] {
   }));
 }
 
-function csvCell(value: unknown): string {
-  const text = value === null || value === undefined ? '' : String(value);
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/** One row per 信息项, with the column names of 政务信息资源目录编制指南. */
-export function catalogCsv(datasets: CatalogDatasetView[]): string {
-  const header = ['信息资源代码', '信息资源名称', '提供方', '提供方代码', '更新周期', '资源属性', '分级', '信息项', '共享类型', '共享条件', '不予共享依据', '开放属性', '开放条件', '脱敏方式'];
-  const rows = datasets.flatMap((d) =>
-    d.fields.map((f) => [d.code, d.name, d.provider, d.providerCode, d.updateFrequency, d.resourceKind, f.level ?? d.level, f.coordinate, f.share, f.shareCondition, f.legalBasis, f.open, f.openCondition, f.mask]),
-  );
-  return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
-}
-
-/** DCAT (W3C Data Catalog Vocabulary) as JSON-LD: datasets that are open at all, for portals. */
-export function catalogDcat(datasets: CatalogDatasetView[], baseUrl: string): string {
-  const graph = datasets.map((d) => ({
-    '@id': `${baseUrl}/catalog/${d.code}`,
-    '@type': 'dcat:Dataset',
-    'dct:identifier': d.code,
-    'dct:title': { '@language': 'zh', '@value': d.name },
-    'dct:publisher': { '@type': 'foaf:Organization', 'foaf:name': d.provider, 'dct:identifier': d.providerCode },
-    'dct:accrualPeriodicity': d.updateFrequency,
-    'dcat:keyword': [d.resourceKind, d.level],
-    'pd:fields': d.fields.map((f) => ({ 'pd:coordinate': f.coordinate, 'pd:share': f.share, 'pd:open': f.open, ...(f.openCondition ? { 'pd:openCondition': f.openCondition } : {}) })),
-    'dcat:distribution': {
-      '@type': 'dcat:Distribution',
-      'dcat:accessURL': { '@id': `${baseUrl}/graphql` },
-      'dct:format': 'application/graphql-response+json',
-    },
-  }));
-  return JSON.stringify(
-    {
-      '@context': { dcat: 'http://www.w3.org/ns/dcat#', dct: 'http://purl.org/dc/terms/', foaf: 'http://xmlns.com/foaf/0.1/', pd: `${baseUrl}/ns/policy#` },
-      '@id': `${baseUrl}/catalog`,
-      '@type': 'dcat:Catalog',
-      'dcat:dataset': graph,
-    },
-    null,
-    2,
-  );
-}
-
 interface CatalogFilter {
   provider?: string;
   share?: string;
@@ -102,8 +61,9 @@ interface CatalogFilter {
   dataset?: string;
 }
 
-export function catalogResolvers(catalog: Catalog, baseUrl: string): GraphQLResolverMap<unknown> {
+export function catalogResolvers(catalog: Catalog, published: { baseUrl: string; modified: Date }): GraphQLResolverMap<unknown> {
   const all = catalogView(catalog);
+  const open = openCatalog(catalog);
   return {
     Query: {
       catalog: (_: unknown, filter: CatalogFilter) =>
@@ -113,7 +73,8 @@ export function catalogResolvers(catalog: Catalog, baseUrl: string): GraphQLReso
           .filter((d) => !filter.level || d.level === filter.level)
           .map((d) => ({ ...d, fields: d.fields.filter((f) => (!filter.share || f.share === filter.share) && (!filter.open || f.open === filter.open)) }))
           .filter((d) => d.fields.length > 0),
-      catalogExport: (_: unknown, args: { format: 'CSV' | 'DCAT_JSONLD' }) => (args.format === 'CSV' ? catalogCsv(all) : catalogDcat(all, baseUrl)),
+      // The same documents as the gateway's GET /catalog.csv (there with a BOM) and GET /catalog.jsonld.
+      catalogExport: (_: unknown, args: { format: 'CSV' | 'DCAT_JSONLD' }) => (args.format === 'CSV' ? openCatalogCsv(open) : openCatalogJsonLd(open, published)),
     },
   };
 }

@@ -35,7 +35,8 @@ import { maskSettingsFromEnv } from '../../directives/mask-settings';
 const notifier = new PolicyChangeNotifier(process.env.REDIS_URL || undefined, process.env.REDIS_KEY_PREFIX ?? 'pd:');
 const profile = loadActiveProfile();
 const calendar = calendarFor(profile, (process.env.CALENDAR_FILES ?? '').split(',').filter(Boolean));
-const catalog = readCatalog(fs.readFileSync(path.resolve(ROOT_DIR, process.env.SUPERGRAPH_FILE ?? 'schema/supergraph.graphql'), 'utf8'));
+const supergraphFile = path.resolve(ROOT_DIR, process.env.SUPERGRAPH_FILE ?? 'schema/supergraph.graphql');
+const catalog = readCatalog(fs.readFileSync(supergraphFile, 'utf8'));
 
 // The same mask settings as the gateways (which mask): grants are reviewed against them.
 const maskSettings = maskSettingsFromEnv(process.env);
@@ -61,7 +62,8 @@ export const platformDomain: DomainModule<Record<string, never>> = {
   createLoaders: () => ({}),
   resolvers: mergeResolvers(
     auditResolvers({ datasetsOfProvider, subjectKey: process.env.AUDIT_SUBJECT_KEY ?? '' }),
-    catalogResolvers(catalog, process.env.PUBLIC_BASE_URL ?? 'http://localhost:4000') as never,
+    // The catalog changes with the supergraph it is read from: its file's time is the catalog's dct:modified.
+    catalogResolvers(catalog, { baseUrl: process.env.PUBLIC_BASE_URL ?? 'http://localhost:4000', modified: fs.statSync(supergraphFile).mtime }) as never,
     applicationResolvers({ catalog, profile, calendar, notifier, maskSettings }),
     grantResolvers({ catalog, notifier, maskSettings }),
     objectionResolvers({ catalog, profile, calendar }),

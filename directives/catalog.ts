@@ -99,6 +99,7 @@ export function readCatalog(supergraph: string | DocumentNode): Catalog {
         open,
         mask,
         level: higherLevel(ownLevel, dataset?.level),
+        declaredLevel: ownLevel,
         dataset,
         platform: platformType || directiveArgs(field.directives, POLICY_DIRECTIVES.platform) !== undefined,
         composite: composite.has(returnType),

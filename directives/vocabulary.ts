@@ -60,6 +60,8 @@ export interface FieldPolicy {
   mask?: MaskStrategy;
   /** The field's level: its own @level, else its dataset's (就高从严: never lower than the dataset). */
   level?: DataLevel;
+  /** The field's own @level as written, if any; the catalog check refuses one below the dataset's. */
+  declaredLevel?: DataLevel;
   dataset?: DatasetFacts;
   /** A platform operation (@platform): reachable by any caller, decided by the platform's role rules. */
   platform: boolean;

@@ -15,7 +15,7 @@ if (!result.ok) {
 const problems = checkCatalog(readCatalog(result.supergraphSdl));
 if (problems.length) {
   console.error(`Catalog incomplete / 目录声明不完整 (${problems.length}):`);
-  for (const problem of problems) console.error(`  - ${problem.message}`);
+  for (const problem of problems) console.error(`  - [${problem.code}] ${problem.message}`);
   process.exit(1);
 }
 fs.writeFileSync(SUPERGRAPH_FILE, result.supergraphSdl);

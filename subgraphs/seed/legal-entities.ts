@@ -1,6 +1,6 @@
 // Legal entities: kinds in fixed shares, GB 32100 credit codes unique by construction, public bodies named by enumeration.
 
-import { COUNTY_CODES, divisionOf, makeCreditCode } from '../../lib/identifiers';
+import { divisionOf, makeCreditCode } from '../../lib/identifiers';
 import {
   REFERENCE_YEAR, Stream, addYears, assertIndex, chunked, pad, yearOf,
 } from './common';
@@ -16,6 +16,7 @@ import {
 } from './places';
 import { Random, mixSeed } from './random';
 import type { DatasetSize, LegalEntityKind, LegalEntityRecord, LegalEntityStatus } from './records';
+import { SEEDED_COUNTY_CODES } from './seeded-divisions';
 import { MAX_LEGAL_ENTITIES, assertSize } from './sizes';
 
 // Module-local aliases: inside vm contexts (jest runs tests in one) every global lookup such as `Math` goes
@@ -298,8 +299,8 @@ const SCATTER_PRIME = 1_000_003;
 
 /** m-th (county, township place, topic) combination; unique up to counties × places × topics, then repeats. */
 function townshipSlot<T>(m: number, topics: readonly T[]): { county: string; place: string; topic: T } {
-  const county = COUNTY_CODES[m % COUNTY_CODES.length];
-  const rest = floor(m / COUNTY_CODES.length);
+  const county = SEEDED_COUNTY_CODES[m % SEEDED_COUNTY_CODES.length];
+  const rest = floor(m / SEEDED_COUNTY_CODES.length);
   return {
     county,
     place: TOWNSHIP_PLACES[rest % TOWNSHIP_PLACES.length],

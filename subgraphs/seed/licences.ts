@@ -1,6 +1,6 @@
 // Licences of persons (identity, driving, marriage, practising) and of entities (business, food, construction), holders found by index.
 
-import { COUNTY_CODES, divisionPrefix } from '../../lib/identifiers';
+import { divisionPrefix } from '../../lib/identifiers';
 import {
   REFERENCE_DATE, Stream, addYears, ageOn, assertIndex, chunked, later, pad,
 } from './common';
@@ -9,6 +9,7 @@ import { type PersonCore, type PersonSynthesizer, personSynthesizer } from './pe
 import { authorityArea, policeBureau } from './places';
 import { Random, mixSeed, weightedTable } from './random';
 import type { DatasetSize, HolderKind, LicenceRecord, LicenceStatus, LicenceType } from './records';
+import { SEEDED_COUNTY_CODES } from './seeded-divisions';
 import { assertSize } from './sizes';
 
 export function* generateLicences(seed: number, size: DatasetSize, chunkSize = 5000): Generator<LicenceRecord[]> {
@@ -182,7 +183,7 @@ function entityTerms(rng: Random, type: LicenceType, plan: EntityPlan): LicenceT
     default: {
       // The permit is issued where the project is built, a county within the holder's area.
       const prefix = divisionPrefix(plan.divisionCode);
-      const county = rng.pick(COUNTY_CODES.filter((c) => c.startsWith(prefix)));
+      const county = rng.pick(SEEDED_COUNTY_CODES.filter((c) => c.startsWith(prefix)));
       const issuedOn = rng.dateBetween(later(plan.establishedDate, '1999-10-15'), REFERENCE_DATE);
       return {
         type, issuingAuthority: `${authorityArea(county)}住房和城乡建设局`, divisionCode: county, issuedOn,

@@ -1,9 +1,8 @@
 // Places of the synthetic world, used by every domain: counties (population, ethnic mix, roads) and how their authorities are named.
 
-import {
-  COUNTY_CODES, type Division, divisionOf, fullDivisionName,
-} from '../../lib/identifiers';
+import { type Division, divisionOf, fullDivisionName } from '../../lib/identifiers';
 import { WeightedTable, weightedTable } from './random';
+import { SEEDED_COUNTY_CODES } from './seeded-divisions';
 
 export interface County {
   code: string;
@@ -65,7 +64,7 @@ const CITY_ROADS: Readonly<Record<string, readonly string[]>> = {
   513300: ['炉城', '向阳', '新市前', '团结', '光明', '人民', '跑马山', '迎宾', '雪山', '民主', '长征'],
 };
 
-const COUNTIES: readonly County[] = COUNTY_CODES.map((code) => {
+const COUNTIES: readonly County[] = SEEDED_COUNTY_CODES.map((code) => {
   const county = divisionOf(code)!;
   const prefecture = divisionOf(county.parent!)!;
   const province = divisionOf(prefecture.parent!)!;

@@ -26,6 +26,22 @@ export interface PlatformClient {
   send<T>(caller: string, path: string, body: unknown, timeoutMs?: number): Promise<T>;
 }
 
+/** One signed call: any failure to reach the platform, a refusal or a malformed answer is PlatformUnavailable. */
+async function call<T>(url: URL, init: RequestInit): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(url, init);
+  } catch (error) {
+    throw new PlatformUnavailable((error as Error).message);
+  }
+  if (!response.ok) throw new PlatformUnavailable(`platform answered ${response.status}`);
+  try {
+    return (await response.json()) as T;
+  } catch (error) {
+    throw new PlatformUnavailable(`platform answered malformed JSON: ${(error as Error).message}`);
+  }
+}
+
 export function createPlatformClient(options: PlatformClientOptions): PlatformClient {
   const urlOf = (path: string) => {
     const base = options.platformUrl();
@@ -37,44 +53,22 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
       const url = urlOf(path);
       if (!url) throw new PlatformUnavailable('platform URL unknown');
       const text = JSON.stringify(body);
-      let response: Response;
-      try {
-        response = await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...signatureHeaders(options.secret, { audience: PLATFORM_AUDIENCE, method: 'POST', path: url.pathname, caller, body: text }) },
-          body: text,
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-      } catch (error) {
-        throw new PlatformUnavailable((error as Error).message);
-      }
-      if (!response.ok) throw new PlatformUnavailable(`platform answered ${response.status}`);
-      try {
-        return (await response.json()) as T;
-      } catch (error) {
-        throw new PlatformUnavailable(`platform answered malformed JSON: ${(error as Error).message}`);
-      }
+      return call<T>(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...signatureHeaders(options.secret, { audience: PLATFORM_AUDIENCE, method: 'POST', path: url.pathname, caller, body: text }) },
+        body: text,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
     },
     async read<T>(caller: string, path: string, params: Record<string, string> = {}): Promise<T> {
       const url = urlOf(path);
       if (!url) throw new PlatformUnavailable('platform URL unknown');
       for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
       const target = `${url.pathname}${url.search}`;
-      let response: Response;
-      try {
-        response = await fetch(url, {
-          headers: signatureHeaders(options.secret, { audience: PLATFORM_AUDIENCE, method: 'GET', path: target, caller, body: '' }),
-          signal: AbortSignal.timeout(options.timeoutMs ?? 1500),
-        });
-      } catch (error) {
-        throw new PlatformUnavailable((error as Error).message);
-      }
-      if (!response.ok) throw new PlatformUnavailable(`platform answered ${response.status}`);
-      try {
-        return (await response.json()) as T;
-      } catch (error) {
-        throw new PlatformUnavailable(`platform answered malformed JSON: ${(error as Error).message}`);
-      }
+      return call<T>(url, {
+        headers: signatureHeaders(options.secret, { audience: PLATFORM_AUDIENCE, method: 'GET', path: target, caller, body: '' }),
+        signal: AbortSignal.timeout(options.timeoutMs ?? 1500),
+      });
     },
   };
 }

@@ -16,6 +16,7 @@ import { application, APPLY, DECIDE, INSTITUTION, PERSON_NAME, POLICE } from './
 import { Credentials, writeGrantsFile } from './support/credentials';
 import { TEST_SCALE } from './support/federation-suite';
 import { replicaEnv, startGatewayProcess, type GatewayProcess } from './support/gateway-process';
+import { settleJournals } from './support/audit-log';
 import { graphql } from './support/graphql';
 import { ensureNginx, startNginx, type Nginx } from './support/nginx';
 import { dropSchemas, postgresAvailable, redisAvailable, TEST_DATABASE_URL, TEST_REDIS_URL, uniqueSchemaPrefix } from './support/services';
@@ -355,6 +356,7 @@ describe('three gateway replicas behind nginx [PostgreSQL + Redis]', () => {
     // Every answer a client received has its audit record — those the killed replica had fsynced in
     // its journal but not yet shipped reach the chain when it starts again; the chain is intact.
     replicas[1] = await startGatewayProcess(replicaSettings(2));
+    await settleJournals(replicas.map((r) => r.url), admin);
     const recorded = new Map<string, string>();
     let after: string | null = null;
     do {

@@ -3,7 +3,7 @@
 // keep asking two replicas for granted, masked person data with licences. Everything must fail closed during a fault — no data without its audit record,
 // none on a grant that was revoked meanwhile — and recover by itself when the store is back, with no
 // restart. Used by test/store-faults.test.ts and by the long `npm run test:abuse`.
-import { recordedRequestIds } from '../support/audit-log';
+import { recordedRequestIds, settleJournals } from '../support/audit-log';
 import { openDatabase } from '../../lib/db/database';
 import { verifyAuditStore } from '../../subgraphs/platform/audit/verify-store';
 import { Credentials, writeGrantsFile } from '../support/credentials';
@@ -285,7 +285,9 @@ export async function runStoreFaults(options: { databaseUrl: string; log?: (line
     stopLoad = true;
     await loadDone;
 
-    // Every answer with data has its record, and the chain verifies.
+    // Every answer with data has its record, and the chain verifies. B and C answered too: their
+    // journals reach the chain before they answer an audit read.
+    await settleJournals([b.url, c.url], admin);
     const recorded = await recordedRequestIds(stack.gatewayUrl, admin);
     const missing = received.filter((id) => !recorded.has(id));
     report.auditLost = missing.length;

@@ -17,3 +17,20 @@ export async function recordedRequestIds(gatewayUrl: string, adminHeaders: Recor
   } while (after);
   return recorded;
 }
+
+/**
+ * Reads the audit once through each of these gateways: a gateway answers an audit read only after its own
+ * audit journal has reached the chain, so afterwards the log holds every answer these replicas gave.
+ */
+export async function settleJournals(gatewayUrls: readonly string[], adminHeaders: Record<string, string>): Promise<void> {
+  for (const url of gatewayUrls) {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { ...adminHeaders, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ auditRecords(first: 1) { records { seq } } }' }),
+      signal: AbortSignal.timeout(30_000),
+    });
+    const text = await response.text();
+    if (!(JSON.parse(text) as { data?: { auditRecords?: unknown } }).data?.auditRecords) throw new Error(`audit read through ${url} failed: ${text.slice(0, 300)}`);
+  }
+}

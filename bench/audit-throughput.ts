@@ -16,7 +16,6 @@
 // on PGlite and one on PostgreSQL end up side by side.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
@@ -28,7 +27,7 @@ import { Credentials } from '../test/support/credentials';
 import { startGatewayProcess, type GatewayProcess } from '../test/support/gateway-process';
 import { dropSchemas } from '../test/support/services';
 import { SUBGRAPHS, subgraphEnvName } from '../subgraphs/registry';
-import { ResourceSampler, ROOT, checkChildren, cpuSeconds, startService, stopAll, type Service } from './processes';
+import { ResourceSampler, ROOT, cpuSeconds, runLifecycle, startService, type Service } from './processes';
 import { CONTENDED_PERCENT, describeMachine, type MachineDescription } from './report';
 import { percentile } from './stats';
 
@@ -115,42 +114,13 @@ function readOptions(argv: string[]): Options {
 
 // ───────────────────────── lifecycle ─────────────────────────
 
-const temporaryDirs: string[] = [];
-const cleanups: (() => Promise<void>)[] = [];
 const gatewayProcesses = new Set<GatewayProcess>();
 const loads = new Set<autocannon.Instance>();
-let interrupted = false;
-let shuttingDown: Promise<void> | undefined;
-
-function temporaryDir(prefix: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  temporaryDirs.push(dir);
-  return dir;
-}
-
-function shutdown(): Promise<void> {
-  shuttingDown ??= (async () => {
-    for (const load of loads) load.stop();
-    await Promise.all([...gatewayProcesses].map((g) => g.stop()));
-    await stopAll();
-    for (const cleanup of cleanups) await cleanup().catch((error: Error) => console.error(`[audit] cleanup: ${error.message}`));
-    for (const dir of temporaryDirs) fs.rmSync(dir, { recursive: true, force: true });
-  })();
-  return shuttingDown;
-}
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    interrupted = true;
-    console.error(`\n[audit] ${signal}: stopping every child process…`);
-    void shutdown().finally(() => process.exit(130));
-  });
-}
-
-function checkRunning(): void {
-  if (interrupted) throw new Error('interrupted');
-  checkChildren();
-}
+const run = runLifecycle('audit', async () => {
+  for (const load of loads) load.stop();
+  await Promise.all([...gatewayProcesses].map((g) => g.stop()));
+});
+const { temporaryDir, cleanups, shutdown, checkRunning } = run;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -388,7 +358,7 @@ async function driveStore(
   let requests = 0;
   let answeredAdvance = 0;
   await Promise.all(Array.from({ length: senders }, async (_, sender) => {
-    while (!window.over() && !interrupted) {
+    while (!window.over() && !run.interrupted()) {
       const sent = performance.now();
       const committed = await send(sender);
       const answered = performance.now();
@@ -877,8 +847,8 @@ if (require.main === module) {
     .then(() => shutdown())
     .then(() => process.exit(0))
     .catch(async (error) => {
-      if (!interrupted) console.error(`[audit] ${error instanceof Error ? error.stack ?? error.message : error}`);
+      if (!run.interrupted()) console.error(`[audit] ${error instanceof Error ? error.stack ?? error.message : error}`);
       await shutdown();
-      process.exit(interrupted ? 130 : 1);
+      process.exit(run.interrupted() ? 130 : 1);
     });
 }

@@ -3,6 +3,7 @@
 // /proc (CPU ticks and RSS), and all stopped on exit — normal end, error, Ctrl-C or SIGTERM.
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { launch } from '../lib/launch';
 
@@ -195,4 +196,58 @@ export async function foreignCpuPercent(ourPids: readonly number[], ms = 500): P
   if (!machineBefore || !machineAfter || oursBefore.some((c) => c === undefined) || oursAfter.some((c) => c === undefined)) return undefined;
   const ours = oursAfter.reduce((total, after, i) => total! + after! - oursBefore[i]!, 0)!;
   return Math.max(0, ((machineAfter.busy - machineBefore.busy - ours) / seconds) * 100);
+}
+
+// ───────────────────────── a benchmark run's life ─────────────────────────
+
+export interface RunLifecycle {
+  /** A temporary directory removed when the run ends. */
+  temporaryDir(prefix: string): string;
+  /** Work to do when the run ends, however it ends (after every child has stopped). */
+  cleanups: (() => Promise<void>)[];
+  /** Stops what `beforeStop` names, every child, then runs the cleanups and removes the directories; once. */
+  shutdown(): Promise<void>;
+  /** Whether SIGINT or SIGTERM arrived. */
+  interrupted(): boolean;
+  /** Throws when the run was interrupted or a child died. */
+  checkRunning(): void;
+}
+
+/**
+ * The end of a benchmark run, however it comes (normal end, error, Ctrl-C, SIGTERM): `beforeStop`
+ * (loads, processes of the script's own), every child, the cleanups, the temporary directories.
+ */
+export function runLifecycle(label: string, beforeStop: () => Promise<void> | void = () => undefined): RunLifecycle {
+  const temporaryDirs: string[] = [];
+  const cleanups: (() => Promise<void>)[] = [];
+  let interrupted = false;
+  let shuttingDown: Promise<void> | undefined;
+  const shutdown = () =>
+    (shuttingDown ??= (async () => {
+      await beforeStop();
+      await stopAll();
+      for (const cleanup of cleanups) await cleanup().catch((error: Error) => console.error(`[${label}] cleanup: ${error.message}`));
+      for (const dir of temporaryDirs) fs.rmSync(dir, { recursive: true, force: true });
+    })());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      interrupted = true;
+      console.error(`\n[${label}] ${signal}: stopping every child process…`);
+      void shutdown().finally(() => process.exit(130));
+    });
+  }
+  return {
+    temporaryDir(prefix) {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+      temporaryDirs.push(dir);
+      return dir;
+    },
+    cleanups,
+    shutdown,
+    interrupted: () => interrupted,
+    checkRunning() {
+      if (interrupted) throw new Error('interrupted');
+      checkChildren();
+    },
+  };
 }

@@ -24,7 +24,6 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { Credentials, writeGrantsFile } from '../test/support/credentials';
@@ -34,7 +33,7 @@ import { dropSchemas } from '../test/support/services';
 import { gatewayNodeArgs } from '../gateway/node-args';
 import { DEFAULT_SEED } from '../subgraphs/seed/generator';
 import { SUBGRAPHS, subgraphEnvName, type SubgraphInfo } from '../subgraphs/registry';
-import { ResourceSampler, ROOT, checkChildren, foreignCpuPercent, startService, stopAll, type Service } from './processes';
+import { ResourceSampler, ROOT, foreignCpuPercent, runLifecycle, startService, stopAll, type Service } from './processes';
 import {
   CONTENDED_PERCENT, GATEWAY_KEYS, GATEWAY_LABELS, GATEWAY_POLICY, consoleTable, describeMachine, summarise, writeReport,
   type GatewayKey, type RunMeasurement,
@@ -176,33 +175,12 @@ function readGateways(raw: string | undefined): GatewayKey[] {
 let credentials: Credentials | undefined;
 let grantsFile: string | undefined;
 let current: autocannon.Instance | undefined;
-let interrupted = false;
-let shuttingDown: Promise<void> | undefined;
-
-function shutdown(): Promise<void> {
-  shuttingDown ??= (async () => {
-    current?.stop();
-    await stopAll();
-    credentials?.cleanup();
-    if (grantsFile) fs.rmSync(path.dirname(grantsFile), { recursive: true, force: true });
-    for (const dir of temporaryDirs) fs.rmSync(dir, { recursive: true, force: true });
-    for (const cleanup of cleanups) await cleanup().catch((error: Error) => console.error(`[bench] cleanup: ${error.message}`));
-  })();
-  return shuttingDown;
-}
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    interrupted = true;
-    console.error(`\n[bench] ${signal}: stopping every child process…`);
-    void shutdown().finally(() => process.exit(130));
-  });
-}
-
-function checkRunning(): void {
-  if (interrupted) throw new Error('interrupted');
-  checkChildren();
-}
+const run = runLifecycle('bench', () => current?.stop());
+const { temporaryDir, cleanups, shutdown, checkRunning } = run;
+run.cleanups.push(async () => {
+  credentials?.cleanup();
+  if (grantsFile) fs.rmSync(path.dirname(grantsFile), { recursive: true, force: true });
+});
 
 // ───────────────────────── gateways ─────────────────────────
 
@@ -228,16 +206,6 @@ function supergraphSubgraphs(): SubgraphInfo[] {
   const unknown = names.filter((name) => !SUBGRAPHS.some((info) => info.name === name));
   if (unknown.length) throw new Error(`the supergraph routes to subgraphs the registry does not know: ${unknown.join(', ')}`);
   return SUBGRAPHS.filter((info) => names.includes(info.name));
-}
-
-/** Work to do when the run ends, however it ends. */
-const cleanups: (() => Promise<void>)[] = [];
-
-const temporaryDirs: string[] = [];
-function temporaryDir(prefix: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  temporaryDirs.push(dir);
-  return dir;
 }
 
 /** A throw-away key for settings the benchmark does not exercise but a process insists on (AUDIT_SUBJECT_KEY). */
@@ -608,7 +576,7 @@ function measure(
         clearTimeout(warmupTimer);
         if (error) return reject(error);
         if (phase === 'measure') end(); // autocannon stopped a little early: the window is what was measured
-        if (phase !== 'done' || !samples || !cpuAfter) return reject(new Error(`${workload.name} / ${gateway.key}: the run ended before its measured window began${interrupted ? ' (interrupted)' : ''}`));
+        if (phase !== 'done' || !samples || !cpuAfter) return reject(new Error(`${workload.name} / ${gateway.key}: the run ended before its measured window began${run.interrupted() ? ' (interrupted)' : ''}`));
         const seconds = (finished - started) / 1000;
         const gatewaySample = samples.get(gateway.service.pid);
         const subgraphCpu = subgraphPids.map((pid) => samples!.get(pid)?.cpuPercent);
@@ -950,7 +918,7 @@ main()
   .then(() => shutdown())
   .then(() => process.exit(0))
   .catch(async (error) => {
-    if (!interrupted) console.error(`[bench] ${error instanceof Error ? error.message : error}`);
+    if (!run.interrupted()) console.error(`[bench] ${error instanceof Error ? error.message : error}`);
     await shutdown();
-    process.exit(interrupted ? 130 : 1);
+    process.exit(run.interrupted() ? 130 : 1);
   });

@@ -27,6 +27,11 @@ export interface ControlOperation {
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() ? value : undefined);
 const on = (kind: string, value: unknown): string | undefined => (text(value) ? `${kind}:${value as string}` : undefined);
 
+const catalogTarget = (input: unknown): ControlAction => {
+  const i = (input ?? {}) as { coordinate?: unknown; dataset?: unknown; reason?: unknown };
+  return { target: on('field', i.coordinate) ?? on('dataset', i.dataset), reason: text(i.reason) };
+};
+
 const EVERYONE: readonly PlatformAudience[] = ['anonymous', 'developer', 'subject', 'institution'];
 const APPLICANTS: readonly PlatformAudience[] = ['institution', 'developer'];
 const REVIEWERS: readonly PlatformAudience[] = ['admin', 'provider'];
@@ -46,6 +51,8 @@ export const PLATFORM_OPERATIONS: { readonly Query: Record<string, ControlOperat
     emergencyGrantsForReview: { audiences: ['admin'] },
     suspensions: { audiences: ['admin'] },
     registeredOperations: { audiences: ['admin'] },
+    catalogChanges: { audiences: ['institution'] },
+    catalogChangeImpact: { audiences: REVIEWERS },
   },
   Mutation: {
     applyForAccess: { audiences: APPLICANTS, audit: (a) => ({ target: on('scenario', (a.input as { scenario?: unknown } | undefined)?.scenario) }) },
@@ -62,6 +69,11 @@ export const PLATFORM_OPERATIONS: { readonly Query: Record<string, ControlOperat
     liftSuspension: { audiences: ['admin'], audit: (a) => ({ target: on('suspension', a.id), reason: text(a.reason) }) },
     registerOperation: { audiences: ['admin'], audit: (a) => ({ target: on('operation', a.name) }) },
     retireOperation: { audiences: ['admin'], audit: (a) => ({ target: on('operation', a.hash), reason: text(a.reason) }) },
+    proposeCatalogChange: { audiences: ['provider'], audit: (a) => catalogTarget(a.input) },
+    amendCatalogChange: { audiences: ['provider'], audit: (a) => ({ target: on('catalog-change', a.id), reason: text((a.input as { reason?: unknown } | undefined)?.reason) }) },
+    cancelCatalogChange: { audiences: ['provider'], audit: (a) => ({ target: on('catalog-change', a.id), reason: text(a.reason) }) },
+    disputeCatalogAttribute: { audiences: ['institution'], audit: (a) => ({ target: on('field', a.coordinate), reason: text(a.reason) }) },
+    decideCatalogChange: { audiences: ['admin'], audit: (a) => ({ target: on('catalog-change', a.id), reason: [text(a.decision), text(a.note)].filter(Boolean).join(': ') || undefined }) },
   },
 };
 

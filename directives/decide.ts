@@ -23,6 +23,7 @@ export function decideCoordinate(catalog: Catalog, coordinate: string, input: Ve
   const policy = catalog.fields.get(coordinate);
   if (!policy) return { allowed: false, code: 'NOT_DECLARED' };
   if (policy.platform) return ALLOWED; // the platform's own role rules decide
+  if (policy.withdrawn) return { allowed: false, code: 'WITHDRAWN' };
   const declared = policy.share !== undefined || policy.open !== undefined;
   if (!declared) {
     const navigation = policy.composite && !policy.dataset && policy.typeName !== 'Query' && policy.typeName !== 'Mutation';

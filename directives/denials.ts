@@ -10,6 +10,7 @@ export type DenialCode =
   | 'INTROSPECTION_MIXED'
   | 'RESERVED_ALIAS'
   | 'DATASET_SUSPENDED'
+  | 'WITHDRAWN'
   | 'OUT_OF_SCOPE'
   | 'POLICY_STATE_UNAVAILABLE';
 
@@ -21,6 +22,7 @@ const MESSAGES: Record<DenialCode, { zh: string; en: string }> = {
   NOT_SHARED: { zh: '该字段不予共享，可使用核验（比对）服务', en: 'the field is not shared (不予共享); use a verification query instead' },
   NOT_OPEN: { zh: '该字段不向社会开放', en: 'the field is not open data' },
   DATASET_SUSPENDED: { zh: '该数据集已暂停共享或开放（或已撤回）', en: 'the dataset is suspended for sharing or opening (or withdrawn)' },
+  WITHDRAWN: { zh: '该信息项（或其数据集）已从目录中撤销', en: 'the field (or its dataset) has been withdrawn from the catalog' },
   OUT_OF_SCOPE: { zh: '该记录不在授权限定的行政区划范围内（数据回流）', en: 'the record lies outside the administrative divisions your grant is limited to (数据回流)' },
   POLICY_STATE_UNAVAILABLE: { zh: '授权状态暂不可用，目录数据拒绝返回', en: 'the access rules cannot be read right now, so catalogued data is withheld' },
   RESERVED_ALIAS: { zh: '以 _policy 开头的别名为网关保留', en: 'aliases starting with _policy are reserved by the gateway' },

@@ -36,9 +36,11 @@ const isOpen = (attribute: OpenAttribute | undefined): attribute is Exclude<Open
  * A dataset is in the open catalog when one of its own fields is open. Root fields do not count: an
  * open verification (Query.verifyPersonIdentity answers MATCH / NO_MATCH) opens no Person data.
  */
-export function openCatalog(catalog: Catalog): OpenCatalogDataset[] {
-  const fields = [...catalog.fields.values()];
+export function openCatalog(catalog: Catalog, suspended: ReadonlySet<string> = new Set()): OpenCatalogDataset[] {
+  // Withdrawn fields and datasets are not in the catalog; a dataset suspended for opening is not open now.
+  const fields = [...catalog.fields.values()].filter((f) => !f.withdrawn);
   return [...catalog.datasets.values()]
+    .filter((d) => !d.withdrawn && !suspended.has(d.code))
     .map((d) => ({
       code: d.code,
       name: d.name,

@@ -6,6 +6,7 @@ import type { FieldPolicy } from './vocabulary';
 
 export function kindsAllowed(policy: FieldPolicy): Set<CallerKind> {
   const kinds = new Set<CallerKind>();
+  if (policy.withdrawn) return kinds;
   if (policy.share && policy.share.attribute !== 'NONE') kinds.add('institution');
   if (policy.open && policy.open.attribute !== 'NONE') kinds.add('developer');
   if (policy.open?.attribute === 'UNCONDITIONAL') {

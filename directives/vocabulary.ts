@@ -46,6 +46,19 @@ export interface DatasetFacts {
   description?: string;
   /** Field whose value identifies the data subject of a record (Person.idNumber, LegalEntity.creditCode). */
   subjectKey?: string;
+  // Catalog items kept as managed data (directives/catalog-entries.ts); absent in a catalog read from SDL alone.
+  summary?: string;
+  format?: string;
+  shareScope?: string;
+  shareMethod?: string;
+  usageRequirements?: string;
+  collectingDepartment?: string;
+  approvingDepartment?: string;
+  releaseDate?: string;
+  secrecy?: string;
+  unifiedCode?: string;
+  /** 目录撤销: the dataset is no longer in the catalog; its fields are denied to everyone. */
+  withdrawn?: boolean;
 }
 
 /** Everything the catalog says about one field coordinate. */
@@ -63,6 +76,8 @@ export interface FieldPolicy {
   /** The field's own @level as written, if any; the catalog check refuses one below the dataset's. */
   declaredLevel?: DataLevel;
   dataset?: DatasetFacts;
+  /** 目录撤销: withdrawn from the catalog (or its dataset is): denied to everyone. */
+  withdrawn?: boolean;
   /** A platform operation (@platform): reachable by any caller, decided by the platform's role rules. */
   platform: boolean;
   /** True when the field returns an object, interface or union (it leads to data, holds none itself). */

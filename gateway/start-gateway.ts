@@ -43,9 +43,10 @@ async function assembleParts(context: PartContext): Promise<{ parts: GatewayPart
   };
   try {
     add(idePart());
-    add(openCatalogPart(context));
     const identity = add(await identityPart(context));
     const policy = add(await policyPart(context));
+    // Routes only: its place among the parts does not matter; it publishes the policy's catalog.
+    add(openCatalogPart(context, policy));
     add(queryLimitsPart(context));
     add(safelistPart(context, policy));
     add(rateLimitsPart(context));

@@ -6,6 +6,8 @@
 export const POLICY_STATE_PATH = '/internal/policy-state';
 /** GET: the operations in force in safelist mode (operation-list.ts). */
 export const OPERATIONS_PATH = '/internal/operations';
+/** GET: the catalog's entries in force (directives/catalog-entries.ts CatalogEntries). */
+export const CATALOG_PATH = '/internal/catalog';
 /** POST {entries}: a batch of audit entries (audit-entry.ts), answered once committed. */
 export const AUDIT_PATH = '/internal/audit';
 

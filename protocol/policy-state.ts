@@ -8,6 +8,8 @@ export interface PolicyState {
   granteeSuspended: boolean;
   grants: Grant[];
   suspendedDatasets: { share: string[]; open: string[] };
+  /** Version of the catalog's entries in force: a gateway holding an older one reloads the catalog first. */
+  catalogVersion: string;
 }
 
 /** Redis channel on which the platform announces a policy change (payload: the new version). */

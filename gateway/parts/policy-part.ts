@@ -5,12 +5,14 @@ import { readCatalog, type Catalog } from '../../directives/catalog';
 import { chinaDate, checkMaskSettings } from '../../directives/inference';
 import { createLogger } from '../../lib/log';
 import { createPolicySource, type PolicySource } from '../grants/policy-source';
+import { createCatalogSource, type CatalogSource } from '../policy/catalog-source';
 import { withPolicy } from '../policy/policy-gateway';
 import type { GatewaySettings } from '../settings';
 import type { GatewayPart, PartContext } from './gateway-part';
 
 export interface PolicyPart extends GatewayPart {
   policySource: PolicySource;
+  catalogSource: CatalogSource;
 }
 
 /**
@@ -39,10 +41,12 @@ export async function policyPart({ settings, supergraphSdl, platform }: PartCont
     redisUrl: settings.redisUrl,
     redisPrefix: settings.redisPrefix,
   });
+  const catalogSource = createCatalogSource({ platform: platform('policyState'), declared: catalog, maskSettings: settings.mask });
   return {
     name: 'policy',
     policySource,
-    wrap: (gateway) => withPolicy(gateway, { policySource, maskSettings: settings.mask, mode: settings.denialMode }),
+    catalogSource,
+    wrap: (gateway) => withPolicy(gateway, { policySource, catalogSource, maskSettings: settings.mask, mode: settings.denialMode }),
     close: () => policySource.close(),
   };
 }

@@ -8,7 +8,7 @@ import { execute, GraphQLError, Kind, print, type DocumentNode, type GraphQLSche
 import type { PolicyDecision } from '../../directives/analyse';
 import { audienceKey, audienceSchema } from '../../directives/audience';
 import type { Caller } from '../../directives/caller';
-import { readCatalog, type Catalog } from '../../directives/catalog';
+import type { Catalog } from '../../directives/catalog';
 import { denialMessage } from '../../directives/denials';
 import { createPolicyEngine, type PolicyEngine } from '../../directives/engine';
 import type { EffectiveMasks } from '../../directives/inference';
@@ -17,6 +17,7 @@ import { applyPlan, type ScopeDenial } from '../../directives/response';
 import type { RequestRecord } from '../request-record';
 import { wrapExecutor } from '../executor-wrapper';
 import type { PolicySource } from '../grants/policy-source';
+import type { CatalogSource } from './catalog-source';
 import { PlatformUnavailable } from '../platform-client';
 import type { PolicyState } from '../../protocol/policy-state';
 
@@ -24,6 +25,8 @@ export type DenialMode = 'filter' | 'refuse';
 
 export interface PolicyGatewayOptions {
   policySource: PolicySource;
+  /** The catalog in force (the platform's managed entries over the supergraph's declarations). */
+  catalogSource: CatalogSource;
   maskSettings: MaskSettings;
   /** filter: denied fields come back null with errors (default); refuse: the whole request is refused. */
   mode: DenialMode;
@@ -76,14 +79,28 @@ function maskingNotes(masks: EffectiveMasks, outcome: PolicyDecision) {
   return { masking: notes.map((a) => ({ coordinate: a.coordinate, keep: a.to, configured: a.from, candidates: a.after, message: `${a.zh} / ${a.en}` })) };
 }
 
+interface PolicyForCatalog {
+  version: string;
+  engine: PolicyEngine;
+  /** Introspection contracts per audience (caller kind + control-plane roles), built on first use. */
+  contracts: Map<string, GraphQLSchema>;
+}
+
 export function withPolicy(inner: GatewayInterface, options: PolicyGatewayOptions): GatewayInterface {
-  let engine: PolicyEngine | undefined;
-  // Introspection contracts per audience (caller kind + control-plane roles), built on first use.
-  let audiences: { apiSchema: GraphQLSchema; catalog: Catalog; byKey: Map<string, GraphQLSchema> } | undefined;
-  const contractOf = (caller: Caller): GraphQLSchema => {
+  let apiSchema: GraphQLSchema | undefined;
+  // The engine of the catalog in force, rebuilt when a newer catalog is loaded (decisions and masks
+  // cached for the old one go with it).
+  let policy: PolicyForCatalog | undefined;
+  const policyFor = (version: string, catalog: Catalog): PolicyForCatalog => {
+    if (!policy || policy.version !== version) {
+      policy = { version, engine: createPolicyEngine(apiSchema!, catalog, options.maskSettings), contracts: new Map() };
+    }
+    return policy;
+  };
+  const contractOf = (current: PolicyForCatalog, caller: Caller): GraphQLSchema => {
     const key = audienceKey(caller);
-    let schema = audiences!.byKey.get(key);
-    if (!schema) audiences!.byKey.set(key, (schema = audienceSchema(audiences!.apiSchema, audiences!.catalog, caller)));
+    let schema = current.contracts.get(key);
+    if (!schema) current.contracts.set(key, (schema = audienceSchema(apiSchema!, current.engine.catalog, caller)));
     return schema;
   };
   const now = options.now ?? (() => new Date());
@@ -91,12 +108,13 @@ export function withPolicy(inner: GatewayInterface, options: PolicyGatewayOption
   async function run(innerExecutor: GatewayExecutor, requestContext: GatewayGraphQLRequestContext) {
     const record = requestContext.context as RequestRecord;
     const { caller, scenario } = record;
-    if (!engine || !audiences) throw new Error('policy engine not loaded');
+    if (!apiSchema) throw new Error('policy engine not loaded');
 
     if (isIntrospectionOnly(requestContext.document)) {
       // Introspection answers from the caller's contract, never from the full supergraph.
+      const held = options.catalogSource.current();
       return execute({
-        schema: contractOf(caller),
+        schema: contractOf(policyFor(held.version, held.catalog), caller),
         document: requestContext.document,
         operationName: requestContext.operationName,
         variableValues: requestContext.request.variables,
@@ -105,12 +123,17 @@ export function withPolicy(inner: GatewayInterface, options: PolicyGatewayOption
 
     // The caller's policy state: grants, suspensions. Unreachable → decide as if nothing were granted
     // and every dataset suspended (fail closed).
+    // The catalog is the one the state names (a change applies from the first request that sees it).
     let state: PolicyState | undefined;
+    let inForce = options.catalogSource.current();
     try {
       state = await options.policySource.stateOf(record.grantee);
+      inForce = await options.catalogSource.at(state.catalogVersion);
     } catch (error) {
       if (!(error instanceof PlatformUnavailable)) throw error;
+      state = undefined;
     }
+    const { engine } = policyFor(inForce.version, inForce.catalog);
     if (state?.granteeSuspended) {
       // A refusal, not a failure: 403, and the audit records it as denied (the record's refusal).
       record.refuse('SUSPENDED');
@@ -164,9 +187,10 @@ export function withPolicy(inner: GatewayInterface, options: PolicyGatewayOption
 
   return wrapExecutor(inner, run, (callback) =>
     inner.onSchemaLoadOrUpdate((schemaContext) => {
-      const catalog = readCatalog(schemaContext.coreSupergraphSdl);
-      engine = createPolicyEngine(schemaContext.apiSchema, catalog, options.maskSettings);
-      audiences = { apiSchema: schemaContext.apiSchema, catalog, byKey: new Map() };
+      apiSchema = schemaContext.apiSchema;
+      policy = undefined;
+      const held = options.catalogSource.current();
+      policyFor(held.version, held.catalog); // built now: the first request does not pay for it
       callback(schemaContext);
     }),
   );

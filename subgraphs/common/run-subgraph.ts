@@ -36,6 +36,8 @@ export interface DomainModule<Loaders> {
   resolvers: GraphQLResolverMap<SubgraphContext<Loaders>>;
   /** Extra role rules (graphql-shield) beyond those derived from the catalog. */
   permissions?: Record<string, Record<string, unknown>>;
+  /** Runs before each GraphQL request is resolved (e.g. bring a cached catalog up to date). */
+  prepare?(db: Database): Promise<void>;
   /** Extra plain HTTP routes (e.g. internal endpoints), given the database and settings. */
   routes?(db: Database, settings: SubgraphSettings): PlainRoutes;
 }
@@ -105,6 +107,7 @@ export async function runSubgraph<Loaders>(domain: DomainModule<Loaders>): Promi
       if (Array.isArray(sent)) representations.inc(sent.length);
       if (settings.gatewaySecret && !settings.allowUnsigned) await requireGatewaySignature(settings.gatewaySecret, domain.info.name, req, raw);
       const caller = decodeCallerClaim(req.headers[CALLER_HEADER] as string | undefined);
+      await domain.prepare?.(db);
       return { loaders: domain.createLoaders(db), db, caller, callerKind: callerKindOf(caller) };
     },
     routes: {

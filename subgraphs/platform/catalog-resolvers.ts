@@ -3,7 +3,9 @@
 // the open catalog only (Yunnan Art.33–34, Kunming Art.20–21): what is not open is not in it.
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { Catalog } from '../../directives/catalog';
+import { catalogued } from '../../directives/catalog-entries';
 import { openCatalog, openCatalogCsv, openCatalogJsonLd } from '../../directives/open-catalog';
+import type { LiveCatalog } from './catalog-store';
 
 export interface CatalogDatasetView {
   code: string;
@@ -14,6 +16,16 @@ export interface CatalogDatasetView {
   updateFrequency: string;
   resourceKind: string;
   level: string;
+  summary: string | null;
+  format: string | null;
+  shareScope: string | null;
+  shareMethod: string | null;
+  usageRequirements: string | null;
+  collectingDepartment: string | null;
+  approvingDepartment: string | null;
+  releaseDate: string | null;
+  secrecy: string | null;
+  unifiedCode: string | null;
   fields: {
     coordinate: string;
     name: string;
@@ -30,13 +42,24 @@ export interface CatalogDatasetView {
   }[];
 }
 
+/** The catalog as published: withdrawn datasets and fields are not in it (目录撤销). */
 export function catalogView(catalog: Catalog): CatalogDatasetView[] {
-  return [...catalog.datasets.values()].map((d) => ({
+  return [...catalog.datasets.values()].filter((d) => !d.withdrawn).map((d) => ({
     ...d,
     level: d.level,
+    summary: d.summary ?? d.description ?? null,
+    format: d.format ?? null,
+    shareScope: d.shareScope ?? null,
+    shareMethod: d.shareMethod ?? null,
+    usageRequirements: d.usageRequirements ?? null,
+    collectingDepartment: d.collectingDepartment ?? null,
+    approvingDepartment: d.approvingDepartment ?? null,
+    releaseDate: d.releaseDate ?? null,
+    secrecy: d.secrecy ?? null,
+    unifiedCode: d.unifiedCode || null,
     fields: [...catalog.fields.values()]
       // The dataset's own fields, then the root fields (listings, lookups) approved as part of it.
-      .filter((f) => (f.share || f.open) && (f.typeName === d.typeName || catalog.rootDatasets.get(f.coordinate) === d))
+      .filter((f) => catalogued(f) && !f.withdrawn && (f.typeName === d.typeName || catalog.rootDatasets.get(f.coordinate) === d))
       .map((f) => ({
         coordinate: f.coordinate,
         name: f.fieldName,
@@ -61,20 +84,31 @@ interface CatalogFilter {
   dataset?: string;
 }
 
-export function catalogResolvers(catalog: Catalog, published: { baseUrl: string; modified: Date }): GraphQLResolverMap<unknown> {
-  const all = catalogView(catalog);
-  const open = openCatalog(catalog);
+export function catalogResolvers(live: LiveCatalog, published: { baseUrl: string }): GraphQLResolverMap<unknown> {
+  // Views are made once per catalog version (the live catalog's maps change identity on a reload).
+  let made: { fields: unknown; all: CatalogDatasetView[]; open: ReturnType<typeof openCatalog>; modified: Date } | undefined;
+  const views = () => {
+    const { catalog } = live;
+    if (made?.fields !== catalog.fields) {
+      const modified = live.entries().modified;
+      made = { fields: catalog.fields, all: catalogView(catalog), open: openCatalog(catalog), modified: modified ? new Date(modified) : new Date() };
+    }
+    return made;
+  };
   return {
     Query: {
       catalog: (_: unknown, filter: CatalogFilter) =>
-        all
+        views().all
           .filter((d) => !filter.provider || d.providerCode === filter.provider || d.provider === filter.provider)
           .filter((d) => !filter.dataset || d.code === filter.dataset)
           .filter((d) => !filter.level || d.level === filter.level)
           .map((d) => ({ ...d, fields: d.fields.filter((f) => (!filter.share || f.share === filter.share) && (!filter.open || f.open === filter.open)) }))
           .filter((d) => d.fields.length > 0),
       // The same documents as the gateway's GET /catalog.csv (there with a BOM) and GET /catalog.jsonld.
-      catalogExport: (_: unknown, args: { format: 'CSV' | 'DCAT_JSONLD' }) => (args.format === 'CSV' ? openCatalogCsv(open) : openCatalogJsonLd(open, published)),
+      catalogExport: (_: unknown, args: { format: 'CSV' | 'DCAT_JSONLD' }) => {
+        const { open, modified } = views();
+        return args.format === 'CSV' ? openCatalogCsv(open) : openCatalogJsonLd(open, { ...published, modified });
+      },
     },
   };
 }

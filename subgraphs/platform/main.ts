@@ -11,6 +11,8 @@ import { auditRoutes } from './audit-routes';
 import { MIGRATIONS } from './migrations';
 import { applicationResolvers } from './application-resolvers';
 import { catalogResolvers } from './catalog-resolvers';
+import { catalogChangeResolvers } from './catalog-change-resolvers';
+import { LiveCatalog, seedCatalog } from './catalog-store';
 import { grantResolvers } from './grant-resolvers';
 import { objectionResolvers } from './objection-resolvers';
 import { feedbackResolvers } from './feedback-resolvers';
@@ -36,11 +38,15 @@ const notifier = new PolicyChangeNotifier(process.env.REDIS_URL || undefined, pr
 const profile = loadActiveProfile();
 const calendar = calendarFor(profile, (process.env.CALENDAR_FILES ?? '').split(',').filter(Boolean));
 const supergraphFile = path.resolve(ROOT_DIR, process.env.SUPERGRAPH_FILE ?? 'schema/supergraph.graphql');
-const catalog = readCatalog(fs.readFileSync(supergraphFile, 'utf8'));
+// The SDL's catalog says what can exist; the database's entries (catalog-store.ts) are the truth,
+// brought up to date before each request.
+const declared = readCatalog(fs.readFileSync(supergraphFile, 'utf8'));
+const live = new LiveCatalog(declared);
+const catalog = live.catalog;
 
 // The same mask settings as the gateways (which mask): grants are reviewed against them.
 const maskSettings = maskSettingsFromEnv(process.env);
-const maskCheck = checkMaskSettings(catalog, maskSettings, chinaDate(new Date()));
+const maskCheck = checkMaskSettings(declared, maskSettings, chinaDate(new Date()));
 if (maskCheck.unsafe.length) throw new Error(`mask settings leave too little hidden, refusing to start:\n${maskCheck.unsafe.map((a) => `  ${a.zh}\n  ${a.en}`).join('\n')}`);
 
 function datasetsOfProvider(providerCode: string): string[] {
@@ -51,6 +57,8 @@ export const platformDomain: DomainModule<Record<string, never>> = {
   info: SUBGRAPHS.find((s) => s.name === 'platform')!,
   migrations: MIGRATIONS,
   async seed(db) {
+    // The catalog's initial entries: the SDL's declarations the database does not hold yet.
+    if (await seedCatalog(db, declared, chinaDate(new Date()))) await changePolicy(db, notifier, async () => undefined);
     // Grants from a file (GRANTS_FILE: development fixtures, migrations from another system).
     const file = process.env.GRANTS_FILE;
     if (!file) return;
@@ -60,10 +68,11 @@ export const platformDomain: DomainModule<Record<string, never>> = {
     });
   },
   createLoaders: () => ({}),
+  prepare: (db) => live.refresh(db),
   resolvers: mergeResolvers(
     auditResolvers({ datasetsOfProvider, subjectKey: process.env.AUDIT_SUBJECT_KEY ?? '' }),
-    // The catalog changes with the supergraph it is read from: its file's time is the catalog's dct:modified.
-    catalogResolvers(catalog, { baseUrl: process.env.PUBLIC_BASE_URL ?? 'http://localhost:4000', modified: fs.statSync(supergraphFile).mtime }) as never,
+    catalogResolvers(live, { baseUrl: process.env.PUBLIC_BASE_URL ?? 'http://localhost:4000' }) as never,
+    catalogChangeResolvers({ live, profile, calendar, notifier, maskSettings }) as never,
     applicationResolvers({ catalog, profile, calendar, notifier, maskSettings }),
     grantResolvers({ catalog, notifier, maskSettings }),
     objectionResolvers({ catalog, profile, calendar }),

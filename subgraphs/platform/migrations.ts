@@ -212,4 +212,65 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 8,
+    name: 'managed_catalog',
+    sql: `
+      -- The catalog as managed data (Yunnan Art.12–13): the SDL gives the initial entries, then the
+      -- data authority's reviewed changes are the truth. Facts as JSON: the catalog items grow with
+      -- the standards (directives/catalog-entries.ts names them).
+      CREATE TABLE catalog_dataset (
+        code text PRIMARY KEY,
+        facts jsonb NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        updated_by text NOT NULL,
+        change_id text
+      );
+      CREATE TABLE catalog_field (
+        coordinate text PRIMARY KEY,
+        facts jsonb NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        updated_by text NOT NULL,
+        change_id text
+      );
+      -- Bumped by every catalog change: gateways reload the catalog when the version they hold is older.
+      CREATE TABLE catalog_version (id integer PRIMARY KEY CHECK (id = 1), version bigint NOT NULL);
+      INSERT INTO catalog_version VALUES (1, 1);
+      -- Proposed changes and their review (目录更新、审定; 共享属性异议, Yunnan Art.27).
+      CREATE TABLE catalog_change (
+        id text PRIMARY KEY,
+        kind text NOT NULL CHECK (kind IN ('change', 'withdraw', 'reinstate', 'dispute')),
+        coordinate text,
+        dataset text NOT NULL,
+        provider_code text NOT NULL,
+        before jsonb NOT NULL,
+        proposed jsonb NOT NULL,
+        changes jsonb NOT NULL,
+        direction text NOT NULL,
+        reason text NOT NULL,
+        widening_ground text,
+        basis_changed_on date,
+        proposed_by text NOT NULL,
+        operator text NOT NULL,
+        status text NOT NULL CHECK (status IN ('pending', 'returned', 'approved', 'refused', 'referred', 'cancelled')),
+        filed_at timestamptz NOT NULL,
+        due_on date,
+        decided_by text,
+        decided_at timestamptz,
+        decision_note text
+      );
+      CREATE INDEX catalog_change_status_idx ON catalog_change (status, due_on);
+      CREATE INDEX catalog_change_provider_idx ON catalog_change (provider_code, status);
+      CREATE TABLE catalog_change_step (
+        change_id text NOT NULL REFERENCES catalog_change (id),
+        seq integer NOT NULL,
+        action text NOT NULL,
+        actor text NOT NULL,
+        at timestamptz NOT NULL,
+        due_on date,
+        note text,
+        PRIMARY KEY (change_id, seq)
+      );
+    `,
+  },
 ];

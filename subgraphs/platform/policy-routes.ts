@@ -1,11 +1,13 @@
 // GET /internal/policy-state?kind=&id=: what a gateway needs to decide a caller's requests;
-// GET /internal/operations: the persisted-query safelist in force.
+// GET /internal/operations: the persisted-query safelist in force; GET /internal/catalog: the
+// catalog's entries in force.
 // Signed by the gateway like every internal call; read from the database, the source of truth.
 import type { Database } from '../../lib/db/database';
 import type { PlainResponse, PlainRoutes } from '../../lib/http/http-server';
-import { OPERATIONS_PATH, POLICY_STATE_PATH } from '../../protocol/internal-paths';
+import { CATALOG_PATH, OPERATIONS_PATH, POLICY_STATE_PATH } from '../../protocol/internal-paths';
 import type { OperationList } from '../../protocol/operation-list';
 import { internalRefusal } from '../../protocol/internal-signature';
+import { readEntries } from './catalog-store';
 import { readPolicyState } from './policy-state';
 
 const json = (status: number, body: unknown): PlainResponse => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -32,6 +34,11 @@ export function policyRoutes(db: Database, secret: string | undefined): PlainRou
         return { version, operations: Object.fromEntries(rows.map((r) => [r.hash, r.document])) };
       });
       return json(200, list);
+    },
+    [`GET ${CATALOG_PATH}`]: async (req) => {
+      const refused = await internalRefusal(req, secret, 'catalog');
+      if (refused) return refused;
+      return json(200, await db.transaction((tx) => readEntries(tx)));
     },
   };
 }

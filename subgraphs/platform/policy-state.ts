@@ -48,7 +48,9 @@ export function toGrant(row: GrantRow): Grant {
 }
 
 export async function readPolicyState(db: Queryable, grantee: Grantee | undefined): Promise<PolicyState> {
-  const [{ version }] = await db.query<{ version: string }>('SELECT version::text AS version FROM policy_version WHERE id = 1');
+  const [{ version, catalogVersion }] = await db.query<{ version: string; catalogVersion: string }>(
+    'SELECT p.version::text AS version, c.version::text AS "catalogVersion" FROM policy_version p, catalog_version c WHERE p.id = 1 AND c.id = 1',
+  );
   const datasets = await db.query<{ targetId: string; scope: string }>(
     `SELECT target_id AS "targetId", scope FROM suspension WHERE target_kind = 'dataset' AND lifted_at IS NULL`,
   );
@@ -60,6 +62,7 @@ export async function readPolicyState(db: Queryable, grantee: Grantee | undefine
       share: datasets.filter((d) => d.scope !== 'open').map((d) => d.targetId),
       open: datasets.filter((d) => d.scope !== 'share').map((d) => d.targetId),
     },
+    catalogVersion,
   };
   if (!grantee) return state;
   const [suspended] = await db.query('SELECT 1 FROM suspension WHERE target_kind = $1 AND target_id = $2 AND lifted_at IS NULL', [grantee.kind, grantee.id]);

@@ -22,6 +22,9 @@ export const PROCEDURES = {
   objectionAnswer: 'check of an objection / correction request (异议、校核); from receipt',
   dataReturnAnswer: 'answer to a data-return request (数据回流) from a lower level; from the request',
   feedbackDays: 'user\'s report on use and quality of shared data; from delivery of the data',
+  catalogUpdate: 'a provider\'s update of its catalog after its legal basis or duties changed; from that change',
+  catalogReview: 'the data authority\'s review (审定) of a catalog change; from the proposal',
+  catalogAmendment: 'a provider\'s amendment of a catalog change the authority returned; from the return',
 } as const;
 export type Procedure = keyof typeof PROCEDURES;
 

@@ -155,12 +155,12 @@ export function prepareChange(declared: Catalog, entries: CatalogEntries, input:
   }
   if (changes.length === 0) throw badUserInput('提议的事项与目录现状相同', 'the proposal changes nothing in the catalog in force', { code: 'NO_CHANGE' });
 
-  checkProposed(declared, entries, { coordinate, dataset: dataset.code }, proposed, maskSettings, now);
   if (widensFromNone(changes) && !input.wideningGround) {
     throw ruleError('WIDENING_GROUND_REQUIRED',
       '不予共享或不予开放的数据须经依法脱敏脱密处理或经相关权利人同意方可变更为共享或开放，请说明依据（wideningGround）',
       'data not shared or not open may become shared or open only once desensitised or with the right holders\' consent: state which (wideningGround) (Ganzi Art.16, 24)');
   }
+  checkProposed(declared, entries, { coordinate, dataset: dataset.code }, proposed, maskSettings, now);
   return { coordinate, dataset, before, proposed, changes, direction: directionOf(changes) };
 }
 

@@ -57,3 +57,38 @@ export function applicationLevels(catalog: Catalog, fields: readonly string[], p
     plainHighLevel: highLevel.filter((coordinate) => plain.includes(coordinate)),
   };
 }
+
+/** How an application is reviewed once its levels are known. */
+export interface ReviewPath {
+  /** Granted at filing, without a person's review (profiles that auto-approve unconditional sharing). */
+  autoApprove: boolean;
+  /** Reviewers in order; ['platform'] when auto-approved. */
+  stages: string[];
+  /** The levels imposed HIGH_LEVEL_REVIEW (the profile's own stages were set aside). */
+  levelReview: boolean;
+  /** The profile would have auto-approved it, the levels did not let it. */
+  autoApprovalWithheld: boolean;
+}
+
+/**
+ * The review path of an application: the profile's (auto-approval of unconditional sharing where it
+ * allows it, else its stages), except that L4+ data always goes to HIGH_LEVEL_REVIEW and so is never
+ * approved automatically — IMPORTANT and CORE data above all (Data Security Law Art.21: 重点保护 /
+ * 更加严格的管理制度), even where the profile grants unconditional data on a formal check (Ganzi
+ * Art.18 ¶2: 自动取得数据使用授权).
+ */
+export function reviewPath(
+  levels: ApplicationLevels,
+  application: { purpose: 'SHARE' | 'OPEN'; unconditional: boolean },
+  profile: { approvalStages: readonly string[]; autoApproveUnconditional: boolean },
+): ReviewPath {
+  const profileWouldAutoApprove = application.purpose === 'SHARE' && application.unconditional && profile.autoApproveUnconditional;
+  const levelReview = levels.highLevel.length > 0 || levels.importantOrCore.length > 0;
+  const autoApprove = profileWouldAutoApprove && !levelReview;
+  return {
+    autoApprove,
+    stages: autoApprove ? ['platform'] : levelReview ? [...HIGH_LEVEL_REVIEW] : [...profile.approvalStages],
+    levelReview,
+    autoApprovalWithheld: profileWouldAutoApprove && levelReview,
+  };
+}

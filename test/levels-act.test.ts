@@ -231,8 +231,8 @@ describe('levels act, Ganzi profile (auto-approves unconditional data, Ganzi Art
       const app = filed.data.applyForAccess;
       expect(app).toMatchObject({ status: 'PENDING', grantId: null, stages: ['big-data-department', 'provider'], currentStage: 'big-data-department', highLevelFields: ['Query.persons'] });
       expect(app.steps.map((s: any) => s.action)).toEqual(['filed']);
-      expect(app.steps[0].note).toContain('Query.persons为重要数据或核心数据，不予自动批准');
-      expect(app.steps[0].note).toContain('Query.persons: IMPORTANT or CORE data, never approved automatically');
+      expect(app.steps[0].note).toBe('Query.persons为L4级及以上数据，须经数据主管部门和数据提供单位两级审核，不予自动批准（Query.persons为重要数据或核心数据，从不自动批准） / ' +
+        'Query.persons: L4+ data, reviewed by the data authority and then the provider, not approved automatically (Query.persons: IMPORTANT or CORE data, never approved automatically)');
       // Reviewed by a person, it gets a person's deadline (Ganzi Art.18 ¶2: 5 working days), not the 1-day formal check.
       expect(app.dueOn).toBe(dueFrom('ganzi', app.filedAt));
 

@@ -7,7 +7,7 @@
 import crypto from 'node:crypto';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { approvingDataset, type Catalog } from '../../directives/catalog';
-import { applicationLevels, highLevelCoordinates, HIGH_LEVEL_REVIEW, isImportantOrCore } from '../../directives/levels';
+import { applicationLevels, highLevelCoordinates, isImportantOrCore, reviewPath } from '../../directives/levels';
 import type { Queryable } from '../../lib/db/database';
 import type { WorkingCalendar } from './calendar/working-days';
 import { deadlineFor, type JurisdictionProfile, type Procedure } from './profiles/profile';
@@ -112,10 +112,14 @@ async function addStep(tx: Queryable, id: string, stage: string, action: string,
   );
 }
 
-/** The filing step's note on a two-stage review the levels imposed: which fields, and what it replaced. */
+/** The filing step's note on a two-stage review the levels imposed: which fields, and the auto-approval it replaced. */
 function levelReviewNote(highLevel: string[], importantOrCore: string[], wouldAutoApprove: boolean): string {
-  const zh = `${highLevel.join('、')}为L4级及以上数据，须经数据主管部门和数据提供单位两级审核${wouldAutoApprove ? `；${importantOrCore.join('、')}为重要数据或核心数据，不予自动批准` : ''}`;
-  const en = `${highLevel.join(', ')}: L4+ data, reviewed by the data authority and then the provider${wouldAutoApprove ? `; ${importantOrCore.join(', ')}: IMPORTANT or CORE data, never approved automatically` : ''}`;
+  let zh = `${highLevel.join('、')}为L4级及以上数据，须经数据主管部门和数据提供单位两级审核`;
+  let en = `${highLevel.join(', ')}: L4+ data, reviewed by the data authority and then the provider`;
+  if (wouldAutoApprove) {
+    zh += `，不予自动批准${importantOrCore.length ? `（${importantOrCore.join('、')}为重要数据或核心数据，从不自动批准）` : ''}`;
+    en += `, not approved automatically${importantOrCore.length ? ` (${importantOrCore.join(', ')}: IMPORTANT or CORE data, never approved automatically)` : ''}`;
+  }
   return `${zh} / ${en}`;
 }
 
@@ -216,19 +220,15 @@ export function applicationResolvers(deps: ApplicationDeps): GraphQLResolverMap<
           throw badUserInput('有条件开放须签署安全承诺书和开放利用协议', 'conditional open data needs the security commitment and the use agreement accepted (Yunnan Art.35)', { argument: 'acceptUseAgreement' });
         }
         const unconditional = policies.every((p) => p.attribute === 'UNCONDITIONAL');
-        // IMPORTANT and CORE data are never approved automatically, whatever the profile (Data Security
-        // Law Art.21: 重点保护 / 更加严格的管理制度; GB/T 43697-2024), even where the profile grants
-        // unconditional data on a formal check (e.g. Ganzi Art.18 ¶2 自动取得数据使用授权).
-        const autoApprove = purpose === 'SHARE' && unconditional && deps.profile.autoApproveUnconditional && !levels.importantOrCore.length;
-        // L4+ data: the data authority reviews, then the provider, whatever the profile's stages
-        // (Guiyang-Gui'an Art.22 ¶2's path; Yunnan Art.41, Ganzi Art.36: 分类分级). Each stage is
-        // given the answer deadline of conditional data: a person reviews it, as conditional data.
-        const twoStage = !autoApprove && levels.highLevel.length > 0;
-        const procedure: Procedure = purpose === 'OPEN' ? 'conditionalOpenAnswer' : unconditional && !twoStage ? 'unconditionalShareAnswer' : 'conditionalShareAnswer';
+        // L4+ data: the data authority reviews, then the provider, whatever the profile; never approved
+        // automatically (IMPORTANT and CORE above all). See reviewPath.
+        const path = reviewPath(levels, { purpose, unconditional }, deps.profile);
+        const { autoApprove, stages } = path;
+        // A stage the levels imposed gets the answer deadline of conditional data: a person reviews it, as conditional data.
+        const procedure: Procedure = purpose === 'OPEN' ? 'conditionalOpenAnswer' : unconditional && !path.levelReview ? 'unconditionalShareAnswer' : 'conditionalShareAnswer';
         const filedAt = now();
         const { due, note } = dueOn(deps, procedure, filedAt);
-        const stages = autoApprove ? ['platform'] : twoStage ? [...HIGH_LEVEL_REVIEW] : [...deps.profile.approvalStages];
-        const levelNote = twoStage ? levelReviewNote(levels.highLevel, levels.importantOrCore, unconditional && deps.profile.autoApproveUnconditional) : null;
+        const levelNote = path.levelReview ? levelReviewNote(levels.highLevel, levels.importantOrCore, path.autoApprovalWithheld) : null;
         const id = `app-${crypto.randomUUID()}`;
         const actor = actorOf(ctx);
         return changePolicy(ctx.db, deps.notifier, async (tx) => {

@@ -94,6 +94,8 @@ export interface PolicyDecision {
   grantIds: Set<string>;
   /** Datasets whose fields are returned or masked (filled in by the engine, which knows the catalog). */
   datasets: DatasetFacts[];
+  /** L4+ coordinates returned or masked, flagged in the audit (filled in by the engine; see levels.ts). */
+  highLevel: string[];
   /** Every root field was denied: nothing to execute. */
   empty: boolean;
   /**
@@ -464,6 +466,7 @@ export function analyseOperation(
     denied: new Set(),
     grantIds: new Set(),
     datasets: [],
+    highLevel: [],
     empty: false,
   };
   const walk: Walk = { schema, rootName: rootType.name, options, fragments, variables: withDefaults, decide, verdicts: new Map(), decision };

@@ -4,6 +4,7 @@
 // are never open, a field is never graded below its dataset). Messages name the coordinate and the fix;
 // each problem carries a code a program can act on.
 import { maskable, type Catalog } from './catalog';
+import { isImportantOrCore } from './levels';
 import { DATA_LEVELS, type DataLevel, type FieldPolicy } from './vocabulary';
 
 export type CatalogProblemCode =
@@ -25,8 +26,6 @@ export interface CatalogProblem {
 
 const ROOT_TYPES = new Set(['Query', 'Mutation', 'Subscription']);
 
-/** Levels above general data (一般数据): 重要数据 and 核心数据 in GB/T 43697-2024. */
-const NEVER_OPEN_LEVELS: ReadonlySet<DataLevel> = new Set(['IMPORTANT', 'CORE']);
 
 const rank = (level: DataLevel) => DATA_LEVELS.indexOf(level);
 
@@ -67,7 +66,7 @@ export function checkCatalog(catalog: Catalog): CatalogProblem[] {
 
 function checkLevel(policy: FieldPolicy, report: (code: CatalogProblemCode, coordinate: string, message: string) => void): void {
   const { coordinate, open, level, declaredLevel, dataset } = policy;
-  if (level && NEVER_OPEN_LEVELS.has(level) && open && open.attribute !== 'NONE') {
+  if (level && isImportantOrCore(level) && open && open.attribute !== 'NONE') {
     const fromDataset = declaredLevel !== level && dataset;
     report('LEVEL_FORBIDS_OPEN', coordinate,
       `${coordinate}为${level}级${fromDataset ? `（所属数据集${fromDataset.name}的级别）` : ''}，重要数据和核心数据不予开放，应声明@open(attribute: NONE) / ` +

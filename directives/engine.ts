@@ -9,6 +9,7 @@ import type { Catalog } from './catalog';
 import { decideCoordinate } from './decide';
 import { grantLookup, scopeOf, type Grant } from './grants';
 import { anyGrantCoverage, chinaDate, effectiveMasks, exposuresOf, type EffectiveMasks } from './inference';
+import { highLevelCoordinates } from './levels';
 import { LruCache } from './lru';
 import { kindsAllowed } from './reach';
 import { DEFAULT_MASK_SETTINGS, type MaskSettings } from './mask';
@@ -149,6 +150,8 @@ export function createPolicyEngine(schema: GraphQLSchema, catalog: Catalog, mask
         if (facts) datasets.set(facts.code, facts);
       }
       decision.datasets = [...datasets.values()];
+      // Reads of L4+ data are flagged in the audit, masked or plain (Ganzi Art.36-37: 安全审计).
+      decision.highLevel = highLevelCoordinates(catalog, [...decision.returned, ...decision.masked]);
       decisions.set(key, { decision, validUntil: nextBoundary(request.grants, now) });
       return decision;
     },

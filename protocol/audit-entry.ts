@@ -30,6 +30,12 @@ export interface AuditEntry {
   targets?: string[];
   /** Control actions: the reason given (a suspension's, a revocation's, a refusal's legal basis). */
   reason?: string | null;
+  /**
+   * The L4+ coordinates (L4, IMPORTANT, CORE) the answer returned, plain or masked: reads of the
+   * highest levels are flagged (Ganzi Art.36-37 安全审计; directives/levels.ts). Absent in entries
+   * written before it existed.
+   */
+  highLevelFields?: string[];
 }
 
 /** Keyed hash of a data subject's identifier (HMAC-SM3), so the log can be searched without holding it. */

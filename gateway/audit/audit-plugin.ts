@@ -116,6 +116,7 @@ export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlug
             fieldsMasked: [...(decision?.masked ?? [])],
             fieldsDenied: [...new Set([...(decision?.denied ?? []), ...outOfScope.map((d) => d.coordinate)])],
             datasets: (decision?.datasets ?? []).map((d) => d.code),
+            highLevelFields: decision?.highLevel ?? [],
             subjects: [...subjects].map((subject) => subjectHash(options.subjectKey, subject)),
             decision: summary,
             errorCodes,

@@ -2,9 +2,12 @@
 // for fields of one provider's datasets and one scenario; reviewed stage by stage as the jurisdiction
 // profile says (Guiyang-Gui'an: big-data department, then provider); each stage has a deadline in
 // working days; an approval becomes a grant, a refusal cites its legal basis (Yunnan Art.29).
+// Levels act here too (directives/levels.ts): L4+ data always gets the two-stage review and plain
+// values of it a stated reason; IMPORTANT and CORE data are never auto-approved nor applied for open.
 import crypto from 'node:crypto';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { approvingDataset, type Catalog } from '../../directives/catalog';
+import { applicationLevels, highLevelCoordinates, isImportantOrCore, reviewPath } from '../../directives/levels';
 import type { Queryable } from '../../lib/db/database';
 import type { WorkingCalendar } from './calendar/working-days';
 import { deadlineFor, type JurisdictionProfile, type Procedure } from './profiles/profile';
@@ -34,6 +37,7 @@ interface ApplicationInput {
   legalBasis?: string;
   fields: string[];
   plain?: string[];
+  plainReason?: string;
   validFrom: string;
   validUntil: string;
   acceptSecurityCommitment?: boolean;
@@ -41,7 +45,7 @@ interface ApplicationInput {
 }
 
 export const APPLICATION_SELECT = `id, applicant_kind AS "applicantKind", applicant_id AS "applicantId", operator, upper(purpose) AS purpose,
-  scenario, scenario_name AS "scenarioName", description, legal_basis AS "legalBasis", fields, plain, provider_code AS "providerCode",
+  scenario, scenario_name AS "scenarioName", description, legal_basis AS "legalBasis", fields, plain, plain_reason AS "plainReason", provider_code AS "providerCode",
   ${isoColumn('valid_from')} AS "validFrom", ${isoColumn('valid_until')} AS "validUntil", stages, stage_index AS "stageIndex", upper(status) AS status,
   ${isoColumn('filed_at')} AS "filedAt", due_on::text AS "dueOn", ${isoColumn('decided_at')} AS "decidedAt", refusal_basis AS "refusalBasis",
   commitment_accepted AS "commitmentAccepted", agreement_accepted AS "agreementAccepted", grant_id AS "grantId"`;
@@ -64,6 +68,9 @@ interface ApplicationRow {
 }
 
 const SCENARIO_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+
+/** Longest reason for plain values a reviewer is asked to read. */
+const MAX_PLAIN_REASON = 2000;
 
 /** The longest validity an application may ask for: 5 years, the longest agreement term of the seeds (Yunnan-AO). */
 export const MAX_VALIDITY_MS = 5 * 366 * 86_400_000;
@@ -103,6 +110,17 @@ async function addStep(tx: Queryable, id: string, stage: string, action: string,
      VALUES ($1, (SELECT coalesce(max(seq), 0) + 1 FROM application_step WHERE application_id = $1), $2, $3, $4, $5, $6, $7)`,
     [id, stage, action, actor, at.toISOString(), due, note],
   );
+}
+
+/** The filing step's note on a two-stage review the levels imposed: which fields, and the auto-approval it replaced. */
+function levelReviewNote(highLevel: string[], importantOrCore: string[], wouldAutoApprove: boolean): string {
+  let zh = `${highLevel.join('、')}为L4级及以上数据，须经数据主管部门和数据提供单位两级审核`;
+  let en = `${highLevel.join(', ')}: L4+ data, reviewed by the data authority and then the provider`;
+  if (wouldAutoApprove) {
+    zh += `，不予自动批准${importantOrCore.length ? `（${importantOrCore.join('、')}为重要数据或核心数据，从不自动批准）` : ''}`;
+    en += `, not approved automatically${importantOrCore.length ? ` (${importantOrCore.join(', ')}: IMPORTANT or CORE data, never approved automatically)` : ''}`;
+  }
+  return `${zh} / ${en}`;
 }
 
 function actorOf(ctx: Context): string {
@@ -149,6 +167,7 @@ export function applicationResolvers(deps: ApplicationDeps): GraphQLResolverMap<
     },
     Application: {
       currentStage: (a: ApplicationRow) => (a.status === 'PENDING' ? a.stages[a.stageIndex] : null),
+      highLevelFields: (a: ApplicationRow) => highLevelCoordinates(deps.catalog, a.fields),
       overdue: (a: ApplicationRow) => a.status === 'PENDING' && a.dueOn < chinaDay(now()),
       steps: (a: ApplicationRow, _: unknown, ctx: Context) =>
         ctx.db.query(`SELECT stage, action, actor, ${isoColumn('at')} AS at, due_on::text AS "dueOn", note FROM application_step WHERE application_id = $1 ORDER BY seq`, [a.id]),
@@ -168,6 +187,13 @@ export function applicationResolvers(deps: ApplicationDeps): GraphQLResolverMap<
           // Root fields (listings, lookups) are approved by the provider of the dataset they return.
           const dataset = approvingDataset(deps.catalog, coordinate);
           if (!policy || !dataset) throw badUserInput(`${coordinate} 不是目录中的字段`, `${coordinate} is not a catalogued field`, { argument: 'fields' });
+          // 重要数据 and 核心数据 are never open (Data Security Law Art.21; GB/T 43697-2024; Ganzi Art.25):
+          // said for what it is, whatever the catalog's open attribute says.
+          if (purpose === 'OPEN' && isImportantOrCore(policy.level)) {
+            throw badUserInput(`${coordinate}为${policy.level}级（重要数据、核心数据），不予开放，不能提出开放申请`,
+              `${coordinate} is ${policy.level} data (重要数据 / 核心数据), which is never open: it cannot be applied for as open data`,
+              { argument: 'fields', problem: 'LEVEL_FORBIDS_OPEN' });
+          }
           const attribute = purpose === 'SHARE' ? policy.share?.attribute : policy.open?.attribute;
           if (attribute === 'NONE' || !attribute) {
             throw badUserInput(`${coordinate} ${purpose === 'SHARE' ? '不予共享' : '不予开放'}，不能申请`, `${coordinate} is ${purpose === 'SHARE' ? 'not shared' : 'not open'}: it cannot be applied for`, { argument: 'fields' });
@@ -178,28 +204,43 @@ export function applicationResolvers(deps: ApplicationDeps): GraphQLResolverMap<
         if (providers.size !== 1) throw badUserInput('一次申请只能针对一个数据提供单位的数据', 'one application covers the datasets of one provider (一需求一审核)', { argument: 'fields' });
         const plain = input.plain ?? [];
         if (!plain.every((f) => input.fields.includes(f))) throw badUserInput('明文字段须在申请字段之内', 'plain fields must be among the fields applied for', { argument: 'plain' });
+        const levels = applicationLevels(deps.catalog, input.fields, plain);
+        const plainReason = input.plainReason?.trim() || null;
+        // Plain values of L4+ data only for a stated reason, which the reviewers read (Ganzi Art.36 数据脱敏;
+        // Yunnan Art.43(5): 脱敏数据 handling is supervised).
+        if (levels.plainHighLevel.length && !plainReason) {
+          throw badUserInput(`${levels.plainHighLevel.join('、')}为L4级及以上数据，申请明文须说明理由`,
+            `${levels.plainHighLevel.join(', ')} ${levels.plainHighLevel.length > 1 ? 'are' : 'is'} L4+ data: state why plain values are needed (plainReason)`, { argument: 'plainReason' });
+        }
+        if (plainReason && plainReason.length > MAX_PLAIN_REASON) {
+          throw badUserInput(`明文理由不得超过${MAX_PLAIN_REASON}字`, `plainReason may be at most ${MAX_PLAIN_REASON} characters`, { argument: 'plainReason' });
+        }
         const { from, until } = checkValidity(input.validFrom, input.validUntil, now());
         if (purpose === 'OPEN' && !(input.acceptSecurityCommitment && input.acceptUseAgreement)) {
           throw badUserInput('有条件开放须签署安全承诺书和开放利用协议', 'conditional open data needs the security commitment and the use agreement accepted (Yunnan Art.35)', { argument: 'acceptUseAgreement' });
         }
         const unconditional = policies.every((p) => p.attribute === 'UNCONDITIONAL');
-        const autoApprove = purpose === 'SHARE' && unconditional && deps.profile.autoApproveUnconditional;
-        const procedure: Procedure = purpose === 'OPEN' ? 'conditionalOpenAnswer' : unconditional ? 'unconditionalShareAnswer' : 'conditionalShareAnswer';
+        // L4+ data: the data authority reviews, then the provider, whatever the profile; never approved
+        // automatically (IMPORTANT and CORE above all). See reviewPath.
+        const path = reviewPath(levels, { purpose, unconditional }, deps.profile);
+        const { autoApprove, stages } = path;
+        // A stage the levels imposed gets the answer deadline of conditional data: a person reviews it, as conditional data.
+        const procedure: Procedure = purpose === 'OPEN' ? 'conditionalOpenAnswer' : unconditional && !path.levelReview ? 'unconditionalShareAnswer' : 'conditionalShareAnswer';
         const filedAt = now();
         const { due, note } = dueOn(deps, procedure, filedAt);
-        const stages = autoApprove ? ['platform'] : [...deps.profile.approvalStages];
+        const levelNote = path.levelReview ? levelReviewNote(levels.highLevel, levels.importantOrCore, path.autoApprovalWithheld) : null;
         const id = `app-${crypto.randomUUID()}`;
         const actor = actorOf(ctx);
         return changePolicy(ctx.db, deps.notifier, async (tx) => {
           await tx.query(
             `INSERT INTO application (id, applicant_kind, applicant_id, operator, purpose, scenario, scenario_name, description, legal_basis, fields, plain,
-               provider_code, valid_from, valid_until, stages, status, filed_at, due_on, commitment_accepted, agreement_accepted)
-             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,'pending',$16,$17,$18,$19)`,
+               provider_code, valid_from, valid_until, stages, status, filed_at, due_on, commitment_accepted, agreement_accepted, plain_reason)
+             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,'pending',$16,$17,$18,$19,$20)`,
             [id, applicantKind, caller.id, caller.operator ?? caller.id, purpose.toLowerCase(), input.scenario, input.scenarioName, input.description, input.legalBasis ?? null,
               input.fields, plain, [...providers][0], new Date(from).toISOString(), new Date(until).toISOString(), stages, filedAt.toISOString(), due,
-              input.acceptSecurityCommitment ?? false, input.acceptUseAgreement ?? false],
+              input.acceptSecurityCommitment ?? false, input.acceptUseAgreement ?? false, plainReason],
           );
-          await addStep(tx, id, stages[0], 'filed', actor, filedAt, due, note ?? null);
+          await addStep(tx, id, stages[0], 'filed', actor, filedAt, due, [levelNote, note].filter(Boolean).join('\n') || null);
           // Inference control at filing too: the applicant learns at once what cannot be granted as asked.
           const review = await reviewGrant(tx, deps, { id: `grant-${id}`, grantee: { kind: applicantKind, id: caller.id! }, scenario: input.scenario, fields: input.fields, plain, validFrom: new Date(from).toISOString(), validUntil: new Date(until).toISOString() }, filedAt);
           refuseConflicts(review);

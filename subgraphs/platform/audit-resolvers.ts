@@ -26,6 +26,8 @@ interface Filter {
   decision?: string;
   from?: string;
   to?: string;
+  /** Only records whose answer returned L4+ fields (true), or none (false). */
+  highLevel?: boolean;
 }
 
 /** Admins see everything; a provider only records touching its datasets. */
@@ -49,6 +51,9 @@ function where(filter: Filter, scope: string[] | 'all', params: unknown[]): stri
   if (filter.decision) add('decision = ?', filter.decision);
   if (filter.from) add('recorded_at >= ?::timestamptz', filter.from);
   if (filter.to) add('recorded_at < ?::timestamptz', filter.to);
+  // Written as the predicate of audit_record_high_level_idx (migration 10), so the index serves it.
+  if (filter.highLevel === true) clauses.push("high_level_fields <> '{}'");
+  if (filter.highLevel === false) clauses.push("high_level_fields = '{}'");
   return clauses.length ? clauses.join(' AND ') : 'true';
 }
 
@@ -66,7 +71,7 @@ export function auditResolvers(options: AuditReadOptions): GraphQLResolverMap<Co
           condition += ` AND seq < $${params.length}`;
         }
         const rows = await page(ctx.db, `SELECT ${AUDIT_SELECT} FROM audit_record WHERE ${condition} ORDER BY seq DESC LIMIT $${params.length + 1}`, params, first);
-        const records = rows.slice(0, first).map((r) => ({ ...r, subjectCount: r.subjects.length }));
+        const records = rows.slice(0, first).map((r) => ({ ...r, subjectCount: r.subjects.length, highLevel: (r.highLevelFields ?? []).length > 0 }));
         return { records, nextCursor: rows.length > first ? encodeCursor(String(records[records.length - 1].seq)) : null };
       },
       myAccesses: async (_: unknown, args: { first?: number; after?: string }, ctx: Context) => {

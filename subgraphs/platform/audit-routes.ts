@@ -25,7 +25,8 @@ function isEntry(value: unknown): value is AuditEntry {
     NULLABLE_STRINGS.every((key) => e[key] === null || typeof e[key] === 'string') &&
     STRING_ARRAYS.every((key) => Array.isArray(e[key]) && e[key].every((item) => typeof item === 'string')) &&
     (e.targets === undefined || (Array.isArray(e.targets) && e.targets.every((item) => typeof item === 'string'))) &&
-    (e.reason === undefined || e.reason === null || typeof e.reason === 'string')
+    (e.reason === undefined || e.reason === null || typeof e.reason === 'string') &&
+    (e.highLevelFields === undefined || (Array.isArray(e.highLevelFields) && e.highLevelFields.every((item) => typeof item === 'string')))
   );
 }
 

@@ -273,4 +273,16 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 10,
+    name: 'levels_act',
+    sql: `
+      -- Reads of L4+ data (L4, IMPORTANT, CORE) are flagged: the coordinates the answer returned, plain
+      -- or masked (Ganzi Art.36-37 安全审计). Older records hold none and keep their hashes.
+      ALTER TABLE audit_record ADD COLUMN high_level_fields text[] NOT NULL DEFAULT '{}';
+      CREATE INDEX audit_record_high_level_idx ON audit_record (recorded_at) WHERE high_level_fields <> '{}';
+      -- The reason an application gives for plain (unmasked) values of L4+ fields, shown to its reviewers.
+      ALTER TABLE application ADD COLUMN plain_reason text;
+    `,
+  },
 ];

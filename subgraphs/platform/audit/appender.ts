@@ -41,6 +41,7 @@ const COLUMNS: [string, string, string][] = [
   ['latency_ms', 'latencyMs', 'integer'],
   ['targets', 'targets', 'text[]'],
   ['reason', 'reason', 'text'],
+  ['high_level_fields', 'highLevelFields', 'text[]'],
   ['prev_hash', 'prevHash', 'text'],
   ['hash', 'hash', 'text'],
 ];
@@ -89,7 +90,7 @@ interface Queued {
 }
 
 /** Times are hashed exactly as the database gives them back: normalise before chaining. */
-const normalised = (entry: AuditEntry): AuditEntry => ({ ...entry, recordedAt: new Date(entry.recordedAt).toISOString(), targets: entry.targets ?? [], reason: entry.reason ?? null });
+const normalised = (entry: AuditEntry): AuditEntry => ({ ...entry, recordedAt: new Date(entry.recordedAt).toISOString(), targets: entry.targets ?? [], reason: entry.reason ?? null, highLevelFields: entry.highLevelFields ?? [] });
 
 export class AuditAppender {
   private queue: Queued[] = [];

@@ -20,8 +20,12 @@ function canonical(seq: number, entry: AuditEntry): string {
     entry.fieldsReturned, entry.fieldsMasked, entry.fieldsDenied, entry.datasets, entry.subjects, entry.decision,
     entry.errorCodes, entry.latencyMs,
   ];
-  // Added later: covered only when present, so records written before still verify.
-  if (entry.targets?.length || (entry.reason !== null && entry.reason !== undefined)) content.push(entry.targets ?? [], entry.reason ?? null);
+  // Added later: covered only when present, so records written before still verify. The L4+ flag
+  // (migration 10) comes after targets and reason, which are then always written: each shape of the
+  // content has its own length (21, 23 or 24 items), so no record can pass for another.
+  const highLevel = entry.highLevelFields ?? [];
+  if (entry.targets?.length || (entry.reason !== null && entry.reason !== undefined) || highLevel.length) content.push(entry.targets ?? [], entry.reason ?? null);
+  if (highLevel.length) content.push(highLevel);
   return JSON.stringify(content);
 }
 

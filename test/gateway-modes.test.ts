@@ -39,6 +39,15 @@ describe('a supergraph without the policy vocabulary', () => {
     await expect(startGatewayProcess({ ...keysEnv(), SUPERGRAPH_FILE: plainSupergraph() })).rejects.toThrow(/does not declare the policy vocabulary/);
   });
 
+  it('is refused when its catalog breaks the catalog rules, even if composed elsewhere (Yunnan Art.27: a refusal cites its legal basis)', async () => {
+    const broken = fs.readFileSync(path.resolve(__dirname, '../schema/supergraph.graphql'), 'utf8')
+      .replace(/phone: String @join__field[^\n]*\n/, (line) => line.replace(/legalBasis: "[^"]*"/, 'legalBasis: ""'));
+    expect(broken).toContain('legalBasis: ""');
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pd-sg-')), 'supergraph.graphql');
+    fs.writeFileSync(file, broken);
+    await expect(startGatewayProcess({ ...keysEnv(), SUPERGRAPH_FILE: file })).rejects.toThrow(/SHARE_NONE_WITHOUT_LEGAL_BASIS/);
+  });
+
   it('is served by POLICY=off as a plain federation gateway', async () => {
     const gateway = await startGatewayProcess({ SUPERGRAPH_FILE: plainSupergraph(), POLICY: 'off' });
     try {

@@ -2,6 +2,7 @@
 // policy state (read from the platform, cached, dropped on announced changes). Before anything is
 // served, the supergraph must declare the policy vocabulary and the mask settings must protect it.
 import { readCatalog, type Catalog } from '../../directives/catalog';
+import { checkCatalog } from '../../directives/catalog-check';
 import { chinaDate, checkMaskSettings } from '../../directives/inference';
 import { createLogger } from '../../lib/log';
 import { createPolicySource, type PolicySource } from '../grants/policy-source';
@@ -33,6 +34,12 @@ export async function policyPart({ settings, supergraphSdl, platform }: PartCont
   const catalog = readCatalog(supergraphSdl);
   if (!catalog.hasVocabulary) {
     throw new Error(`${settings.supergraphFile} does not declare the policy vocabulary (@share, @open …): refusing to serve it. Set POLICY=off to run a plain federation gateway.`);
+  }
+  // The compose-time rules, again at start: a supergraph edited by hand or composed elsewhere must not
+  // be served with a catalog that breaks them (the entries loaded later are checked the same way).
+  const problems = checkCatalog(catalog);
+  if (problems.length) {
+    throw new Error(`${settings.supergraphFile}: the catalog breaks its rules, refusing to start:\n${problems.map((p) => `  [${p.code}] ${p.message}`).join('\n')}`);
   }
   checkMasks(catalog, settings);
   const policySource = createPolicySource({

@@ -46,6 +46,7 @@ export const PLATFORM_OPERATIONS: { readonly Query: Record<string, ControlOperat
     emergencyGrantsForReview: { audiences: ['admin'] },
     suspensions: { audiences: ['admin'] },
     registeredOperations: { audiences: ['admin'] },
+    institutions: { audiences: ['admin'] },
   },
   Mutation: {
     applyForAccess: { audiences: APPLICANTS, audit: (a) => ({ target: on('scenario', (a.input as { scenario?: unknown } | undefined)?.scenario) }) },
@@ -62,6 +63,9 @@ export const PLATFORM_OPERATIONS: { readonly Query: Record<string, ControlOperat
     liftSuspension: { audiences: ['admin'], audit: (a) => ({ target: on('suspension', a.id), reason: text(a.reason) }) },
     registerOperation: { audiences: ['admin'], audit: (a) => ({ target: on('operation', a.name) }) },
     retireOperation: { audiences: ['admin'], audit: (a) => ({ target: on('operation', a.hash), reason: text(a.reason) }) },
+    registerInstitution: { audiences: ['admin'], audit: (a) => ({ target: on('institution', (a.input as { creditCode?: unknown } | undefined)?.creditCode), reason: text((a.input as { reason?: unknown } | undefined)?.reason) }) },
+    deregisterInstitution: { audiences: ['admin'], audit: (a) => ({ target: on('institution', a.creditCode), reason: text(a.reason) }) },
+    reinstateInstitution: { audiences: ['admin'], audit: (a) => ({ target: on('institution', a.creditCode), reason: text(a.reason) }) },
   },
 };
 

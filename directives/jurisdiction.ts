@@ -48,3 +48,14 @@ export function mayKeepRegistryEntry(area: string, entry: { kind: 'authority' | 
   if (!covers(area, entry.division)) return false;
   return entry.kind === 'institution' || areaOf(entry.division).length > area.length;
 }
+
+/** Why an institution's token is not honoured: nobody registered it, it was deregistered, or its token names another division than the registry. */
+export type RegistrationProblem = 'UNREGISTERED' | 'DEREGISTERED' | 'DIVISION_MISMATCH';
+
+/** The problem with an institution token of `tokenDivision` given its registry entry (null or absent: none); undefined when it is honoured. */
+export function registrationProblem(tokenDivision: string, entry: { division: string; status: string } | null | undefined): RegistrationProblem | undefined {
+  if (!entry) return 'UNREGISTERED';
+  if (entry.status !== 'active') return 'DEREGISTERED';
+  if (entry.division !== tokenDivision) return 'DIVISION_MISMATCH';
+  return undefined;
+}

@@ -15,6 +15,8 @@ import { grantResolvers } from './grant-resolvers';
 import { objectionResolvers } from './objection-resolvers';
 import { feedbackResolvers } from './feedback-resolvers';
 import { operationResolvers } from './operation-resolvers';
+import { institutionResolvers } from './institution-resolvers';
+import { loadInstitutionsFiles } from './institution-registry';
 import { calendarFor, loadActiveProfile } from './profiles/profile';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 
@@ -51,6 +53,10 @@ export const platformDomain: DomainModule<Record<string, never>> = {
   info: SUBGRAPHS.find((s) => s.name === 'platform')!,
   migrations: MIGRATIONS,
   async seed(db) {
+    // The registry of institutions from files (INSTITUTIONS_FILE, comma-separated: development fixtures,
+    // the authorities a deployment starts with): missing entries only, never changing or reinstating one.
+    const institutionFiles = (process.env.INSTITUTIONS_FILE ?? '').split(',').map((f) => f.trim()).filter(Boolean);
+    if (institutionFiles.length) await loadInstitutionsFiles(db, notifier, institutionFiles.map((f) => path.resolve(ROOT_DIR, f)));
     // Grants from a file (GRANTS_FILE: development fixtures, migrations from another system).
     const file = process.env.GRANTS_FILE;
     if (!file) return;
@@ -69,6 +75,7 @@ export const platformDomain: DomainModule<Record<string, never>> = {
     objectionResolvers({ catalog, profile, calendar }),
     feedbackResolvers({ catalog, profile, calendar }),
     operationResolvers({ notifier }),
+    institutionResolvers({ notifier }),
   ),
   permissions: PLATFORM_PERMISSIONS,
   routes: (db, settings) => ({ ...auditRoutes(new AuditAppender(db), settings.gatewaySecret), ...policyRoutes(db, settings.gatewaySecret) }),

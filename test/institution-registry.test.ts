@@ -130,7 +130,7 @@ describe('authorities by area and the institution registry', () => {
     const before = await graphql(stack.gatewayUrl, MY_APPLICATIONS, undefined, office);
     expect(codeOf(before)).toBe('INSTITUTION_UNREGISTERED');
 
-    const registered = await graphql(stack.gatewayUrl, REGISTER, { input: { creditCode: WUHUA_OFFICE, name: '昆明市五华区民政局', division: '530102', reason: '新设机构' } }, kunming);
+    const registered = await graphql(stack.gatewayUrl, REGISTER, { input: { creditCode: WUHUA_OFFICE, name: '昆明市五华区华山街道办事处', division: '530102', reason: '新设机构' } }, kunming);
     expect(registered.errors).toBeUndefined();
     expect(registered.data!.registerInstitution).toMatchObject({ creditCode: WUHUA_OFFICE, division: '530102', kind: 'INSTITUTION', status: 'ACTIVE', registeredBy: expect.stringContaining(KUNMING_AUTHORITY) });
     // The registration is announced: both replicas honour the token at once.

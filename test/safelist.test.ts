@@ -37,7 +37,7 @@ describe('persisted-query safelist mode', () => {
 
   beforeAll(async () => {
     stack = await startStack({ ...credentials.env(), OPERATION_SAFELIST: 'on' });
-    admin = { authorization: `Bearer ${await credentials.token({ org: '11530000015200013A', roles: ['admin'], div: '530000', sub: 'admin-1' })}` };
+    admin = { authorization: `Bearer ${await credentials.token({ org: '115300000152010080', roles: ['admin'], div: '530000', sub: 'admin-1' })}` };
     institution = { authorization: `Bearer ${await credentials.token({ org: '11530100015301017M', roles: ['institution'] })}` };
   }, 180_000);
 

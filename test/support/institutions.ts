@@ -31,6 +31,8 @@ export const TEST_INSTITUTIONS: readonly InstitutionFixture[] = [
   // Civil affairs bureaus of two counties outside the seeded prefectures (division-tokens.test.ts).
   { creditCode: makeCreditCode('1', '1', '530602', '01530602'), name: '昭通市昭阳区民政局', division: '530602', kind: 'institution' },
   { creditCode: makeCreditCode('1', '1', '533102', '01533102'), name: '德宏州瑞丽市民政局', division: '533102', kind: 'institution' },
+  // A county office of Kunming (control-plane-holes.test.ts).
+  { creditCode: makeCreditCode('1', '1', '530102', '01530120'), name: '昆明市五华区民政局', division: '530102', kind: 'institution' },
   // Seeded legal entities some tests use as institutions (verification budgets, suspensions), and the abuse suite's callers.
   ...[0, 1, 2, 3, 4, 5, 9_000_001, 9_000_002, 9_000_003, 9_000_004].map((k) => testInstitution(creditCodeAt(DEFAULT_SEED, k), `测试机构 ${k}`)),
 ];

@@ -231,7 +231,7 @@ describe('control-plane holes (issue 11)', () => {
       expect(noReason.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'reason' });
       const lifted = await graphql(stack.gatewayUrl, 'mutation($id: ID!) { liftSuspension(id: $id, reason: "整改完成") { liftedAt liftedBy liftReason } }', { id }, admin);
       expect(lifted.errors).toBeUndefined();
-      expect((lifted.data as any).liftSuspension).toMatchObject({ liftedAt: expect.any(String), liftedBy: `${POLICE}/admin-holes`, liftReason: '整改完成' });
+      expect((lifted.data as any).liftSuspension).toMatchObject({ liftedAt: expect.any(String), liftedBy: `${PROVINCE_AUTHORITY}/admin-holes`, liftReason: '整改完成' });
       expect(await auditRecordOf(lifted.headers.get('x-request-id'))).toMatchObject({ targets: [`suspension:${id}`], reason: '整改完成' });
       const inForce: any = await graphql(stack.gatewayUrl, '{ suspensions { id } }', undefined, admin);
       expect(inForce.data.suspensions.map((s: any) => s.id)).not.toContain(id);

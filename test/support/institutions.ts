@@ -21,6 +21,8 @@ export const QUJING_AUTHORITY = '115303000153030044'; // 曲靖市数据局, 530
 /** Where a test institution without a known division of its own is registered. */
 const TEST_DIVISION = '530100';
 
+const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+
 const testInstitution = (creditCode: string, name: string): InstitutionFixture => {
   const embedded = divisionOfCreditCode(creditCode);
   return { creditCode, name, division: isKnownDivision(embedded) ? embedded : TEST_DIVISION, kind: 'institution' };
@@ -33,8 +35,9 @@ export const TEST_INSTITUTIONS: readonly InstitutionFixture[] = [
   { creditCode: makeCreditCode('1', '1', '533102', '01533102'), name: '德宏州瑞丽市民政局', division: '533102', kind: 'institution' },
   // A county office of Kunming (control-plane-holes.test.ts).
   { creditCode: makeCreditCode('1', '1', '530102', '01530120'), name: '昆明市五华区民政局', division: '530102', kind: 'institution' },
-  // Seeded legal entities some tests use as institutions (verification budgets, suspensions), and the abuse suite's callers.
-  ...[0, 1, 2, 3, 4, 5, 9_000_001, 9_000_002, 9_000_003, 9_000_004].map((k) => testInstitution(creditCodeAt(DEFAULT_SEED, k), `测试机构 ${k}`)),
+  // Seeded legal entities some tests use as institutions (verification budgets, suspensions, the replicas'
+  // callers under load), and the abuse suite's callers.
+  ...[...range(0, 6), ...range(200, 224), 300, 301, ...range(9_000_001, 9_000_005)].map((k) => testInstitution(creditCodeAt(DEFAULT_SEED, k), `测试机构 ${k}`)),
 ];
 
 const BY_CODE = new Map(TEST_INSTITUTIONS.map((i) => [i.creditCode, i]));

@@ -18,14 +18,15 @@ export const PROVINCE_AUTHORITY = '115300000152010080'; // 云南省数据局, 5
 export const KUNMING_AUTHORITY = '11530100015301009T'; // 昆明市数据局, 530100
 export const QUJING_AUTHORITY = '115303000153030044'; // 曲靖市数据局, 530300
 
-/** Where a test institution without a known division of its own is registered. */
+/** Where a test institution without a Yunnan division of its own is registered. */
 const TEST_DIVISION = '530100';
 
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 
 const testInstitution = (creditCode: string, name: string): InstitutionFixture => {
   const embedded = divisionOfCreditCode(creditCode);
-  return { creditCode, name, division: isKnownDivision(embedded) ? embedded : TEST_DIVISION, kind: 'institution' };
+  // In Yunnan (the development registry's province, whose authority the suites use as admin), where its code was issued if that is Yunnan.
+  return { creditCode, name, division: embedded.startsWith('53') && isKnownDivision(embedded) ? embedded : TEST_DIVISION, kind: 'institution' };
 };
 
 export const TEST_INSTITUTIONS: readonly InstitutionFixture[] = [

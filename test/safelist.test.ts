@@ -60,6 +60,18 @@ describe('persisted-query safelist mode', () => {
     expect(codes(hashOnly)).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
   });
 
+  it('exempts only admins of registered data authorities: an admin token of another institution runs nothing unregistered and registers nothing', async () => {
+    // 云南省公安厅 is registered as an institution, not as an authority (Yunnan Art.6: the data authorities keep the platform).
+    const police = { authorization: `Bearer ${await credentials.token({ org: '11530000015200013A', roles: ['admin'], div: '530000', sub: 'admin-police' })}` };
+    const result = await graphql(stack.gatewayUrl, OPEN_CATALOG, undefined, police);
+    expect(result.status).toBe(403);
+    expect(codes(result)).toEqual(['OPERATION_NOT_REGISTERED']);
+    const register = await graphql(stack.gatewayUrl, 'mutation($d: String!) { registerOperation(name: "OpenCatalog", document: $d) { hash } }', { d: OPEN_CATALOG }, police);
+    expect(codes(register)).toEqual(['OPERATION_NOT_REGISTERED']);
+    const listed: any = await graphql(stack.gatewayUrl, '{ registeredOperations(includeRetired: true) { hash } }', {}, admin);
+    expect(listed.data.registeredOperations).toEqual([]);
+  });
+
   it('does not let a client register an operation by sending it with its hash', async () => {
     const sent = await byDocumentAndHash(stack.gatewayUrl, 'query Sneaky { catalog { code name } }');
     expect(codes(sent)).toEqual(['OPERATION_NOT_REGISTERED']);

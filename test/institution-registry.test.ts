@@ -226,6 +226,25 @@ describe('authorities by area and the institution registry', () => {
     expect(lifted.data!.liftSuspension.liftedAt).toBeTruthy();
   });
 
+  it('Yunnan Art.6 (一): grants are where their grantee is — Kunming neither grants emergency access to, nor scopes or revokes the grant of, a Qujing institution; the province does', async () => {
+    const emergency = 'mutation($inst: String!) { grantEmergencyAccess(institution: $inst, scenario: "flood-2026", fields: ["Person.name"], hours: 2, reason: "洪涝灾害救援") { id granteeId } }';
+    const byKunming = await graphql(stack.gatewayUrl, emergency, { inst: QILIN_OFFICE }, kunming);
+    expect(byKunming.errors![0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'OUTSIDE_AREA' });
+    const byProvince = await graphql(stack.gatewayUrl, emergency, { inst: QILIN_OFFICE }, province);
+    expect(byProvince.errors).toBeUndefined();
+    const grantId = byProvince.data!.grantEmergencyAccess.id;
+
+    const scoped = await graphql(stack.gatewayUrl, 'mutation($id: ID!) { scopeGrant(id: $id, divisionCode: "530302") { id } }', { id: grantId }, kunming);
+    expect(scoped.errors![0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'OUTSIDE_AREA' });
+    const revoked = await graphql(stack.gatewayUrl, 'mutation($id: ID!) { revokeGrant(id: $id, reason: "救援结束") { status } }', { id: grantId }, kunming);
+    expect(revoked.errors![0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'OUTSIDE_AREA' });
+    const grantIds = async (headers: Record<string, string>) => (await graphql(stack.gatewayUrl, '{ grants { id } }', undefined, headers)).data!.grants.map((g: any) => g.id);
+    expect(await grantIds(kunming)).not.toContain(grantId);
+    expect(await grantIds(qujing)).toContain(grantId);
+    const byQujing = await graphql(stack.gatewayUrl, 'mutation($id: ID!) { revokeGrant(id: $id, reason: "救援结束") { status } }', { id: grantId }, qujing);
+    expect(byQujing.data!.revokeGrant.status).toBe('revoked');
+  });
+
   it('a deregistered institution is refused on the next request, on both replicas; reinstated, it is honoured again', async () => {
     const office = await bearer(WUHUA_OFFICE, ['institution'], '530102');
     // Both replicas have the office's state cached.

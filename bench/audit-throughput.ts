@@ -129,14 +129,15 @@ const CLEARED: NodeJS.ProcessEnv = Object.fromEntries(
   [
     'DATABASE_URL', 'PGLITE_DIR', 'DB_SCHEMA_PREFIX', 'REDIS_URL', 'REDIS_KEY_PREFIX', 'GRANT_CACHE_MS', 'POLICY_DENIAL_MODE', 'JWT_JWKS_URL',
     'JWT_ISSUER', 'JWT_AUDIENCE', 'JWT_ALGORITHM', 'SUPERGRAPH_FILE', 'HOST', 'DEV_KEYS_DIR', 'JWT_PUBLIC_KEY_FILE', 'API_KEY_SECRET',
-    'MASK_HASH_KEY', 'GRANTS_FILE', 'AUDIT', 'AUDIT_DURABILITY', 'AUDIT_JOURNAL_DIR', 'GATEWAY_INSTANCE', 'OPERATION_SAFELIST', 'SUBGRAPH_ALLOW_UNSIGNED',
+    'MASK_HASH_KEY', 'GRANTS_FILE', 'INSTITUTIONS_FILE', 'AUDIT', 'AUDIT_DURABILITY', 'AUDIT_JOURNAL_DIR', 'GATEWAY_INSTANCE', 'OPERATION_SAFELIST', 'SUBGRAPH_ALLOW_UNSIGNED',
   ].map((name) => [name, undefined]),
 );
 
 // ───────────────────────── talking to the platform ─────────────────────────
 
 /** An admin's caller claim: only for reading the chain head through the platform's own API. */
-const ADMIN_CLAIM = encodeCallerClaim({ kind: 'institution', id: '11530000015200013A', operator: 'bench-audit', roles: ['admin'] });
+// Admin rights belong to registered data authorities: the province's (云南省数据局) from the development registry.
+const ADMIN_CLAIM = encodeCallerClaim({ kind: 'institution', id: '115300000152010080', operator: 'bench-audit', division: '530000', roles: ['admin'] });
 
 /** The chain head's seq, read through the platform's admin API (auditRecords, newest first), signed as a gateway signs. */
 async function chainHead(platformUrl: string, secret: string): Promise<number> {
@@ -797,7 +798,7 @@ async function main(): Promise<void> {
   const schemaPrefix = `bench_audit_${process.pid}_`;
   if (options.platformDb) cleanups.push(() => dropSchemas(schemaPrefix, options.platformDb));
 
-  const subgraphEnv: NodeJS.ProcessEnv = { ...CLEARED, GATEWAY_SUBGRAPH_SECRET: keys.gatewaySubgraphSecret, AUDIT_SUBJECT_KEY: auditSubjectKey, LOG_LEVEL: 'warn', DATA_SCALE: options.dataScale };
+  const subgraphEnv: NodeJS.ProcessEnv = { ...CLEARED, GATEWAY_SUBGRAPH_SECRET: keys.gatewaySubgraphSecret, AUDIT_SUBJECT_KEY: auditSubjectKey, LOG_LEVEL: 'warn', DATA_SCALE: options.dataScale, INSTITUTIONS_FILE: 'gateway/fixtures/institutions.dev.json' };
   const platformInfo = SUBGRAPHS.find((s) => s.name === 'platform')!;
   console.log(`[audit] starting the platform subgraph (${options.platformDb ? 'PostgreSQL, schema prefix ' + schemaPrefix : 'PGlite on disk'})…`);
   const platform = await startService('platform', platformInfo.entry, {

@@ -14,7 +14,7 @@ import { DEFAULT_SEED, personIdAt } from '../subgraphs/seed/generator';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ROUNDS = Number(process.env.REVOCATION_ROUNDS ?? 20);
 const INSTITUTION = '11530100015301017M';
-const ADMIN_ORG = '11530000015200013A';
+const ADMIN_ORG = '115300000152010080'; // 云南省数据局, a registered data authority (gateway/fixtures/institutions.dev.json)
 
 async function until(check: () => Promise<boolean>, limitMs = 70_000): Promise<number> {
   const started = performance.now();

@@ -194,7 +194,7 @@ const CLEARED: NodeJS.ProcessEnv = Object.fromEntries(
   [
     'DATABASE_URL', 'PGLITE_DIR', 'DB_SCHEMA_PREFIX', 'REDIS_URL', 'REDIS_KEY_PREFIX', 'GRANT_CACHE_MS', 'POLICY_DENIAL_MODE',
     'JWT_JWKS_URL', 'JWT_ISSUER', 'JWT_AUDIENCE', 'JWT_ALGORITHM', 'SUPERGRAPH_FILE', 'MAX_BODY_BYTES', 'HOST', 'DEV_KEYS_DIR',
-    'MASK_ID_NUMBER_KEEP', 'MASK_PHONE_KEEP', 'MASK_CREDIT_CODE_KEEP', 'JWT_PUBLIC_KEY_FILE', 'API_KEY_SECRET', 'MASK_HASH_KEY', 'GRANTS_FILE',
+    'MASK_ID_NUMBER_KEEP', 'MASK_PHONE_KEEP', 'MASK_CREDIT_CODE_KEEP', 'JWT_PUBLIC_KEY_FILE', 'API_KEY_SECRET', 'MASK_HASH_KEY', 'GRANTS_FILE', 'INSTITUTIONS_FILE',
     'AUDIT', 'AUDIT_SUBJECT_KEY', 'AUDIT_DURABILITY', 'AUDIT_JOURNAL_DIR', 'GATEWAY_INSTANCE', 'CALENDAR_FILES',
   ].map((name) => [name, undefined]),
 );
@@ -705,6 +705,8 @@ async function main(): Promise<void> {
     AUDIT_SUBJECT_KEY: benchSecret,
     // The platform subgraph loads the grants (the control plane's source of truth); the others ignore it.
     GRANTS_FILE: grantsFile,
+    // Tokens count only for registered institutions: the bench's institutions are in the development registry.
+    INSTITUTIONS_FILE: 'gateway/fixtures/institutions.dev.json',
     LOG_LEVEL: 'warn',
     ...Object.fromEntries(served.map((info) => [subgraphEnvName('PORT', info.name), '0'])),
   };

@@ -53,6 +53,7 @@ export const PLATFORM_OPERATIONS: { readonly Query: Record<string, ControlOperat
     registeredOperations: { audiences: ['admin'] },
     catalogChanges: { audiences: ['institution'] },
     catalogChangeImpact: { audiences: REVIEWERS },
+    institutions: { audiences: ['admin'] },
   },
   Mutation: {
     applyForAccess: { audiences: APPLICANTS, audit: (a) => ({ target: on('scenario', (a.input as { scenario?: unknown } | undefined)?.scenario) }) },
@@ -74,6 +75,9 @@ export const PLATFORM_OPERATIONS: { readonly Query: Record<string, ControlOperat
     cancelCatalogChange: { audiences: ['provider'], audit: (a) => ({ target: on('catalog-change', a.id), reason: text(a.reason) }) },
     disputeCatalogAttribute: { audiences: ['institution'], audit: (a) => ({ target: on('field', a.coordinate), reason: text(a.reason) }) },
     decideCatalogChange: { audiences: ['admin'], audit: (a) => ({ target: on('catalog-change', a.id), reason: [text(a.decision), text(a.note)].filter(Boolean).join(': ') || undefined }) },
+    registerInstitution: { audiences: ['admin'], audit: (a) => ({ target: on('institution', (a.input as { creditCode?: unknown } | undefined)?.creditCode), reason: text((a.input as { reason?: unknown } | undefined)?.reason) }) },
+    deregisterInstitution: { audiences: ['admin'], audit: (a) => ({ target: on('institution', a.creditCode), reason: text(a.reason) }) },
+    reinstateInstitution: { audiences: ['admin'], audit: (a) => ({ target: on('institution', a.creditCode), reason: text(a.reason) }) },
   },
 };
 

@@ -7,6 +7,8 @@ export interface CallerClaim {
   /** Institution credit code, developer id or the subject's identity number. */
   id?: string;
   operator?: string;
+  /** An institution's 行政区划代码 as its token says: the platform checks it against the registry (authorities act in their area). */
+  division?: string;
   roles?: readonly string[];
   scenario?: string;
   /** 数据回流: per root listing (e.g. Query.personsByDivision), the division prefixes its rows are limited to. */
@@ -30,7 +32,7 @@ export function decodeCallerClaim(header: string | undefined): CallerClaim | und
 export function callerClaimOf(caller: Caller, scenario?: string, divisionScopes?: Record<string, string[]>): CallerClaim {
   switch (caller.kind) {
     case 'institution':
-      return { kind: 'institution', id: caller.institution, operator: caller.operator, roles: caller.roles, scenario, ...(divisionScopes ? { divisionScopes } : {}) };
+      return { kind: 'institution', id: caller.institution, operator: caller.operator, division: caller.division, roles: caller.roles, scenario, ...(divisionScopes ? { divisionScopes } : {}) };
     case 'developer':
       return { kind: 'developer', id: caller.developer, scenario, ...(divisionScopes ? { divisionScopes } : {}) };
     case 'subject':

@@ -65,7 +65,7 @@ async function stop(exitCode: number): Promise<void> {
 
 /**
  * Settings the embedded defaults need but nobody configured: development keys from .keys/ (made on
- * first use) and the demo grants. Anything set in the environment wins.
+ * first use), the demo grants and the demo registry of institutions and authorities. Anything set in the environment wins.
  */
 function developmentDefaults(): NodeJS.ProcessEnv {
   const defaults: NodeJS.ProcessEnv = {};
@@ -79,6 +79,7 @@ function developmentDefaults(): NodeJS.ProcessEnv {
     if (missing('AUDIT_SUBJECT_KEY')) defaults.AUDIT_SUBJECT_KEY = keys.auditSubjectKey;
   }
   if (process.env.GRANTS_FILE === undefined) defaults.GRANTS_FILE = 'gateway/fixtures/grants.dev.json';
+  if (process.env.INSTITUTIONS_FILE === undefined) defaults.INSTITUTIONS_FILE = 'gateway/fixtures/institutions.dev.json';
   return defaults;
 }
 

@@ -11,7 +11,7 @@ import { DEFAULT_SEED, personAt, personIdAt } from '../subgraphs/seed/generator'
 
 const PRIVILEGED = '11530100015301017M'; // may see the household address, plain
 const LESSER = '11530100015301025G'; // name only, masked
-const ADMIN = '11530000015200013A';
+const ADMIN = '115300000152010080'; // 云南省数据局, a registered data authority (see gateway/fixtures/institutions.dev.json)
 const SCENARIO = 'attack';
 const DAY = 24 * 3600 * 1000;
 const iso = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();

@@ -17,9 +17,11 @@ import { replicaEnv, startGatewayProcess } from './support/gateway-process';
 import { graphql } from './support/graphql';
 import { describeWithPostgres, dropSchemas, TEST_DATABASE_URL, uniqueSchemaPrefix } from './support/services';
 import { startStack, type Stack } from './support/stack';
+import { PROVINCE_AUTHORITY } from './support/institutions';
 
 const INSTITUTION = '11530100015301017M';
 const POLICE = '11530000015200013A'; // provider of 人口基础信息
+const ADMIN_ORG = PROVINCE_AUTHORITY; // 云南省数据局: admins are registered data authorities
 const MARKET = '115300000152000215'; // provider of 法人基础信息
 const GRANT = {
   id: 'audit-test',
@@ -42,7 +44,7 @@ function auditSuite(env: () => NodeJS.ProcessEnv, verifyChain?: () => Promise<vo
   beforeAll(async () => {
     stack = await startStack({ DATA_SCALE: TEST_SCALE, GRANTS_FILE: grantsFile, ...credentials.env(), ...env() });
     institution = { authorization: `Bearer ${await credentials.token({ org: INSTITUTION, sub: 'op-audit' })}`, 'x-scenario-id': 'audit-test' };
-    admin = { authorization: `Bearer ${await credentials.token({ org: POLICE, roles: ['admin'], div: '530000' })}` };
+    admin = { authorization: `Bearer ${await credentials.token({ org: ADMIN_ORG, roles: ['admin'], div: '530000' })}` };
   }, 180_000);
 
   afterAll(async () => {

@@ -10,6 +10,11 @@ import { replicaEnv, startGatewayProcess, type GatewayProcess } from './support/
 import { graphql } from './support/graphql';
 import { describeWithPostgres, dropSchemas, redisAvailable, TEST_DATABASE_URL, TEST_REDIS_URL, uniqueSchemaPrefix } from './support/services';
 import { startStack, type Stack } from './support/stack';
+import { KUNMING_AUTHORITY, PROVINCE_AUTHORITY, QUJING_AUTHORITY, testInstitutionsFile } from './support/institutions';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { calendarFor, deadlineFor, loadProfile } from '../subgraphs/platform/profiles/profile';
 
 const OTHER_INSTITUTION = '11530100015301025G';
 const MARKET_REGULATOR = '115300000152000215'; // provider of 法人基础信息 (LegalEntity)
@@ -23,7 +28,24 @@ const ADDRESS = 'query($id: ID!) { person(idNumber: $id) { gender householdAddre
 
 const chinaToday = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
 
-function catalogSuite(env: () => NodeJS.ProcessEnv, options: { replicas: boolean }): void {
+interface Deployment {
+  replicas: boolean;
+  profile: string;
+  /** Where the population provider (POLICE) is registered: its area's authority reviews its changes. */
+  providerDivision: string;
+  reviewer: { org: string; div: string };
+  /** An authority of another area. */
+  outsider: { org: string; div: string };
+}
+
+/** A registry where the population provider sits in `division` (first file wins: entries are only inserted when missing). */
+function registryWithProviderIn(division: string): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pd-catalog-reg-')), 'institutions.json');
+  fs.writeFileSync(file, JSON.stringify([{ creditCode: POLICE, name: '公安局（人口基础信息提供单位）', division, kind: 'institution' }]));
+  return `${file},${testInstitutionsFile()}`;
+}
+
+function catalogSuite(env: () => NodeJS.ProcessEnv, options: Deployment): void {
   const credentials = new Credentials();
   const grantsFile = writeGrantsFile([]);
   let stack: Stack;
@@ -33,17 +55,20 @@ function catalogSuite(env: () => NodeJS.ProcessEnv, options: { replicas: boolean
   let police: Record<string, string>;
   let market: Record<string, string>;
   let admin: Record<string, string>;
+  let outsider: Record<string, string>;
   const id = personIdAt(DEFAULT_SEED, 5);
   const replicas = () => [stack.gatewayUrl, ...(second ? [second.url] : [])];
 
   beforeAll(async () => {
-    stack = await startStack({ DATA_SCALE: TEST_SCALE, GRANTS_FILE: grantsFile, ...credentials.env(), ...env() });
+    const deployment = { JURISDICTION_PROFILE: options.profile, INSTITUTIONS_FILE: registryWithProviderIn(options.providerDivision) };
+    stack = await startStack({ DATA_SCALE: TEST_SCALE, GRANTS_FILE: grantsFile, ...credentials.env(), ...deployment, ...env() });
     if (options.replicas) second = await startGatewayProcess({ ...replicaEnv(stack.subgraphUrls, credentials, grantsFile), ...env() });
     holder = { authorization: `Bearer ${await credentials.token({ org: INSTITUTION, sub: 'op-holder' })}` };
     other = { authorization: `Bearer ${await credentials.token({ org: OTHER_INSTITUTION, sub: 'op-other' })}` };
-    police = { authorization: `Bearer ${await credentials.token({ org: POLICE, roles: ['provider'], div: '530000', sub: 'catalog-keeper' })}` };
+    police = { authorization: `Bearer ${await credentials.token({ org: POLICE, roles: ['provider'], div: options.providerDivision, sub: 'catalog-keeper' })}` };
     market = { authorization: `Bearer ${await credentials.token({ org: MARKET_REGULATOR, roles: ['provider'], div: '530000', sub: 'catalog-keeper' })}` };
-    admin = { authorization: `Bearer ${await credentials.token({ org: POLICE, roles: ['admin'], div: '530000', sub: 'authority' })}` };
+    admin = { authorization: `Bearer ${await credentials.token({ org: options.reviewer.org, roles: ['admin'], div: options.reviewer.div, sub: 'authority' })}` };
+    outsider = { authorization: `Bearer ${await credentials.token({ org: options.outsider.org, roles: ['admin'], div: options.outsider.div, sub: 'authority' })}` };
   }, 180_000);
 
   afterAll(async () => {
@@ -65,7 +90,7 @@ function catalogSuite(env: () => NodeJS.ProcessEnv, options: { replicas: boolean
     return answers;
   }
 
-  it('walks a widening from proposal through impact and review to every replica, then a narrowing that revokes at once (Yunnan Art.12–13)', async () => {
+  it('walks a widening from proposal through impact and review to every replica, then a narrowing that revokes at once (Yunnan Art.12–13, Kunming Art.11–12)', async () => {
     // An institution holds a grant for Person.householdAddress (CONDITIONAL), obtained through the API.
     const scenario = 'catalog-walk';
     const filed: any = await graphql(stack.gatewayUrl, APPLY, { input: {
@@ -91,7 +116,9 @@ function catalogSuite(env: () => NodeJS.ProcessEnv, options: { replicas: boolean
       { fact: 'share', from: 'CONDITIONAL', to: 'UNCONDITIONAL', direction: 'WIDENS' },
       { fact: 'shareCondition', from: '户籍管理、社会救助等需送达或核实住址的场景，经批准', to: null, direction: 'NEUTRAL' },
     ]);
-    expect(change.dueOn >= chinaToday()).toBe(true); // 审定 within 5 working days (Yunnan Art.13 ¶2)
+    // 审定 within the profile's working days (Yunnan Art.13 ¶2: 5; Kunming Art.12 ¶2: 3).
+    const profile = loadProfile(options.profile);
+    expect(change.dueOn).toBe(deadlineFor(profile, 'catalogReview', new Date(), calendarFor(profile)).due);
 
     // Until approved nothing changes.
     const stillRefused: any = await graphql(stack.gatewayUrl, ADDRESS, { id }, { ...other, 'x-scenario-id': 'elderly-care' });
@@ -104,9 +131,16 @@ function catalogSuite(env: () => NodeJS.ProcessEnv, options: { replicas: boolean
     expect(impact.data.catalogChangeImpact.scenarios).toEqual(expect.arrayContaining([{ institution: OTHER_INSTITUTION, scenario: 'elderly-care', requests: 2, effect: 'WIDENS' }]));
     expect(impact.data.catalogChangeImpact.summary).toMatch(/1项放宽.*1 widened/);
 
-    // Only the data authority decides; it approves within its deadline.
+    // Only the data authority over the provider's area decides (an authority of another area neither
+    // sees the impact nor decides); it approves within its deadline.
     const byProvider: any = await graphql(stack.gatewayUrl, DECIDE_CHANGE, { id: change.id, decision: 'APPROVE', note: '同意' }, police);
     expect(byProvider.errors[0].extensions.code).toBe('FORBIDDEN');
+    const byOutsider: any = await graphql(stack.gatewayUrl, DECIDE_CHANGE, { id: change.id, decision: 'APPROVE', note: '同意' }, outsider);
+    expect(byOutsider.errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'OUTSIDE_AREA' });
+    const outsiderImpact: any = await graphql(stack.gatewayUrl, IMPACT, { id: change.id }, outsider);
+    expect(outsiderImpact.errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'OUTSIDE_AREA' });
+    const outsiderList: any = await graphql(stack.gatewayUrl, '{ catalogChanges { id } }', undefined, outsider);
+    expect(outsiderList.data.catalogChanges).toEqual([]);
     const decided: any = await graphql(stack.gatewayUrl, DECIDE_CHANGE, { id: change.id, decision: 'APPROVE', note: '审定同意' }, admin);
     expect(decided.errors).toBeUndefined();
     expect(decided.data.decideCatalogChange).toMatchObject({ status: 'APPROVED', overdue: false });
@@ -194,16 +228,23 @@ function catalogSuite(env: () => NodeJS.ProcessEnv, options: { replicas: boolean
   });
 }
 
-describe('managed catalog on the embedded defaults', () => {
-  catalogSuite(() => ({ DATABASE_URL: '' }), { replicas: false });
+// A municipal deployment: the population provider registered in Kunming, Kunming's authority reviews, Qujing's may not.
+describe('managed catalog on the embedded defaults, Kunming profile, reviewed by the Kunming authority', () => {
+  catalogSuite(() => ({ DATABASE_URL: '' }), {
+    replicas: false, profile: 'kunming', providerDivision: '530100',
+    reviewer: { org: KUNMING_AUTHORITY, div: '530100' }, outsider: { org: QUJING_AUTHORITY, div: '530300' },
+  });
 });
 
-describeWithPostgres('managed catalog with two gateway replicas (Redis + PostgreSQL)', () => {
+describeWithPostgres('managed catalog with two gateway replicas (Redis + PostgreSQL), Yunnan profile, reviewed by the province', () => {
   const prefix = uniqueSchemaPrefix('cat');
   if (!redisAvailable()) {
     it.skip('needs Redis as well', () => undefined);
     return;
   }
-  catalogSuite(() => ({ DATABASE_URL: TEST_DATABASE_URL, DB_SCHEMA_PREFIX: prefix, REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: `${prefix}:`, GRANT_CACHE_MS: '60000' }), { replicas: true });
+  catalogSuite(() => ({ DATABASE_URL: TEST_DATABASE_URL, DB_SCHEMA_PREFIX: prefix, REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: `${prefix}:`, GRANT_CACHE_MS: '60000' }), {
+    replicas: true, profile: 'yunnan', providerDivision: '530000',
+    reviewer: { org: PROVINCE_AUTHORITY, div: '530000' }, outsider: { org: KUNMING_AUTHORITY, div: '530100' },
+  });
   afterAll(() => dropSchemas(prefix));
 });

@@ -8,9 +8,10 @@ import { Credentials, writeGrantsFile } from './support/credentials';
 import { TEST_SCALE } from './support/federation-suite';
 import { graphql } from './support/graphql';
 import { startStack, type Stack } from './support/stack';
+import { PROVINCE_AUTHORITY } from './support/institutions';
 
 const LICENCE_PROVIDER = '1153000001520003XW'; // 云南省政务服务管理局, provider of 电子证照信息
-const COUNTY_OFFICE = '11530100015301025G'; // holds no grant at the start
+const COUNTY_OFFICE = '11530102015301201A'; // 五华区民政局 (530102, in the test registry): holds no grant at the start
 const PENSIONS = '115301020153010338';
 const SUSPENDED_OFFICE = creditCodeAt(DEFAULT_SEED, 1);
 const DEVELOPER = 'realname-holes';
@@ -51,7 +52,7 @@ describe('control-plane holes (issue 11)', () => {
 
   beforeAll(async () => {
     stack = await startStack({ DATA_SCALE: TEST_SCALE, GRANTS_FILE: grantsFile, ...credentials.env() });
-    admin = await bearer(POLICE, ['admin'], 'admin-holes');
+    admin = await bearer(PROVINCE_AUTHORITY, ['admin'], 'admin-holes');
     police = await bearer(POLICE, ['provider'], 'reviewer-police');
     licenceProvider = await bearer(LICENCE_PROVIDER, ['provider'], 'reviewer-licences');
     county = { authorization: `Bearer ${await credentials.token({ org: COUNTY_OFFICE, sub: 'op-county', div: '530102' })}` };
@@ -230,7 +231,7 @@ describe('control-plane holes (issue 11)', () => {
       expect(noReason.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'reason' });
       const lifted = await graphql(stack.gatewayUrl, 'mutation($id: ID!) { liftSuspension(id: $id, reason: "整改完成") { liftedAt liftedBy liftReason } }', { id }, admin);
       expect(lifted.errors).toBeUndefined();
-      expect((lifted.data as any).liftSuspension).toMatchObject({ liftedAt: expect.any(String), liftedBy: `${POLICE}/admin-holes`, liftReason: '整改完成' });
+      expect((lifted.data as any).liftSuspension).toMatchObject({ liftedAt: expect.any(String), liftedBy: `${PROVINCE_AUTHORITY}/admin-holes`, liftReason: '整改完成' });
       expect(await auditRecordOf(lifted.headers.get('x-request-id'))).toMatchObject({ targets: [`suspension:${id}`], reason: '整改完成' });
       const inForce: any = await graphql(stack.gatewayUrl, '{ suspensions { id } }', undefined, admin);
       expect(inForce.data.suspensions.map((s: any) => s.id)).not.toContain(id);

@@ -10,6 +10,7 @@ import { replicaEnv, startGatewayProcess, type GatewayProcess } from './support/
 import { graphql } from './support/graphql';
 import { describeWithPostgres, dropSchemas, redisAvailable, TEST_DATABASE_URL, TEST_REDIS_URL, uniqueSchemaPrefix } from './support/services';
 import { startStack, type Stack } from './support/stack';
+import { PROVINCE_AUTHORITY } from './support/institutions';
 
 function controlPlaneSuite(env: () => NodeJS.ProcessEnv, options: { replicas: boolean; profile: string }): void {
   const credentials = new Credentials();
@@ -26,7 +27,7 @@ function controlPlaneSuite(env: () => NodeJS.ProcessEnv, options: { replicas: bo
     if (options.replicas) second = await startGatewayProcess({ ...replicaEnv(stack.subgraphUrls, credentials, grantsFile), ...env() });
     institution = { authorization: `Bearer ${await credentials.token({ org: INSTITUTION, sub: 'op-cp' })}` };
     provider = { authorization: `Bearer ${await credentials.token({ org: POLICE, roles: ['provider'], div: '530000', sub: 'reviewer' })}` };
-    admin = { authorization: `Bearer ${await credentials.token({ org: POLICE, roles: ['admin'], div: '530000', sub: 'admin' })}` };
+    admin = { authorization: `Bearer ${await credentials.token({ org: PROVINCE_AUTHORITY, roles: ['admin'], div: '530000', sub: 'admin' })}` };
   }, 180_000);
 
   afterAll(async () => {

@@ -10,7 +10,7 @@ import { DEFAULT_SEED, generateLegalEntities, generateLicences, generatePersons,
 import type { LegalEntityRecord, LicenceRecord, PersonRecord } from '../subgraphs/seed/records';
 
 const INSTITUTION = '11530100015301017M';
-const ADMIN_ORG = '11530000015200013A';
+const ADMIN_ORG = '115300000152010080'; // 云南省数据局, a registered data authority (see gateway/fixtures/institutions.dev.json)
 const SCENARIO = 'division-scope-test';
 const DAY = 24 * 3600 * 1000;
 

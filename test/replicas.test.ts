@@ -13,6 +13,7 @@ import { verifyAuditStore } from '../subgraphs/platform/audit/verify-store';
 import { openDatabase } from '../lib/db/database';
 import { creditCodeAt, personIdAt, DEFAULT_SEED } from '../subgraphs/seed/generator';
 import { application, APPLY, DECIDE, INSTITUTION, PERSON_NAME, POLICE } from './support/applications';
+import { PROVINCE_AUTHORITY } from './support/institutions';
 import { Credentials, writeGrantsFile } from './support/credentials';
 import { TEST_SCALE } from './support/federation-suite';
 import { replicaEnv, startGatewayProcess, type GatewayProcess } from './support/gateway-process';
@@ -161,7 +162,7 @@ describe('three gateway replicas behind nginx [PostgreSQL + Redis]', () => {
     const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failed) throw failed.reason;
     nginx = await startNginx({ upstreams: replicas.map((r) => addressOf(r.url)) });
-    admin = { authorization: `Bearer ${await credentials.token({ org: POLICE, roles: ['admin'], div: '530000', sub: 'admin' })}` };
+    admin = { authorization: `Bearer ${await credentials.token({ org: PROVINCE_AUTHORITY, roles: ['admin'], div: '530000', sub: 'admin' })}` };
     provider = { authorization: `Bearer ${await credentials.token({ org: POLICE, roles: ['provider'], div: '530000', sub: 'reviewer' })}` };
   }, 180_000);
 

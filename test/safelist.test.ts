@@ -5,6 +5,10 @@ import crypto from 'node:crypto';
 import { Credentials } from './support/credentials';
 import { graphql } from './support/graphql';
 import { startStack, type Stack } from './support/stack';
+import { PROVINCE_AUTHORITY } from './support/institutions';
+
+// The safelist applies platform-wide: the province's data authority keeps it.
+const ADMIN_ORG = PROVINCE_AUTHORITY;
 
 const OPEN_CATALOG = 'query OpenCatalog { catalog { code } }';
 const sha256 = (text: string) => crypto.createHash('sha256').update(text).digest('hex');
@@ -37,7 +41,7 @@ describe('persisted-query safelist mode', () => {
 
   beforeAll(async () => {
     stack = await startStack({ ...credentials.env(), OPERATION_SAFELIST: 'on' });
-    admin = { authorization: `Bearer ${await credentials.token({ org: '11530000015200013A', roles: ['admin'], div: '530000', sub: 'admin-1' })}` };
+    admin = { authorization: `Bearer ${await credentials.token({ org: ADMIN_ORG, roles: ['admin'], div: '530000', sub: 'admin-1' })}` };
     institution = { authorization: `Bearer ${await credentials.token({ org: '11530100015301017M', roles: ['institution'] })}` };
   }, 180_000);
 
@@ -54,6 +58,18 @@ describe('persisted-query safelist mode', () => {
     expect(result.data ?? null).toBeNull();
     const hashOnly = await byHash(stack.gatewayUrl, sha256(OPEN_CATALOG));
     expect(codes(hashOnly)).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
+  });
+
+  it('exempts only admins of registered data authorities: an admin token of another institution runs nothing unregistered and registers nothing', async () => {
+    // 云南省公安厅 is registered as an institution, not as an authority (Yunnan Art.6: the data authorities keep the platform).
+    const police = { authorization: `Bearer ${await credentials.token({ org: '11530000015200013A', roles: ['admin'], div: '530000', sub: 'admin-police' })}` };
+    const result = await graphql(stack.gatewayUrl, OPEN_CATALOG, undefined, police);
+    expect(result.status).toBe(403);
+    expect(codes(result)).toEqual(['OPERATION_NOT_REGISTERED']);
+    const register = await graphql(stack.gatewayUrl, 'mutation($d: String!) { registerOperation(name: "OpenCatalog", document: $d) { hash } }', { d: OPEN_CATALOG }, police);
+    expect(codes(register)).toEqual(['OPERATION_NOT_REGISTERED']);
+    const listed: any = await graphql(stack.gatewayUrl, '{ registeredOperations(includeRetired: true) { hash } }', {}, admin);
+    expect(listed.data.registeredOperations).toEqual([]);
   });
 
   it('does not let a client register an operation by sending it with its hash', async () => {
@@ -93,7 +109,7 @@ describe('persisted-query safelist mode', () => {
     );
     expect(registered.errors).toBeUndefined();
     expect(registered.data.registerOperation).toMatchObject({ hash: sha256(OPEN_CATALOG), name: 'OpenCatalog', retiredAt: null });
-    expect(registered.data.registerOperation.registeredBy).toContain('11530000015200013A');
+    expect(registered.data.registerOperation.registeredBy).toContain(ADMIN_ORG);
 
     const byDocument = await graphql(stack.gatewayUrl, OPEN_CATALOG);
     expect(byDocument.status).toBe(200);
@@ -120,7 +136,7 @@ describe('persisted-query safelist mode', () => {
     const records = audit.data.auditRecords.records as any[];
     const names = records.map((r) => r.operationName);
     expect(records.filter((r) => r.errorCodes.includes('OPERATION_NOT_REGISTERED')).length).toBeGreaterThanOrEqual(3);
-    const adminActions = records.filter((r) => r.institution === '11530000015200013A' && r.errorCodes.length === 0).map((r) => r.operationName);
+    const adminActions = records.filter((r) => r.institution === ADMIN_ORG && r.errorCodes.length === 0).map((r) => r.operationName);
     expect(adminActions).toEqual(expect.arrayContaining(['Register', 'Retire']));
     expect(names).toEqual(expect.arrayContaining(['OpenCatalog']));
   });

@@ -1,13 +1,15 @@
 // Persisted-query safelist mode (OPERATION_SAFELIST=on, for production): only operations an admin
 // registered on the platform run. Clients send the registered document, or only its SHA-256 as
 // extensions.persistedQuery.sha256Hash (Apollo's automatic persisted queries protocol, served from
-// the list — clients cannot add to it). Platform admins are exempt so that the list can be managed;
+// the list — clients cannot add to it). Admins of registered data authorities are exempt so that the list can be managed (an admin token of any other institution is not);
 // their requests are audited like every other. The list is re-read when policy changes are
 // announced and at most every `cacheMs`; when it cannot be read, requests are refused (fail closed).
 import { HeaderMap, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { GraphQLError } from 'graphql';
-import type { Caller } from '../../directives/caller';
+import { granteeOf, type Caller } from '../../directives/caller';
+import { registrationProblem } from '../../directives/jurisdiction';
+import type { PolicySource } from '../grants/policy-source';
 import type { OperationList } from '../../protocol/operation-list';
 import { OPERATIONS_PATH } from '../../protocol/internal-paths';
 import type { GatewayMetrics } from '../metrics';
@@ -69,18 +71,27 @@ export function safelistQueryStore(safelist: OperationSafelist): KeyValueCache<s
   };
 }
 
-const isAdmin = (caller: Caller) => caller.kind === 'institution' && caller.roles.includes('admin');
+/**
+ * Whether the caller manages the list: an admin token of an active registered data authority with its
+ * registered division (the registry entry in its policy state); anything else, or an unreadable state, is not exempt.
+ */
+async function managesSafelist(caller: Caller, policySource: PolicySource): Promise<boolean> {
+  if (caller.kind !== 'institution' || !caller.roles.includes('admin')) return false;
+  const entry = (await policySource.stateOf(granteeOf(caller)).catch(() => undefined))?.institution;
+  return entry?.kind === 'authority' && registrationProblem(caller.division, entry) === undefined;
+}
 
 export function createSafelistPlugin<C extends BaseContext & { identity: { caller: Caller } }>(
   safelist: OperationSafelist,
   { safelistRefusedTotal }: Pick<GatewayMetrics, 'safelistRefusedTotal'>,
+  policySource: PolicySource,
 ): ApolloServerPlugin<C> {
   return {
     async requestDidStart() {
       return {
         // After parsing and validation, so a malformed document gets its usual error; before planning.
         async didResolveOperation(requestContext) {
-          if (isAdmin(requestContext.contextValue.identity.caller)) return;
+          if (await managesSafelist(requestContext.contextValue.identity.caller, policySource)) return;
           let registered: string | undefined;
           try {
             registered = await safelist.documentOf(requestContext.queryHash!);

@@ -12,7 +12,7 @@ export function safelistPart({ settings, metrics, platform }: PartContext, polic
   policy.policySource.onChange(() => safelist.invalidate());
   return {
     name: 'safelist',
-    plugins: [createSafelistPlugin<RequestRecord>(safelist, metrics)],
+    plugins: [createSafelistPlugin<RequestRecord>(safelist, metrics, policy.policySource)],
     // Without the safelist, Apollo's own automatic persisted queries apply (clients register documents in a local cache).
     serverOptions: { persistedQueries: { cache: safelistQueryStore(safelist) } },
   };

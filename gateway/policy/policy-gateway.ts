@@ -14,6 +14,7 @@ import { createPolicyEngine, type PolicyEngine } from '../../directives/engine';
 import type { EffectiveMasks } from '../../directives/inference';
 import type { MaskSettings } from '../../directives/mask';
 import { applyPlan, type ScopeDenial } from '../../directives/response';
+import { registrationProblem, type RegistrationProblem } from '../../directives/jurisdiction';
 import type { RequestRecord } from '../request-record';
 import { wrapExecutor } from '../executor-wrapper';
 import type { PolicySource } from '../grants/policy-source';
@@ -79,6 +80,12 @@ function maskingNotes(masks: EffectiveMasks, outcome: PolicyDecision) {
   return { masking: notes.map((a) => ({ coordinate: a.coordinate, keep: a.to, configured: a.from, candidates: a.after, message: `${a.zh} / ${a.en}` })) };
 }
 
+const REGISTRATION_MESSAGES: Record<RegistrationProblem, { zh: string; en: string }> = {
+  UNREGISTERED: { zh: '该机构未在平台登记', en: 'this institution is not registered with the platform' },
+  DEREGISTERED: { zh: '该机构已被注销登记', en: 'this institution has been deregistered' },
+  DIVISION_MISMATCH: { zh: '令牌中的行政区划与机构登记的不符', en: "the token's division differs from the institution's registered division" },
+};
+
 interface PolicyForCatalog {
   version: string;
   engine: PolicyEngine;
@@ -138,6 +145,13 @@ export function withPolicy(inner: GatewayInterface, options: PolicyGatewayOption
       // A refusal, not a failure: 403, and the audit records it as denied (the record's refusal).
       record.refuse('SUSPENDED');
       return { errors: [new GraphQLError('访问已被暂停 / access suspended for this institution or developer', { extensions: { code: 'SUSPENDED', http: { status: 403 } } })] };
+    }
+    const unregistered = caller.kind === 'institution' && state ? registrationProblem(caller.division, state.institution) : undefined;
+    if (unregistered) {
+      // Only institutions the authorities registered hold tokens that count (Yunnan Art.12 ¶3): a refusal, recorded as denied.
+      record.refuse('INSTITUTION_UNREGISTERED');
+      const { zh, en } = REGISTRATION_MESSAGES[unregistered];
+      return { errors: [new GraphQLError(`${zh} / ${en}`, { extensions: { code: 'INSTITUTION_UNREGISTERED', reason: unregistered, http: { status: 403 } } })] };
     }
     const at = now();
     const outcome = engine.decide({

@@ -16,6 +16,7 @@ import type { SubgraphContext } from '../common/run-subgraph';
 import { changePolicy, upsertGrant } from './grant-writer';
 import { maskNotes, refuseConflicts, reviewGrant, type GrantInferenceDeps } from './grant-inference';
 import { forbidden } from './permissions';
+import { adminAreaOf, divisionOfInstitution, inAreaSql, requireAdminArea, requireInArea } from './institution-registry';
 import type { PolicyChangeNotifier } from './policy-state';
 import { isoColumn, chinaDay } from './sql-dates';
 
@@ -155,15 +156,20 @@ export function applicationResolvers(deps: ApplicationDeps): GraphQLResolverMap<
         const roles = caller?.roles ?? [];
         const params: unknown[] = [];
         let where = 'true';
-        if (roles.includes('admin')) where = 'true';
+        // An authority: applications for providers in its area; an admin token of a mere institution counts for nothing more.
+        const area = await adminAreaOf(ctx);
+        if (area !== undefined) where = inAreaSql('application.provider_code', area, params);
         else if (roles.includes('provider')) where = `provider_code = $${params.push(caller!.id)}`;
         else if ((caller?.kind === 'institution' || caller?.kind === 'developer') && caller.id) where = `applicant_kind = $${params.push(caller.kind)} AND applicant_id = $${params.push(caller.id)}`;
         else throw forbidden('无权查看申请', 'not allowed to list applications');
         if (args.status) where += ` AND status = $${params.push(args.status.toLowerCase())}`;
         return ctx.db.query(`SELECT ${APPLICATION_SELECT} FROM application WHERE ${where} ORDER BY filed_at DESC LIMIT 500`, params);
       },
-      overdueApplications: (_: unknown, __: unknown, ctx: Context) =>
-        ctx.db.query(`SELECT ${APPLICATION_SELECT} FROM application WHERE status = 'pending' AND due_on < $1::date ORDER BY due_on`, [chinaDay(now())]),
+      overdueApplications: async (_: unknown, __: unknown, ctx: Context) => {
+        const params: unknown[] = [chinaDay(now())];
+        const inArea = inAreaSql('application.provider_code', await requireAdminArea(ctx), params);
+        return ctx.db.query(`SELECT ${APPLICATION_SELECT} FROM application WHERE status = 'pending' AND due_on < $1::date AND ${inArea} ORDER BY due_on`, params);
+      },
     },
     Application: {
       currentStage: (a: ApplicationRow) => (a.status === 'PENDING' ? a.stages[a.stageIndex] : null),
@@ -259,6 +265,10 @@ export function applicationResolvers(deps: ApplicationDeps): GraphQLResolverMap<
         const stage = application.stages[application.stageIndex];
         const roles = ctx.caller?.roles ?? [];
         const mayDecide = stage === 'big-data-department' ? roles.includes('admin') : roles.includes('provider') && ctx.caller?.id === application.providerCode;
+        if (mayDecide && stage === 'big-data-department') {
+          // The authority stage belongs to the authority of the provider's area (Yunnan Art.12 ¶3: 同级公共数据主管部门; Kunming Art.11).
+          requireInArea(await requireAdminArea(ctx), await divisionOfInstitution(ctx.db, application.providerCode), `申请${application.id}的数据提供单位`, `the provider of application ${application.id}`);
+        }
         if (!mayDecide) throw forbidden(`当前审核环节为「${stage}」，您无权审核`, `the application is at the ${stage} stage, which you do not review`);
         if (!args.approve && !args.legalBasis?.trim()) {
           throw badUserInput('拒绝须说明法律依据', 'a refusal must cite its legal basis (Yunnan Art.29)', { argument: 'legalBasis' });

@@ -9,6 +9,7 @@ import { checkPageSize, decodeCursor, encodeCursor } from '../common/pagination'
 import type { SubgraphContext } from '../common/run-subgraph';
 import { AUDIT_SELECT } from './audit/appender';
 import { forbidden } from './permissions';
+import { adminAreaOf, inAreaSql, notAnAuthority } from './institution-registry';
 import { isoColumn } from './sql-dates';
 
 type Context = SubgraphContext<Record<string, never>>;
@@ -30,21 +31,26 @@ interface Filter {
   highLevel?: boolean;
 }
 
-/** Admins see everything; a provider only records touching its datasets. */
-function scopeOf(ctx: Context, options: AuditReadOptions): string[] | 'all' {
+/** What a reader sees of the audit log: an authority the records of institutions in its area, a provider only records touching its datasets. */
+type AuditScope = { area: string } | { datasets: string[] };
+
+async function scopeOf(ctx: Context, options: AuditReadOptions): Promise<AuditScope> {
   const roles = ctx.caller?.roles ?? [];
-  if (roles.includes('admin')) return 'all';
-  if (roles.includes('provider') && ctx.caller?.id) return options.datasetsOfProvider(ctx.caller.id);
+  const area = await adminAreaOf(ctx);
+  if (area !== undefined) return { area };
+  if (roles.includes('provider') && ctx.caller?.id) return { datasets: options.datasetsOfProvider(ctx.caller.id) };
+  if (roles.includes('admin')) throw notAnAuthority();
   throw forbidden('无权查看审计记录', 'not allowed to read the audit log');
 }
 
-function where(filter: Filter, scope: string[] | 'all', params: unknown[]): string {
+function where(filter: Filter, scope: AuditScope, params: unknown[]): string {
   const clauses: string[] = [];
   const add = (sql: string, value: unknown) => {
     params.push(value);
     clauses.push(sql.replace('?', `$${params.length}`));
   };
-  if (scope !== 'all') add('datasets && ?::text[]', scope);
+  if ('datasets' in scope) add('datasets && ?::text[]', scope.datasets);
+  else clauses.push(inAreaSql('audit_record.institution', scope.area, params));
   if (filter.institution) add('institution = ?', filter.institution);
   if (filter.scenario) add('scenario = ?', filter.scenario);
   if (filter.dataset) add('? = ANY(datasets)', filter.dataset);
@@ -64,7 +70,7 @@ export function auditResolvers(options: AuditReadOptions): GraphQLResolverMap<Co
       auditRecords: async (_: unknown, args: { filter?: Filter; first?: number; after?: string }, ctx: Context) => {
         const first = checkPageSize(args.first);
         const params: unknown[] = [];
-        let condition = where(args.filter ?? {}, scopeOf(ctx, options), params);
+        let condition = where(args.filter ?? {}, await scopeOf(ctx, options), params);
         const after = decodeCursor(args.after);
         if (after) {
           params.push(Number(after));
@@ -95,9 +101,9 @@ export function auditResolvers(options: AuditReadOptions): GraphQLResolverMap<Co
       },
       auditUsage: async (_: unknown, args: { from?: string; to?: string }, ctx: Context) => {
         const params: unknown[] = [];
-        const scope = scopeOf(ctx, options);
+        const scope = await scopeOf(ctx, options);
         const condition = where({ from: args.from, to: args.to }, scope, params);
-        const datasetFilter = scope === 'all' ? '' : `WHERE dataset = ANY($${params.push(scope)}::text[])`;
+        const datasetFilter = 'datasets' in scope ? `WHERE dataset = ANY($${params.push(scope.datasets)}::text[])` : '';
         return ctx.db.query(
           `SELECT dataset, institution, scenario, count(*)::int AS requests,
                   ${isoColumn('max(recorded_at)')} AS "lastUsedAt"

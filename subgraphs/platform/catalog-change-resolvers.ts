@@ -17,6 +17,7 @@ import { checkProposed, prepareChange, type ChangeInput, type FieldFactsInput, t
 import { writeEntries, type LiveCatalog } from './catalog-store';
 import { changePolicy } from './grant-writer';
 import { forbidden } from './permissions';
+import { divisionOfInstitution, inAreaSql, requireAdminArea, requireInArea } from './institution-registry';
 import type { PolicyChangeNotifier } from './policy-state';
 import { deadlineFor, type JurisdictionProfile, type Procedure } from './profiles/profile';
 import { chinaDay, isoColumn } from './sql-dates';
@@ -125,9 +126,14 @@ export function catalogChangeResolvers(deps: CatalogChangeDeps): GraphQLResolver
     return id;
   }
 
-  /** Admins review (the data authority); jurisdiction by area is checked by mayReview. */
-  async function mayReview(ctx: Context, _providerCode: string): Promise<boolean> {
-    return hasRole(ctx, 'admin');
+  /**
+   * The data authority over the provider's area reviews (同级公共数据主管部门审定, Yunnan Art.12–13): an
+   * admin of a registered authority whose area holds the provider's registered division; the province
+   * reviews all. Throws FORBIDDEN (NOT_AN_AUTHORITY, OUTSIDE_AREA) otherwise.
+   */
+  async function requireReviewer(ctx: Context, providerCode: string): Promise<void> {
+    const area = await requireAdminArea(ctx);
+    requireInArea(area, await divisionOfInstitution(ctx.db, providerCode), '该目录变更的提供单位', 'the provider of this catalog change');
   }
 
   return {
@@ -142,7 +148,11 @@ export function catalogChangeResolvers(deps: CatalogChangeDeps): GraphQLResolver
       catalogChanges: async (_: unknown, args: { status?: string; dataset?: string }, ctx: Context) => {
         const where: string[] = [];
         const params: unknown[] = [];
-        if (!hasRole(ctx, 'admin')) {
+        const area = hasRole(ctx, 'admin') ? await requireAdminArea(ctx) : undefined;
+        if (area !== undefined) {
+          // An authority: the changes of providers in its area.
+          where.push(inAreaSql('provider_code', area, params));
+        } else {
           // Providers see the changes of their data; any institution the disputes it raised.
           params.push(ctx.caller?.id ?? '');
           where.push(hasRole(ctx, 'provider') ? `(provider_code = $${params.length} OR proposed_by = $${params.length})` : `proposed_by = $${params.length}`);
@@ -159,9 +169,7 @@ export function catalogChangeResolvers(deps: CatalogChangeDeps): GraphQLResolver
       },
       catalogChangeImpact: async (_: unknown, args: { id: string }, ctx: Context) => {
         const row = await load(ctx.db, args.id);
-        if (!(await mayReview(ctx, row.providerCode)) && !(hasRole(ctx, 'provider') && ctx.caller?.id === row.providerCode)) {
-          throw forbidden('无权查看此变更的影响评估', 'not allowed to see this change\'s impact');
-        }
+        if (!(hasRole(ctx, 'provider') && ctx.caller?.id === row.providerCode)) await requireReviewer(ctx, row.providerCode);
         await deps.live.refresh(ctx.db);
         return catalogImpact(ctx.db, deps.live, { id: row.id, coordinate: row.coordinate, dataset: row.dataset, proposed: row.proposed, direction: row.direction }, now());
       },
@@ -209,7 +217,7 @@ export function catalogChangeResolvers(deps: CatalogChangeDeps): GraphQLResolver
       },
       decideCatalogChange: async (_: unknown, args: { id: string; decision: 'APPROVE' | 'REFUSE' | 'RETURN' | 'REFER'; note: string }, ctx: Context) => {
         const row = await load(ctx.db, args.id);
-        if (!(await mayReview(ctx, row.providerCode))) throw forbidden('只有该数据提供单位所在区域的公共数据主管部门可以审定', 'only the data authority over the provider\'s area reviews its catalog changes');
+        await requireReviewer(ctx, row.providerCode);
         const note = args.note?.trim();
         if (!note) throw badUserInput('请写明审定意见', 'give the note of your decision', { argument: 'note' });
         const decidable = row.status === 'PENDING' || (row.status === 'REFERRED' && args.decision !== 'REFER');

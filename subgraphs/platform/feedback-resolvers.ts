@@ -8,6 +8,7 @@ import { deadlineFor, type JurisdictionProfile } from './profiles/profile';
 import { badUserInput } from '../common/errors';
 import type { SubgraphContext } from '../common/run-subgraph';
 import { forbidden } from './permissions';
+import { adminAreaOf, inAreaSql } from './institution-registry';
 import { chinaDay, isoColumn } from './sql-dates';
 
 type Context = SubgraphContext<Record<string, never>>;
@@ -23,7 +24,9 @@ export function feedbackResolvers(deps: { catalog: Catalog; profile: Jurisdictio
         const roles = ctx.caller?.roles ?? [];
         const params: unknown[] = [];
         let where = 'true';
-        if (roles.includes('admin')) where = 'true';
+        // An authority: feedback of institutions in its area.
+        const area = await adminAreaOf(ctx);
+        if (area !== undefined) where = inAreaSql('usage_feedback.institution', area, params);
         else if (roles.includes('provider')) {
           const types = [...deps.catalog.datasets.values()].filter((d) => d.providerCode === ctx.caller?.id).map((d) => `${d.typeName}.%`);
           where = `EXISTS (SELECT 1 FROM grant_record g, unnest(g.fields) f WHERE g.id = grant_id AND f LIKE ANY($${params.push(types)}::text[]))`;

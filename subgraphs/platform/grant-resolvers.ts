@@ -9,6 +9,8 @@ import type { SubgraphContext } from '../common/run-subgraph';
 import { changePolicy, upsertGrant } from './grant-writer';
 import { maskNotes, refuseConflicts, reviewGrant, type GrantInferenceDeps } from './grant-inference';
 import { forbidden } from './permissions';
+import { actsOn } from '../../directives/jurisdiction';
+import { adminAreaOf, divisionOfGrantee, divisionOfInstitution, divisionOfTarget, granteeInAreaSql, requireAdminArea, requireInArea } from './institution-registry';
 import { GRANT_SELECT, toGrant, type PolicyChangeNotifier } from './policy-state';
 import { isoColumn } from './sql-dates';
 
@@ -52,15 +54,25 @@ export function grantResolvers(deps: GrantDeps): GraphQLResolverMap<Context> {
       grants: async (_: unknown, args: { granteeId?: string }, ctx: Context) => {
         const params: unknown[] = [];
         let where = 'true';
-        if (isAdmin(ctx)) where = args.granteeId ? `grantee_id = $${params.push(args.granteeId)}` : 'true';
+        // An authority: the grants of grantees in its area; anyone else (an admin token of a mere institution too): its own.
+        const area = await adminAreaOf(ctx);
+        if (area !== undefined) where = granteeInAreaSql(area, params) + (args.granteeId ? ` AND grantee_id = $${params.push(args.granteeId)}` : '');
         else if ((ctx.caller?.kind === 'institution' || ctx.caller?.kind === 'developer') && ctx.caller.id) where = `grantee_kind = $${params.push(ctx.caller.kind)} AND grantee_id = $${params.push(ctx.caller.id)}`;
         else throw forbidden('无权查看授权', 'not allowed to list grants');
         return (await ctx.db.query(`SELECT ${GRANT_SELECT} FROM grant_record WHERE ${where} ORDER BY created_at DESC LIMIT 1000`, params)).map((r) => grantView(r as never, now()));
       },
-      emergencyGrantsForReview: async (_: unknown, __: unknown, ctx: Context) =>
-        (await ctx.db.query(`SELECT ${GRANT_SELECT} FROM grant_record WHERE emergency AND valid_until <= $1 ORDER BY valid_until`, [now().toISOString()])).map((r) => grantView(r as never, now())),
-      suspensions: (_: unknown, args: { includeLifted?: boolean }, ctx: Context) =>
-        ctx.db.query(`SELECT ${SUSPENSION_SELECT} FROM suspension ${args.includeLifted ? '' : 'WHERE lifted_at IS NULL'} ORDER BY created_at DESC LIMIT 1000`),
+      emergencyGrantsForReview: async (_: unknown, __: unknown, ctx: Context) => {
+        const params: unknown[] = [now().toISOString()];
+        const inArea = granteeInAreaSql(await requireAdminArea(ctx), params);
+        return (await ctx.db.query(`SELECT ${GRANT_SELECT} FROM grant_record WHERE emergency AND valid_until <= $1 AND ${inArea} ORDER BY valid_until`, params)).map((r) => grantView(r as never, now()));
+      },
+      suspensions: async (_: unknown, args: { includeLifted?: boolean }, ctx: Context) => {
+        const area = await requireAdminArea(ctx);
+        const rows = await ctx.db.query<{ targetKind: string; targetId: string }>(`SELECT ${SUSPENSION_SELECT} FROM suspension ${args.includeLifted ? '' : 'WHERE lifted_at IS NULL'} ORDER BY created_at DESC LIMIT 1000`);
+        // Each suspension is where its target is (an institution, a grant's grantee, a dataset's provider).
+        const located = await Promise.all(rows.map((r) => divisionOfTarget(ctx.db, deps.catalog, { kind: r.targetKind, id: r.targetId })));
+        return rows.filter((_, i) => actsOn(area, located[i]));
+      },
     },
     Grant: {
       // Masks narrowed for this grantee under all its grants together (推断控制), said where the grant is
@@ -81,14 +93,18 @@ export function grantResolvers(deps: GrantDeps): GraphQLResolverMap<Context> {
         const [row] = await ctx.db.query(`SELECT ${GRANT_SELECT} FROM grant_record WHERE id = $1`, [args.id]);
         if (!row) throw badUserInput('授权不存在', 'no such grant', { argument: 'id' });
         const grant = toGrant(row as never);
-        // A provider may revoke grants over its own datasets only.
+        // A provider may revoke grants over its own datasets only; an authority those of grantees in its area.
         const providerMay = (ctx.caller?.roles ?? []).includes('provider') && grant.fields.every((f) => providedBy(ctx.caller?.id, f));
-        if (!isAdmin(ctx) && !providerMay) throw forbidden('无权撤销该授权', 'not allowed to revoke this grant');
+        if (!providerMay) {
+          if (!isAdmin(ctx)) throw forbidden('无权撤销该授权', 'not allowed to revoke this grant');
+          requireInArea(await requireAdminArea(ctx), await divisionOfGrantee(ctx.db, grant.grantee), `授权${args.id}的被授权机构`, `the grantee of grant ${args.id}`);
+        }
         if (!args.reason.trim()) throw badUserInput('请说明撤销理由', 'give the reason for revoking', { argument: 'reason' });
         await changePolicy(ctx.db, deps.notifier, (tx) => tx.query(`UPDATE grant_record SET status = 'revoked', updated_at = now() WHERE id = $1`, [args.id]));
         return grantView((await ctx.db.query(`SELECT ${GRANT_SELECT} FROM grant_record WHERE id = $1`, [args.id]))[0] as never, now());
       },
       grantEmergencyAccess: async (_: unknown, args: { institution: string; scenario: string; fields: string[]; hours: number; reason: string }, ctx: Context) => {
+        requireInArea(await requireAdminArea(ctx), await divisionOfInstitution(ctx.db, args.institution), `机构${args.institution}`, `institution ${args.institution}`);
         if (!Number.isInteger(args.hours) || args.hours < 1 || args.hours > 72) throw badUserInput('应急授权时长为1至72小时', 'emergency access lasts 1 to 72 hours', { argument: 'hours' });
         if (!args.fields.length) throw badUserInput('请列出授权的字段', 'list the fields granted', { argument: 'fields' });
         // Root fields (listings, lookups) are catalogued under the dataset they return.
@@ -116,7 +132,11 @@ export function grantResolvers(deps: GrantDeps): GraphQLResolverMap<Context> {
         const ownDataset = target === 'dataset' && [...deps.catalog.datasets.values()].some((d) => d.code === args.id && d.providerCode === ctx.caller?.id);
         // Providers may withdraw (撤回) their own data from opening at once (Yunnan Art.36); the rest is for admins.
         const providerWithdrawal = (ctx.caller?.roles ?? []).includes('provider') && ownDataset && scope === 'open';
-        if (!isAdmin(ctx) && !providerWithdrawal) throw forbidden('无权暂停', 'not allowed to suspend this');
+        if (!providerWithdrawal) {
+          if (!isAdmin(ctx)) throw forbidden('无权暂停', 'not allowed to suspend this');
+          // An authority suspends what is in its area: an institution, a grant's grantee, a dataset's provider; developers the province.
+          requireInArea(await requireAdminArea(ctx), await divisionOfTarget(ctx.db, deps.catalog, { kind: target, id: args.id }), `暂停对象${args.id}`, `the ${target} ${args.id}`);
+        }
         if (target === 'dataset' && ![...deps.catalog.datasets.values()].some((d) => d.code === args.id)) throw badUserInput('数据集不存在', 'no such dataset code', { argument: 'id' });
         if (!args.reason.trim()) throw badUserInput('请说明暂停理由', 'give the reason', { argument: 'reason' });
         const id = `suspension-${crypto.randomUUID()}`;
@@ -127,6 +147,10 @@ export function grantResolvers(deps: GrantDeps): GraphQLResolverMap<Context> {
       },
       scopeGrant: async (_: unknown, args: { id: string; divisionCode?: string | null }, ctx: Context) => {
         if (!isAdmin(ctx)) throw forbidden('无权限定授权范围', 'not allowed to scope grants');
+        const area = await requireAdminArea(ctx);
+        const [grantee] = await ctx.db.query<{ kind: string; id: string }>('SELECT grantee_kind AS kind, grantee_id AS id FROM grant_record WHERE id = $1', [args.id]);
+        if (!grantee) throw badUserInput('授权不存在', 'no such grant', { argument: 'id' });
+        requireInArea(area, await divisionOfGrantee(ctx.db, grantee), `授权${args.id}的被授权机构`, `the grantee of grant ${args.id}`);
         let prefix: string | null = null;
         if (args.divisionCode) {
           const check = validateDivisionCode(args.divisionCode);
@@ -140,6 +164,9 @@ export function grantResolvers(deps: GrantDeps): GraphQLResolverMap<Context> {
       liftSuspension: async (_: unknown, args: { id: string; reason?: string | null }, ctx: Context) => {
         // Lifting is kept in the history with who lifted and why, like the suspension itself.
         if (!args.reason?.trim()) throw badUserInput('请说明解除暂停的理由', 'give the reason for lifting the suspension', { argument: 'reason' });
+        const area = await requireAdminArea(ctx);
+        const [suspension] = await ctx.db.query<{ kind: string; id: string }>('SELECT target_kind AS kind, target_id AS id FROM suspension WHERE id = $1', [args.id]);
+        if (suspension) requireInArea(area, await divisionOfTarget(ctx.db, deps.catalog, suspension), `暂停对象${suspension.id}`, `the ${suspension.kind} ${suspension.id}`);
         const rows = await changePolicy(ctx.db, deps.notifier, (tx) =>
           tx.query(`UPDATE suspension SET lifted_at = now(), lifted_by = $2, lift_reason = $3 WHERE id = $1 AND lifted_at IS NULL RETURNING id`, [args.id, actorOf(ctx), args.reason]),
         );

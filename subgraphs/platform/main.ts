@@ -17,6 +17,8 @@ import { grantResolvers } from './grant-resolvers';
 import { objectionResolvers } from './objection-resolvers';
 import { feedbackResolvers } from './feedback-resolvers';
 import { operationResolvers } from './operation-resolvers';
+import { institutionResolvers } from './institution-resolvers';
+import { loadInstitutionsFiles } from './institution-registry';
 import { calendarFor, loadActiveProfile } from './profiles/profile';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 
@@ -59,6 +61,10 @@ export const platformDomain: DomainModule<Record<string, never>> = {
   async seed(db) {
     // The catalog's initial entries: the SDL's declarations the database does not hold yet.
     if (await seedCatalog(db, declared, chinaDate(new Date()))) await changePolicy(db, notifier, async () => undefined);
+    // The registry of institutions from files (INSTITUTIONS_FILE, comma-separated: development fixtures,
+    // the authorities a deployment starts with): missing entries only, never changing or reinstating one.
+    const institutionFiles = (process.env.INSTITUTIONS_FILE ?? '').split(',').map((f) => f.trim()).filter(Boolean);
+    if (institutionFiles.length) await loadInstitutionsFiles(db, notifier, institutionFiles.map((f) => path.resolve(ROOT_DIR, f)));
     // Grants from a file (GRANTS_FILE: development fixtures, migrations from another system).
     const file = process.env.GRANTS_FILE;
     if (!file) return;
@@ -78,6 +84,7 @@ export const platformDomain: DomainModule<Record<string, never>> = {
     objectionResolvers({ catalog, profile, calendar }),
     feedbackResolvers({ catalog, profile, calendar }),
     operationResolvers({ notifier }),
+    institutionResolvers({ notifier }),
   ),
   permissions: PLATFORM_PERMISSIONS,
   routes: (db, settings) => ({ ...auditRoutes(new AuditAppender(db), settings.gatewaySecret), ...policyRoutes(db, settings.gatewaySecret) }),

@@ -274,6 +274,33 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 9,
+    name: 'institution_registry',
+    sql: `
+      -- The registry of institutions (公共机构) and data authorities (公共数据主管部门), kept by the
+      -- authorities of each area: a token is honoured only for an active entry of its credit code and
+      -- division; an admin token has admin rights only for an active authority (issue 14 item 4).
+      -- Version 8 is the catalog's (another change); the numbers only order the migrations.
+      CREATE TABLE institution (
+        credit_code text PRIMARY KEY,
+        name text NOT NULL,
+        division text NOT NULL,
+        kind text NOT NULL CHECK (kind IN ('authority', 'institution')),
+        status text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'deregistered')),
+        registered_by text NOT NULL,
+        registered_at timestamptz NOT NULL DEFAULT now(),
+        register_reason text,
+        deregistered_by text,
+        deregistered_at timestamptz,
+        deregister_reason text,
+        reinstated_by text,
+        reinstated_at timestamptz,
+        reinstate_reason text
+      );
+      CREATE INDEX institution_division_idx ON institution (division text_pattern_ops);
+    `,
+  },
+  {
     version: 10,
     name: 'levels_act',
     sql: `

@@ -9,6 +9,7 @@ import { deadlineFor, type JurisdictionProfile } from './profiles/profile';
 import { badUserInput } from '../common/errors';
 import type { SubgraphContext } from '../common/run-subgraph';
 import { forbidden } from './permissions';
+import { adminAreaOf, inAreaSql } from './institution-registry';
 import { isoColumn, chinaDay } from './sql-dates';
 
 type Context = SubgraphContext<Record<string, never>>;
@@ -50,7 +51,9 @@ export function objectionResolvers(deps: ObjectionDeps): GraphQLResolverMap<Cont
         const caller = ctx.caller!;
         const params: unknown[] = [];
         let where: string;
-        if ((caller.roles ?? []).includes('admin')) where = 'true';
+        // An authority: objections to data of providers in its area.
+        const area = await adminAreaOf(ctx);
+        if (area !== undefined) where = inAreaSql('objection.provider_code', area, params);
         else if ((caller.roles ?? []).includes('provider')) where = `(provider_code = $${params.push(caller.id)} OR (raised_by_kind = 'institution' AND raised_by = $${params.length}))`;
         else where = `raised_by_kind = $${params.push(caller.kind)} AND raised_by = $${params.push(caller.id)}`;
         if (args.status) where += ` AND status = $${params.push(args.status)}`;

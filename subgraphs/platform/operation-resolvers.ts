@@ -6,6 +6,7 @@ import { badUserInput } from '../common/errors';
 import type { SubgraphContext } from '../common/run-subgraph';
 import { operationHash } from '../../protocol/operation-list';
 import { changePolicy } from './grant-writer';
+import { requireAdminArea, requireProvinceAuthority } from './institution-registry';
 import type { PolicyChangeNotifier } from './policy-state';
 import { isoColumn } from './sql-dates';
 
@@ -45,11 +46,15 @@ export function operationResolvers(deps: { notifier: PolicyChangeNotifier }): Gr
   const by = (ctx: Context) => `${ctx.caller?.id ?? ''}/${ctx.caller?.operator ?? ''}`;
   return {
     Query: {
-      registeredOperations: (_: unknown, args: { includeRetired?: boolean }, ctx: Context) =>
-        ctx.db.query(`SELECT ${OPERATION_SELECT} FROM registered_operation ${args.includeRetired ? '' : 'WHERE retired_at IS NULL'} ORDER BY registered_at DESC, hash`),
+      registeredOperations: async (_: unknown, args: { includeRetired?: boolean }, ctx: Context) => {
+        await requireAdminArea(ctx);
+        return ctx.db.query(`SELECT ${OPERATION_SELECT} FROM registered_operation ${args.includeRetired ? '' : 'WHERE retired_at IS NULL'} ORDER BY registered_at DESC, hash`);
+      },
     },
     Mutation: {
       registerOperation: async (_: unknown, args: { name: string; document: string }, ctx: Context) => {
+        // The safelist applies on every gateway of the platform: the province's authority keeps it.
+        await requireProvinceAuthority(ctx);
         checkDocument(args.name, args.document);
         const hash = operationHash(args.document);
         // Registering a retired operation again puts it back in force under the new registrant.
@@ -64,6 +69,7 @@ export function operationResolvers(deps: { notifier: PolicyChangeNotifier }): Gr
         return (await ctx.db.query(`SELECT ${OPERATION_SELECT} FROM registered_operation WHERE hash = $1`, [hash]))[0];
       },
       retireOperation: async (_: unknown, args: { hash: string; reason: string }, ctx: Context) => {
+        await requireProvinceAuthority(ctx);
         if (!args.reason.trim()) throw badUserInput('请说明停用理由', 'give the reason for retiring', { argument: 'reason' });
         const rows = await changePolicy(ctx.db, deps.notifier, (tx) =>
           tx.query('UPDATE registered_operation SET retired_by = $2, retired_at = now(), retire_reason = $3 WHERE hash = $1 AND retired_at IS NULL RETURNING hash', [args.hash, by(ctx), args.reason]),

@@ -3,7 +3,7 @@
 import Redis from 'ioredis';
 import type { Queryable } from '../../lib/db/database';
 import type { Grant } from '../../directives/grants';
-import { POLICY_CHANNEL, type PolicyState } from '../../protocol/policy-state';
+import { POLICY_CHANNEL, type InstitutionEntry, type PolicyState } from '../../protocol/policy-state';
 import { isoColumn } from './sql-dates';
 
 export interface Grantee {
@@ -69,6 +69,10 @@ export async function readPolicyState(db: Queryable, grantee: Grantee | undefine
   state.granteeSuspended = suspended !== undefined;
   const rows = await db.query<GrantRow>(`SELECT ${GRANT_SELECT} FROM grant_record WHERE grantee_kind = $1 AND grantee_id = $2`, [grantee.kind, grantee.id]);
   state.grants = rows.map(toGrant);
+  if (grantee.kind === 'institution') {
+    const [entry] = await db.query<InstitutionEntry>('SELECT credit_code AS "creditCode", name, division, kind, status FROM institution WHERE credit_code = $1', [grantee.id]);
+    state.institution = entry ?? null;
+  }
   return state;
 }
 

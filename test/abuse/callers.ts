@@ -9,7 +9,7 @@ export type CallerKind = 'institution' | 'developer' | 'anonymous';
 
 export const ABUSE_INSTITUTION = '11530100015301017M';
 export const ABUSE_SCENARIO = 'abuse';
-export const ADMIN_ORG = '11530000015200013A';
+export const ADMIN_ORG = '115300000152010080'; // 云南省数据局, a registered data authority (see gateway/fixtures/institutions.dev.json)
 // Institutions of the other caller kinds: valid GB 32100 codes no legal entity of the data set has.
 export const NOGRANT_INSTITUTION = creditCodeAt(DEFAULT_SEED, 9_000_001);
 export const SCOPED_INSTITUTION = creditCodeAt(DEFAULT_SEED, 9_000_002);

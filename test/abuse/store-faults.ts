@@ -18,7 +18,7 @@ import type { Grant } from '../../directives/grants';
 
 const OUTAGE_INSTITUTION = '11530100015301025G'; // its grant is revoked while Redis is down
 const RECOVERY_INSTITUTION = '115300000152000215'; // its grant is revoked after Redis is back
-const ADMIN_ORG = '11530000015200013A';
+const ADMIN_ORG = '115300000152010080'; // 云南省数据局, a registered data authority (see gateway/fixtures/institutions.dev.json)
 const DAY = 24 * 3600 * 1000;
 // The licences under an alias of their own: when the licence subgraph fails, only that alias is null
 // (licences is a non-null list, so the failure nulls the person it hangs on).
@@ -111,7 +111,7 @@ export async function runStoreFaults(options: { databaseUrl: string; log?: (line
     replicas.push(await startGatewayProcess({ ...replicaSettings, SUBGRAPH_URL_LICENCE: licence.url, BREAKER_COOLDOWN_MS: '1000' }), await startGatewayProcess(replicaSettings));
     const [b, c] = replicas;
     const gateways = [stack.gatewayUrl, b.url];
-    const token = async (org: string, roles = ['institution']) => ({ authorization: `Bearer ${await credentials.token({ org, roles, sub: 'op-faults', div: '530000' })}`, 'x-scenario-id': ABUSE_SCENARIO });
+    const token = async (org: string, roles = ['institution']) => ({ authorization: `Bearer ${await credentials.token({ org, roles, sub: 'op-faults' })}`, 'x-scenario-id': ABUSE_SCENARIO });
     const loadHeaders = await token(ABUSE_INSTITUTION);
     const admin = await token(ADMIN_ORG, ['admin']);
     // The exact oracle, for the load's caller under the grants this run wrote.

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { importPKCS8, SignJWT, type KeyLike } from 'jose';
 import { makeApiKey } from '../../gateway/identity/api-keys';
 import { DEV_ISSUER, ensureDevKeys, type DevKeys } from '../../lib/dev-keys';
+import { registeredDivision } from './institutions';
 
 export interface TokenClaims {
   org: string;
@@ -35,7 +36,8 @@ export class Credentials {
 
   async token(claims: TokenClaims, key?: KeyLike): Promise<string> {
     this.signingKey ??= await importPKCS8(fs.readFileSync(this.keys.privateKeyFile, 'utf8'), 'ES256');
-    return new SignJWT({ org: claims.org, div: claims.div ?? '530100', roles: claims.roles ?? ['institution'] })
+    // Without a division, the institution's registered one (the gateway refuses a token naming another).
+    return new SignJWT({ org: claims.org, div: claims.div ?? registeredDivision(claims.org) ?? '530100', roles: claims.roles ?? ['institution'] })
       .setProtectedHeader({ alg: 'ES256' })
       .setSubject(claims.sub ?? 'operator-001')
       .setIssuer(claims.issuer ?? DEV_ISSUER)

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { SUBGRAPHS, subgraphEnvName } from '../../subgraphs/registry';
+import { testInstitutionsFile } from './institutions';
 
 export interface Stack {
   gatewayUrl: string;
@@ -30,6 +31,8 @@ export async function startStack(env: NodeJS.ProcessEnv = {}, timeoutMs = 120_00
       START_QUIET: '1',
       PGLITE_DIR: pgliteDir,
       LOG_LEVEL: 'warn',
+      // Tokens count only for registered institutions: every stack knows the ones tests use.
+      INSTITUTIONS_FILE: testInstitutionsFile(),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

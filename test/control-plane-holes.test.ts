@@ -279,18 +279,20 @@ describe('control-plane holes (issue 11)', () => {
       expect(subject.queries.filter((q: string) => CONTROL_QUERIES.includes(q))).toEqual(['myAccesses', 'objections']);
 
       const operator = await operations(county);
-      expect(operator.mutations).toEqual(['applyForAccess', 'raiseObjection', 'submitUsageFeedback']);
+      expect(operator.mutations).toEqual(['applyForAccess', 'disputeCatalogAttribute', 'raiseObjection', 'submitUsageFeedback']);
       expect(operator.queries).not.toEqual(expect.arrayContaining(['auditRecords']));
 
       const provider = await operations(police);
       expect(provider.mutations).toEqual(expect.arrayContaining(['decideApplication', 'revokeGrant', 'suspend', 'answerObjection', 'extendObjection']));
       expect(provider.mutations).not.toContain('liftSuspension');
       expect(provider.mutations).not.toContain('grantEmergencyAccess');
+      expect(provider.mutations).toEqual(expect.arrayContaining(['proposeCatalogChange', 'amendCatalogChange', 'cancelCatalogChange']));
+      expect(provider.mutations).not.toContain('decideCatalogChange');
       expect(provider.queries).toEqual(expect.arrayContaining(['auditRecords', 'auditUsage']));
       expect(provider.queries).not.toContain('suspensions');
 
       const adminOps = await operations(admin);
-      expect(adminOps.mutations).toEqual(expect.arrayContaining(['liftSuspension', 'grantEmergencyAccess', 'scopeGrant', 'suspend', 'registerOperation', 'retireOperation']));
+      expect(adminOps.mutations).toEqual(expect.arrayContaining(['liftSuspension', 'grantEmergencyAccess', 'scopeGrant', 'suspend', 'registerOperation', 'retireOperation', 'decideCatalogChange']));
       expect(adminOps.queries).toEqual(expect.arrayContaining(['suspensions', 'auditRecords', 'registeredOperations', 'overdueApplications']));
     });
 

@@ -24,6 +24,7 @@ import { TEST_SCALE } from './support/federation-suite';
 import { graphql } from './support/graphql';
 import { describeWithPostgres, dropSchemas, TEST_DATABASE_URL, uniqueSchemaPrefix } from './support/services';
 import { startStack, type Stack } from './support/stack';
+import { PROVINCE_AUTHORITY } from './support/institutions';
 
 const APPLY = `mutation($input: ApplicationInput!) { applyForAccess(input: $input) {
   id status stages currentStage dueOn filedAt plain plainReason highLevelFields grantId steps { stage action at dueOn note } } }`;
@@ -61,7 +62,7 @@ function levelsSuite(profileId: string, env: () => NodeJS.ProcessEnv, body: (ctx
     holder.stack = await startStack({ DATA_SCALE: TEST_SCALE, GRANTS_FILE: grantsFile, JURISDICTION_PROFILE: profileId, ...credentials.env(), ...env() });
     headers.institution = { authorization: `Bearer ${await credentials.token({ org: INSTITUTION, sub: 'op-levels' })}` };
     headers.provider = { authorization: `Bearer ${await credentials.token({ org: POLICE, roles: ['provider'], div: '530000', sub: 'reviewer-levels' })}` };
-    headers.admin = { authorization: `Bearer ${await credentials.token({ org: POLICE, roles: ['admin'], div: '530000', sub: 'authority-levels' })}` };
+    headers.admin = { authorization: `Bearer ${await credentials.token({ org: PROVINCE_AUTHORITY, roles: ['admin'], div: '530000', sub: 'authority-levels' })}` };
     headers.developer = { 'x-api-key': credentials.apiKey('levels-developer') };
   }, 180_000);
 

@@ -3,15 +3,10 @@
 // IMPORTANT fields end to end. GB/T 43697-2024: IMPORTANT = 重要数据, CORE = 核心数据.
 import { readCatalog } from '../../directives/catalog';
 import { applicationLevels, highLevelCoordinates, reviewPath } from '../../directives/levels';
+import { POLICY_VOCABULARY_SDL } from '../support/policy-vocabulary';
 
 const catalog = readCatalog(`
-  directive @share(attribute: ShareAttribute!, condition: String, legalBasis: String) on FIELD_DEFINITION
-  directive @open(attribute: OpenAttribute!, condition: String) on FIELD_DEFINITION
-  directive @level(level: DataLevel!) on FIELD_DEFINITION
-  directive @dataset(code: String!, name: String!, provider: String!, providerCode: String!, updateFrequency: String!, resourceKind: String!, level: DataLevel!) on OBJECT
-  enum ShareAttribute { UNCONDITIONAL CONDITIONAL NONE }
-  enum OpenAttribute { UNCONDITIONAL CONDITIONAL NONE }
-  enum DataLevel { L1 L2 L3 L4 IMPORTANT CORE }
+  ${POLICY_VOCABULARY_SDL}
   type Parcel @dataset(code: "T-1", name: "地块", provider: "p", providerCode: "c", updateFrequency: "每日", resourceKind: "基础", level: L2) {
     id: ID! @share(attribute: UNCONDITIONAL) @open(attribute: UNCONDITIONAL)
     owner: String @share(attribute: CONDITIONAL, condition: "经批准") @open(attribute: NONE) @level(level: L4)

@@ -9,16 +9,9 @@ import { checkCatalog, type CatalogProblem } from '../../directives/catalog-chec
 import { readCatalog } from '../../directives/catalog';
 import { composeSupergraph } from '../../schema/compose';
 import { loadSubgraphSdl } from '../../subgraphs/registry';
+import { POLICY_VOCABULARY_SDL } from '../support/policy-vocabulary';
 
-const VOCABULARY = `
-  directive @share(attribute: ShareAttribute!, condition: String, legalBasis: String) on FIELD_DEFINITION
-  directive @open(attribute: OpenAttribute!, condition: String) on FIELD_DEFINITION
-  directive @level(level: DataLevel!) on FIELD_DEFINITION
-  directive @dataset(code: String!, name: String!, provider: String!, providerCode: String!, updateFrequency: String!, resourceKind: String!, level: DataLevel!) on OBJECT
-  enum ShareAttribute { UNCONDITIONAL CONDITIONAL NONE }
-  enum OpenAttribute { UNCONDITIONAL CONDITIONAL NONE }
-  enum DataLevel { L1 L2 L3 L4 IMPORTANT CORE }
-`;
+const VOCABULARY = POLICY_VOCABULARY_SDL;
 
 /** A dataset 地块 at `datasetLevel` whose field `target` is declared as given; `root` adds a Query field. */
 function problemsOf(datasetLevel: string, target: string, root = ''): CatalogProblem[] {

@@ -70,7 +70,7 @@ export const platformDomain: DomainModule<Record<string, never>> = {
     if (!file) return;
     const grants = (JSON.parse(fs.readFileSync(path.resolve(ROOT_DIR, file), 'utf8')) as unknown[]).map(parseGrant);
     await changePolicy(db, notifier, async (tx) => {
-      for (const grant of grants) await upsertGrant(tx, grant);
+      for (const grant of grants) await upsertGrant(tx, grant, undefined, { fixture: true });
     });
   },
   createLoaders: () => ({}),

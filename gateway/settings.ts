@@ -26,6 +26,8 @@ export interface GatewaySettings {
   apiKeySecret?: string;
   gatewaySubgraphSecret?: string;
   mask: MaskSettings;
+  /** MASK_HASH_KEY as given (mask.hashKey falls back to a public constant, which the policy refuses). */
+  maskHashKey?: string;
   redisUrl?: string;
   redisPrefix: string;
   grantCacheMs: number;
@@ -96,6 +98,7 @@ export function readGatewaySettings(env = process.env): GatewaySettings {
     apiKeySecret: env.API_KEY_SECRET || undefined,
     gatewaySubgraphSecret: env.GATEWAY_SUBGRAPH_SECRET || undefined,
     mask: maskSettingsFromEnv(env),
+    maskHashKey: env.MASK_HASH_KEY || undefined,
     redisUrl: env.REDIS_URL || undefined,
     redisPrefix: env.REDIS_KEY_PREFIX ?? 'pd:',
     grantCacheMs,

@@ -48,6 +48,10 @@ describe('a supergraph without the policy vocabulary', () => {
     await expect(startGatewayProcess({ ...keysEnv(), SUPERGRAPH_FILE: file })).rejects.toThrow(/SHARE_NONE_WITHOUT_LEGAL_BASIS/);
   });
 
+  it('is refused without MASK_HASH_KEY: HASH masks keyed with a constant could be recomputed from guesses', async () => {
+    await expect(startGatewayProcess({ ...keysEnv(), MASK_HASH_KEY: '' })).rejects.toThrow(/MASK_HASH_KEY is not set/);
+  });
+
   it('is served by POLICY=off as a plain federation gateway', async () => {
     const gateway = await startGatewayProcess({ SUPERGRAPH_FILE: plainSupergraph(), POLICY: 'off' });
     try {

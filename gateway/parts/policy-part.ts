@@ -10,6 +10,7 @@ import { createCatalogSource, type CatalogSource } from '../policy/catalog-sourc
 import { withPolicy } from '../policy/policy-gateway';
 import type { GatewaySettings } from '../settings';
 import type { GatewayPart, PartContext } from './gateway-part';
+import { requireSecret } from './require-secret';
 
 export interface PolicyPart extends GatewayPart {
   policySource: PolicySource;
@@ -42,6 +43,7 @@ export async function policyPart({ settings, supergraphSdl, platform }: PartCont
     throw new Error(`${settings.supergraphFile}: the catalog breaks its rules, refusing to start:\n${problems.map((p) => `  [${p.code}] ${p.message}`).join('\n')}`);
   }
   checkMasks(catalog, settings);
+  requireSecret(settings, 'maskHashes');
   const policySource = createPolicySource({
     platform: platform('policyState'),
     cacheMs: settings.grantCacheMs,

@@ -106,6 +106,8 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
       ...Object.assign({}, ...parts.map((part) => part.routes ?? {})),
       'GET /healthz': () => ({ status: 200, body: 'ok' }),
       'GET /readyz': async () => {
+        // Draining (shutting down): not ready, whatever the subgraphs say, so the balancer moves on.
+        if (http?.draining()) return { status: 503, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ready: false, draining: true }) };
         const report = await checkReadiness(subgraphUrls);
         return { status: report.ready ? 200 : 503, headers: { 'content-type': 'application/json' }, body: JSON.stringify(report) };
       },
@@ -114,8 +116,10 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
   announceListening('gateway', `${http.url}/graphql`, { policy: settings.policy, subgraphs: Object.fromEntries(subgraphUrls) });
   return {
     url: `${http.url}/graphql`,
+    // Drain (requests in flight finish), then stop Apollo, then the parts: the audit ships what its
+    // journal holds (what it cannot ship stays on disk for the next start), pools and Redis close.
     close: async () => {
-      await http.close();
+      await http.close(settings.shutdownGraceMs, settings.shutdownDelayMs);
       await apollo.stop();
       await closeParts(parts);
     },

@@ -3,6 +3,7 @@
 // and an extra framework layer would cost throughput for nothing we need.
 import crypto from 'node:crypto';
 import http from 'node:http';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext, type ContextThunk } from '@apollo/server';
 
@@ -33,8 +34,20 @@ export interface HttpServerOptions<TContext extends BaseContext> {
 export interface RunningHttpServer {
   server: http.Server;
   url: string;
-  close(): Promise<void>;
+  /**
+   * Graceful: first drains for `delayMs` — still accepting, every answer saying `connection: close`,
+   * `draining()` true so readiness fails and a load balancer stops sending —, then stops accepting,
+   * lets the requests in flight finish for up to `graceMs`, and cuts what is left.
+   */
+  close(graceMs?: number, delayMs?: number): Promise<void>;
+  draining(): boolean;
 }
+
+/** How long a closing server lets requests in flight finish by default. */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+
+/** How long a closing server waits for requests on connections it accepted just before closing. */
+const LINGER_MS = 500;
 
 class BodyTooLarge extends Error {}
 
@@ -63,7 +76,17 @@ export async function startHttpServer<TContext extends BaseContext>(options: Htt
   const maxBodyBytes = options.maxBodyBytes ?? 1_000_000;
   const routes = options.routes ?? {};
 
+  let draining = false;
+  const inFlight = new Set<http.ServerResponse>();
+  let drained: (() => void) | undefined;
   const server = http.createServer(async (req, res) => {
+    inFlight.add(res);
+    res.once('close', () => {
+      inFlight.delete(res);
+      if (inFlight.size === 0) drained?.();
+    });
+    // While draining, each answer ends its connection: the client's next request goes to another replica.
+    if (draining) res.setHeader('connection', 'close');
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const route = routes[`${req.method} ${url.pathname}`];
@@ -139,11 +162,28 @@ export async function startHttpServer<TContext extends BaseContext>(options: Htt
   return {
     server,
     url: `http://${host}:${address.port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    draining: () => draining,
+    close: async (graceMs = DEFAULT_SHUTDOWN_GRACE_MS, delayMs = 0) => {
+      draining = true;
+      for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
+      // Connections already in the listen backlog would be reset when listening stops: give the load
+      // balancer time to see the readiness fail and send elsewhere first.
+      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs).unref());
+      // Stop listening without http.Server#close's immediate cut of idle connections: a connection
+      // accepted a moment ago looks idle until its request is parsed, and cutting it would reset a
+      // request the client has already sent.
+      const closed = new Promise<void>((resolve) => net.Server.prototype.close.call(server, () => resolve()));
+      const deadline = Date.now() + graceMs;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(LINGER_MS, graceMs)).unref());
+      while (inFlight.size > 0 && Date.now() < deadline) {
+        await new Promise<void>((resolve) => {
+          drained = resolve;
+          setTimeout(resolve, Math.max(0, deadline - Date.now())).unref();
+        });
+      }
+      server.closeAllConnections();
+      await closed;
+    },
   };
 }
 

@@ -11,8 +11,8 @@ export interface TrustedIssuer {
   verify: VerifyToken;
 }
 
-/** `fallback` checks every token no listed issuer claims (its refusal names the reason: wrong issuer, signature …). */
-export function verifyByIssuer(issuers: readonly TrustedIssuer[], fallback: VerifyToken | undefined): VerifyToken {
+/** A token naming none of `issuers` is refused as from an untrusted issuer, whoever signed it. */
+export function verifyByIssuer(issuers: readonly TrustedIssuer[]): VerifyToken {
   const byIssuer = new Map(issuers.map((entry) => [entry.issuer, entry.verify]));
   return async (token) => {
     let iss: unknown;
@@ -21,7 +21,7 @@ export function verifyByIssuer(issuers: readonly TrustedIssuer[], fallback: Veri
     } catch {
       throw new InvalidToken('MALFORMED', 'malformed token');
     }
-    const verify = (typeof iss === 'string' && byIssuer.get(iss)) || fallback;
+    const verify = typeof iss === 'string' ? byIssuer.get(iss) : undefined;
     if (!verify) throw new InvalidToken('ISSUER', 'token from an untrusted issuer');
     return verify(token);
   };

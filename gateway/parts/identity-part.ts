@@ -32,7 +32,8 @@ export async function identityPart({ settings }: PartContext): Promise<IdentityP
   if (oidc) {
     oidcProvider = await discoverOidcProvider(oidc);
     const verify = await createJwtVerifier({ jwksUrl: oidcProvider.jwksUri, issuer: oidc.issuer, audience: oidc.audience, algorithm: settings.jwt.algorithm, jwksCooldownMs: oidc.jwksCooldownMs });
-    verifyToken = verifyByIssuer([{ issuer: oidc.issuer, verify }], ownVerifier);
+    // The OIDC issuer first: where both name the same issuer, its key set is the one configured for it.
+    verifyToken = verifyByIssuer([{ issuer: oidc.issuer, verify }, ...(ownVerifier ? [{ issuer: settings.jwt.issuer, verify: ownVerifier }] : [])]);
   }
   return {
     name: 'identity',

@@ -13,6 +13,7 @@ import { finishSignIn, PENDING_SIGN_IN_KEY, SignInError, startSignIn, type Pendi
 import { DEFAULT_SEED, personIdAt } from '../subgraphs/seed/generator';
 import { DEV_ISSUER } from '../lib/dev-keys';
 import { DEMO_TOKEN_SECONDS, readDemoIdentities } from '../gateway/identity/demo-identities';
+import { readGatewaySettings } from '../gateway/settings';
 import { Credentials, writeGrantsFile } from './support/credentials';
 import { TEST_SCALE } from './support/federation-suite';
 import { replicaEnv, startGatewayProcess, type GatewayProcess } from './support/gateway-process';
@@ -59,6 +60,26 @@ async function authorize(authorizationUrl: string, loginHint?: string): Promise<
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const postJson = (url: string, body: string, contentType = 'application/json') => fetch(url, { method: 'POST', headers: { 'content-type': contentType }, body });
+
+describe('sign-in settings', () => {
+  it('OIDC is off without OIDC_ISSUER; with it, a client id is required and the audience defaults to JWT_AUDIENCE', () => {
+    expect(readGatewaySettings({}).oidc).toBeUndefined();
+    expect(readGatewaySettings({}).production).toBe(false);
+    expect(readGatewaySettings({ NODE_ENV: 'production' }).production).toBe(true);
+    expect(readGatewaySettings({ OIDC_ISSUER: 'https://id.example.gov.cn/realms/yn', OIDC_CLIENT_ID: 'console', JWT_AUDIENCE: 'pd' }).oidc).toEqual({
+      issuer: 'https://id.example.gov.cn/realms/yn',
+      clientId: 'console',
+      audience: 'pd',
+      scope: 'openid profile',
+      jwksCooldownMs: 30_000,
+    });
+    expect(() => readGatewaySettings({ OIDC_ISSUER: 'https://id.example.gov.cn' })).toThrow(/OIDC_CLIENT_ID/);
+    // Codes and tokens must not cross the network in clear: http only on loopback.
+    expect(() => readGatewaySettings({ OIDC_ISSUER: 'http://id.example.gov.cn', OIDC_CLIENT_ID: 'console' })).toThrow(/OIDC_ISSUER must be an https URL/);
+    expect(readGatewaySettings({ OIDC_ISSUER: 'http://127.0.0.1:8080', OIDC_CLIENT_ID: 'console' }).oidc?.issuer).toBe('http://127.0.0.1:8080');
+    expect(() => readGatewaySettings({ OIDC_ISSUER: 'https://id.example.gov.cn', OIDC_CLIENT_ID: 'c', OIDC_JWKS_COOLDOWN_MS: '-1' })).toThrow(/OIDC_JWKS_COOLDOWN_MS/);
+  });
+});
 
 describe('sign-in: demo identities and OpenID Connect with PKCE', () => {
   const credentials = new Credentials();
@@ -153,6 +174,8 @@ describe('sign-in: demo identities and OpenID Connect with PKCE', () => {
       expect((await notJson.json()).errors[0].extensions.code).toBe('BAD_REQUEST');
       const form = await postJson(`${base}/auth/dev-token`, 'identity=operator', 'application/x-www-form-urlencoded');
       expect(form.status).toBe(415);
+      // A content type a cross-site request may send without a preflight, dressed up as JSON.
+      expect((await postJson(`${base}/auth/dev-token`, JSON.stringify({ identity: 'operator' }), 'text/plain; application/json')).status).toBe(415);
       const get = await fetch(`${base}/auth/dev-token`);
       expect(get.status).toBe(404);
     });
@@ -223,6 +246,16 @@ describe('sign-in: demo identities and OpenID Connect with PKCE', () => {
       expect(refused.message).toMatch(/state 不符.* \/ .*state does not match/);
       // The code was never exchanged: it is still good for its rightful owner.
       expect((await redeem(callback.searchParams.get('code')!, verifier)).status).toBe(200);
+    });
+
+    it('a refusal at the issuer (unknown user) comes back as a coded sign-in error, no token', async () => {
+      const storage = new MemoryStorage();
+      const callback = await authorize(await startSignIn(config, { storage }), 'nobody');
+      expect(new URL(callback).searchParams.has('code')).toBe(false);
+      const refused = await finishSignIn(config, callback, { storage }).catch((error) => error);
+      expect(refused).toBeInstanceOf(SignInError);
+      expect(refused.code).toBe('IDP_ERROR');
+      expect(refused.message).toMatch(/身份提供方拒绝登录（access_denied） \/ the identity provider refused the sign-in \(access_denied\)/);
     });
 
     it('tokens of another issuer, of an impostor using the trusted name, or without an institution are refused (401, coded)', async () => {

@@ -12,6 +12,7 @@ export interface OidcProvider {
 }
 
 const DISCOVERY_TIMEOUT_MS = 10_000;
+const LOOPBACK = ['localhost', '127.0.0.1', '[::1]'];
 
 export class OidcDiscoveryFailed extends Error {}
 
@@ -33,12 +34,14 @@ export async function discoverOidcProvider(settings: OidcSettings, timeoutMs = D
   const endpoint = (name: string): string => {
     const value = document[name];
     if (typeof value !== 'string') throw failed(`no ${name}`);
+    let parsed: URL;
     try {
-      const parsed = new URL(value);
-      if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error();
+      parsed = new URL(value);
     } catch {
       throw failed(`${name} is not a URL`);
     }
+    // Keys, codes and tokens travel there: TLS, or a loopback address (development, tests).
+    if (!(parsed.protocol === 'https:' || (parsed.protocol === 'http:' && LOOPBACK.includes(parsed.hostname)))) throw failed(`${name} is not an https URL`);
     return value;
   };
   const methods = document.code_challenge_methods_supported;

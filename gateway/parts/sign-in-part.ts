@@ -70,7 +70,8 @@ export async function signInPart({ settings }: PartContext, identity: IdentityPa
   if (development) {
     const { identities, issue } = development;
     routes['POST /auth/dev-token'] = async (req: http.IncomingMessage) => {
-      if (!(req.headers['content-type'] ?? '').includes('application/json')) {
+      // JSON only: another site's page cannot send that without a CORS preflight, which is never granted here.
+      if ((req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase() !== 'application/json') {
         return json(415, errorBody('BAD_REQUEST', '请求体须为 JSON', 'the request body must be JSON'));
       }
       let body: unknown;

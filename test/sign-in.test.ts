@@ -308,7 +308,8 @@ describe('sign-in: demo identities and OpenID Connect with PKCE', () => {
     it('NODE_ENV=production: no dev-token route (404), the config offers the issuer only, whose tokens work', async () => {
       const own = await startLocalIssuer(issuerOptions());
       try {
-        gateway = await startGatewayProcess({ ...env(), NODE_ENV: 'production', OIDC_ISSUER: own.issuer, OIDC_CLIENT_ID: CLIENT_ID });
+        // Production as deployed: every secret set, tokens only from the identity provider (no own key).
+        gateway = await startGatewayProcess({ ...env(), JWT_PUBLIC_KEY_FILE: '', NODE_ENV: 'production', OIDC_ISSUER: own.issuer, OIDC_CLIENT_ID: CLIENT_ID });
         const devToken = await postJson(`${urlOf(gateway)}/auth/dev-token`, JSON.stringify({ identity: 'admin' }));
         expect(devToken.status).toBe(404);
         expect((await devToken.json()).errors[0].extensions.code).toBe('NOT_FOUND');
@@ -316,6 +317,9 @@ describe('sign-in: demo identities and OpenID Connect with PKCE', () => {
         expect(production).toEqual({ mode: 'oidc', oidc: expect.objectContaining({ issuer: own.issuer, clientId: CLIENT_ID }) });
         const token = await own.mint(OPERATOR.sub, OPERATOR.claims);
         expect((await graphql(gateway.url, '{ grants { granteeId } }', undefined, bearer(token))).errors).toBeUndefined();
+        // A development token means nothing here.
+        const development: any = await graphql(gateway.url, '{ grants { granteeId } }', undefined, bearer(await credentials.token({ org: KUNMING_CIVIL_AFFAIRS })));
+        expect(development.errors[0].extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'ISSUER' });
       } finally {
         await own.close();
       }

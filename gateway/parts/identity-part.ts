@@ -24,17 +24,18 @@ export async function identityPart({ settings }: PartContext): Promise<IdentityP
   }
   const apiKeySecret = requireSecret(settings, 'apiKeys');
   const { oidc } = settings;
+  // With an OIDC issuer the gateway's own key is optional; without either nobody could sign in
+  // (createJwtVerifier then stops the start, saying so).
   const ownKey = settings.jwt.publicKeyFile || settings.jwt.jwksUrl;
-  // With an OIDC issuer the gateway's own key is optional; without either nobody could sign in.
   const ownVerifier: VerifyToken | undefined = ownKey || !oidc ? await createJwtVerifier(settings.jwt) : undefined;
-  let verifyToken = ownVerifier!;
+  let verifyToken: VerifyToken;
   let oidcProvider: OidcProvider | undefined;
   if (oidc) {
     oidcProvider = await discoverOidcProvider(oidc);
     const verify = await createJwtVerifier({ jwksUrl: oidcProvider.jwksUri, issuer: oidc.issuer, audience: oidc.audience, algorithm: settings.jwt.algorithm, jwksCooldownMs: oidc.jwksCooldownMs });
     // The OIDC issuer first: where both name the same issuer, its key set is the one configured for it.
     verifyToken = verifyByIssuer([{ issuer: oidc.issuer, verify }, ...(ownVerifier ? [{ issuer: settings.jwt.issuer, verify: ownVerifier }] : [])]);
-  }
+  } else verifyToken = ownVerifier!;
   return {
     name: 'identity',
     oidcProvider,

@@ -28,6 +28,10 @@ export interface GatewaySettings {
   policy: boolean;
   denialMode: DenialMode;
   jwt: { publicKeyFile?: string; jwksUrl?: string; issuer: string; audience: string; algorithm: string };
+  /** NODE_ENV=production: nothing meant for development only (demo sign-in) is served. */
+  production: boolean;
+  /** An OpenID Connect issuer whose tokens are trusted beside the key above (sign-in in production). */
+  oidc?: OidcSettings;
   apiKeySecret?: string;
   gatewaySubgraphSecret?: string;
   mask: MaskSettings;
@@ -51,6 +55,42 @@ export interface GatewaySettings {
   queryLimits: QueryLimitSettings;
   rateLimits: RateLimitSettings;
   resilience: ResilienceSettings;
+}
+
+export interface OidcSettings {
+  /** The issuer's identifier (`iss`); its discovery document is at <issuer>/.well-known/openid-configuration. */
+  issuer: string;
+  /** The console's client id at the issuer (a public client: PKCE, no secret). */
+  clientId: string;
+  /** The `aud` its access tokens must carry. */
+  audience: string;
+  scope: string;
+  /** After a token names a key the cached key set lacks, how soon the key set may be fetched again. */
+  jwksCooldownMs: number;
+}
+
+function readOidcSettings(env: NodeJS.ProcessEnv, defaultAudience: string): OidcSettings | undefined {
+  const issuer = env.OIDC_ISSUER?.trim();
+  if (!issuer) return undefined;
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    fail('OIDC_ISSUER', issuer, 'the issuer URL');
+  }
+  // Tokens and codes travel to and from it: only TLS, or a loopback issuer (tests, development).
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname))) {
+    fail('OIDC_ISSUER', issuer, 'an https URL (http only on localhost)');
+  }
+  const clientId = env.OIDC_CLIENT_ID?.trim();
+  if (!clientId) fail('OIDC_CLIENT_ID', env.OIDC_CLIENT_ID, 'the console\'s client id at the issuer (set with OIDC_ISSUER)');
+  return {
+    issuer,
+    clientId,
+    audience: env.OIDC_AUDIENCE?.trim() || defaultAudience,
+    scope: env.OIDC_SCOPE?.trim() || 'openid profile',
+    jwksCooldownMs: positiveSetting(env, 'OIDC_JWKS_COOLDOWN_MS', 30_000, { integer: true }),
+  };
 }
 
 function fail(name: string, value: string | undefined, expected: string): never {
@@ -84,6 +124,7 @@ export function readGatewaySettings(env = process.env): GatewaySettings {
   const auditDurability = (env.AUDIT_DURABILITY ?? 'journal') as GatewaySettings['auditDurability'];
   if (auditDurability !== 'journal' && auditDurability !== 'store') fail('AUDIT_DURABILITY', env.AUDIT_DURABILITY, 'journal or store');
   if (operationSafelist && !policy) fail('OPERATION_SAFELIST', env.OPERATION_SAFELIST, 'off when POLICY=off (the list lives on the platform)');
+  const jwtAudience = env.JWT_AUDIENCE ?? 'public-data-gateway';
   return {
     port,
     host: env.HOST ?? '127.0.0.1',
@@ -99,9 +140,11 @@ export function readGatewaySettings(env = process.env): GatewaySettings {
       publicKeyFile: env.JWT_PUBLIC_KEY_FILE || undefined,
       jwksUrl: env.JWT_JWKS_URL || undefined,
       issuer: env.JWT_ISSUER ?? 'https://dev.public-data.local/issuer',
-      audience: env.JWT_AUDIENCE ?? 'public-data-gateway',
+      audience: jwtAudience,
       algorithm: env.JWT_ALGORITHM ?? 'ES256',
     },
+    production: env.NODE_ENV === 'production',
+    oidc: readOidcSettings(env, jwtAudience),
     apiKeySecret: env.API_KEY_SECRET || undefined,
     gatewaySubgraphSecret: env.GATEWAY_SUBGRAPH_SECRET || undefined,
     mask: maskSettingsFromEnv(env),

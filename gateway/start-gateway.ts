@@ -18,6 +18,7 @@ import { requireSecret } from './parts/require-secret';
 import { idePart } from './parts/ide-part';
 import { openCatalogPart } from './parts/open-catalog-part';
 import { identityPart, type IdentityPart } from './parts/identity-part';
+import { signInPart } from './parts/sign-in-part';
 import { policyPart } from './parts/policy-part';
 import { queryLimitsPart } from './parts/query-limits-part';
 import { safelistPart } from './parts/safelist-part';
@@ -44,6 +45,8 @@ async function assembleParts(context: PartContext): Promise<{ parts: GatewayPart
   try {
     add(idePart());
     const identity = add(await identityPart(context));
+    // Routes only: the console's sign-in (demo tokens in development, the OIDC issuer identity found).
+    add(await signInPart(context, identity));
     const policy = add(await policyPart(context));
     // Routes only: its place among the parts does not matter; it publishes the policy's catalog.
     add(openCatalogPart(context, policy));

@@ -36,3 +36,21 @@ export function ensureDevKeys(dir: string): DevKeys {
   }
   return { privateKeyFile, publicKeyFile, issuer: DEV_ISSUER, ...(secrets as Pick<DevKeys, (typeof names)[number]>) };
 }
+
+/**
+ * The private key of a development key pair, when `publicKeyFile` is the public half of one made by
+ * ensureDevKeys (its private half beside it, matching): the sign of a gateway running on development
+ * keys, which may then hand out demo tokens. Undefined for any other key — a deployment's issuer keeps
+ * its private key elsewhere.
+ */
+export function developmentPrivateKeyFile(publicKeyFile: string): string | undefined {
+  if (path.basename(publicKeyFile) !== 'jwt-public.pem') return undefined;
+  const privateKeyFile = path.join(path.dirname(publicKeyFile), 'jwt-private.pem');
+  try {
+    const derived = crypto.createPublicKey(crypto.createPrivateKey(fs.readFileSync(privateKeyFile, 'utf8'))).export({ type: 'spki', format: 'der' });
+    const configured = crypto.createPublicKey(fs.readFileSync(publicKeyFile, 'utf8')).export({ type: 'spki', format: 'der' });
+    return derived.equals(configured) ? privateKeyFile : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -30,6 +30,7 @@ const TOKEN_MESSAGES: Record<InvalidToken['reason'], string> = {
   AUDIENCE: '令牌受众不符 / token audience does not match',
   CLAIMS: '令牌声明不完整或无效 / token claims are missing or invalid',
   MALFORMED: '令牌格式错误 / malformed token',
+  KEYS_UNAVAILABLE: '暂时无法验证令牌（签发方密钥不可读），请稍后重试 / the token cannot be checked now (the issuer\'s keys cannot be read); retry shortly',
 };
 
 function unauthenticated(message: string, reason: string): GraphQLError {
@@ -54,6 +55,9 @@ export async function identify(req: http.IncomingMessage, options: IdentifyOptio
     try {
       return { caller: await options.verifyToken(match[1]), scenario };
     } catch (error) {
+      if (error instanceof InvalidToken && error.reason === 'KEYS_UNAVAILABLE') {
+        throw new GraphQLError(TOKEN_MESSAGES.KEYS_UNAVAILABLE, { extensions: { code: 'IDENTITY_PROVIDER_UNAVAILABLE', http: { status: 503 } } });
+      }
       if (error instanceof InvalidToken) throw unauthenticated(TOKEN_MESSAGES[error.reason], error.reason);
       throw error;
     }

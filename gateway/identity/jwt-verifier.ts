@@ -12,10 +12,12 @@ export interface JwtSettings {
   audience: string;
   /** Algorithm of the PEM key (JWKS keys carry their own). */
   algorithm: string;
+  /** JWKS: after a token names a key the cached set lacks, how soon the set may be fetched again (a rotation is picked up then). */
+  jwksCooldownMs?: number;
 }
 
 export class InvalidToken extends Error {
-  constructor(readonly reason: 'EXPIRED' | 'SIGNATURE' | 'ISSUER' | 'AUDIENCE' | 'CLAIMS' | 'MALFORMED', message: string) {
+  constructor(readonly reason: 'EXPIRED' | 'SIGNATURE' | 'ISSUER' | 'AUDIENCE' | 'CLAIMS' | 'MALFORMED' | 'KEYS_UNAVAILABLE', message: string) {
     super(message);
   }
 }
@@ -29,7 +31,7 @@ export type VerifyToken = (token: string) => Promise<Extract<Caller, { kind: 'in
 
 export async function createJwtVerifier(settings: JwtSettings): Promise<VerifyToken> {
   let key: KeyLike | ReturnType<typeof createLocalJWKSet> | ReturnType<typeof createRemoteJWKSet>;
-  if (settings.jwksUrl) key = createRemoteJWKSet(new URL(settings.jwksUrl), { cooldownDuration: 30_000 });
+  if (settings.jwksUrl) key = createRemoteJWKSet(new URL(settings.jwksUrl), { cooldownDuration: settings.jwksCooldownMs ?? 30_000 });
   else if (settings.publicKeyFile) {
     key = await importSPKI(fs.readFileSync(settings.publicKeyFile, 'utf8'), settings.algorithm);
   } else throw new Error('configure JWT_PUBLIC_KEY_FILE or JWT_JWKS_URL: the gateway must know whose tokens to trust');
@@ -59,6 +61,8 @@ export async function createJwtVerifier(settings: JwtSettings): Promise<VerifyTo
       if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JWKSNoMatchingKey) {
         throw new InvalidToken('SIGNATURE', 'token signature not valid for the trusted issuer');
       }
+      // The issuer's key set cannot be read: no token of it can be checked (fail closed, but say so).
+      if (isKeySetUnavailable(error)) throw new InvalidToken('KEYS_UNAVAILABLE', 'the issuer\'s key set cannot be read');
       throw new InvalidToken('MALFORMED', 'malformed token');
     }
     const { sub, org, div, roles } = payload as JWTPayload & { org?: unknown; div?: unknown; roles?: unknown };
@@ -74,4 +78,10 @@ export async function createJwtVerifier(settings: JwtSettings): Promise<VerifyTo
     }
     return remember(token, { kind: 'institution', operator: sub, institution: org, division: div, roles: roles as string[] }, payload.exp);
   };
+}
+
+function isKeySetUnavailable(error: unknown): boolean {
+  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) return true;
+  if (error instanceof errors.JOSEError) return error.code === 'ERR_JOSE_GENERIC' && /JSON Web Key Set/.test(error.message);
+  return typeof (error as NodeJS.ErrnoException | undefined)?.syscall === 'string'; // refused, reset, not resolved
 }

@@ -1,8 +1,11 @@
 // Identity: who calls (JWT, API key or anonymous) and from where, made into the request record at
-// the HTTP front. A plain federation gateway (POLICY=off) identifies no one.
+// the HTTP front. A plain federation gateway (POLICY=off) identifies no one. Tokens are trusted from
+// the configured key and, with OIDC_ISSUER, from that issuer's key set (discovered at start).
 import type http from 'node:http';
 import { identify } from '../identity/identify';
-import { createJwtVerifier } from '../identity/jwt-verifier';
+import { createJwtVerifier, type VerifyToken } from '../identity/jwt-verifier';
+import { discoverOidcProvider, type OidcProvider } from '../identity/oidc-discovery';
+import { verifyByIssuer } from '../identity/trusted-issuers';
 import { clientIpOf } from '../limits/rate-limit-plugin';
 import { RequestRecord } from '../request-record';
 import type { GatewayPart, PartContext } from './gateway-part';
@@ -10,6 +13,8 @@ import { requireSecret } from './require-secret';
 
 export interface IdentityPart extends GatewayPart {
   recordOf(req: http.IncomingMessage, requestId: string): Promise<RequestRecord>;
+  /** The OpenID Connect issuer whose tokens are trusted, as discovered at start. */
+  oidcProvider?: OidcProvider;
 }
 
 export async function identityPart({ settings }: PartContext): Promise<IdentityPart> {
@@ -18,9 +23,22 @@ export async function identityPart({ settings }: PartContext): Promise<IdentityP
     return { name: 'identity', recordOf: async (req, requestId) => new RequestRecord(requestId, { caller: { kind: 'anonymous' } }, clientIpOf(req, trustProxyHops)) };
   }
   const apiKeySecret = requireSecret(settings, 'apiKeys');
-  const verifyToken = await createJwtVerifier(settings.jwt);
+  const { oidc } = settings;
+  // With an OIDC issuer the gateway's own key is optional; without either nobody could sign in
+  // (createJwtVerifier then stops the start, saying so).
+  const ownKey = settings.jwt.publicKeyFile || settings.jwt.jwksUrl;
+  const ownVerifier: VerifyToken | undefined = ownKey || !oidc ? await createJwtVerifier(settings.jwt) : undefined;
+  let verifyToken: VerifyToken;
+  let oidcProvider: OidcProvider | undefined;
+  if (oidc) {
+    oidcProvider = await discoverOidcProvider(oidc);
+    const verify = await createJwtVerifier({ jwksUrl: oidcProvider.jwksUri, issuer: oidc.issuer, audience: oidc.audience, algorithm: settings.jwt.algorithm, jwksCooldownMs: oidc.jwksCooldownMs });
+    // The OIDC issuer first: where both name the same issuer, its key set is the one configured for it.
+    verifyToken = verifyByIssuer([{ issuer: oidc.issuer, verify }, ...(ownVerifier ? [{ issuer: settings.jwt.issuer, verify: ownVerifier }] : [])]);
+  } else verifyToken = ownVerifier!;
   return {
     name: 'identity',
+    oidcProvider,
     recordOf: async (req, requestId) => new RequestRecord(requestId, await identify(req, { verifyToken, apiKeySecret }), clientIpOf(req, trustProxyHops)),
   };
 }

@@ -1,5 +1,6 @@
-// Starts one of the project's programs as a child process — `node [nodeArgs] --import tsx <entry>` —
-// and waits for its listening line (lib/announce.ts). npm start, the benchmark and the tests launch
+// Starts one of the project's programs as a child process — `node [nodeArgs] --import tsx <entry>`, or,
+// when the launcher itself runs compiled (npm run build, dist/), `node [nodeArgs] <entry>.js` — and waits
+// for its listening line (lib/announce.ts). npm start, the benchmark and the tests launch
 // their processes through it; what each does on top (echoing output, a watchdog, stopping) is theirs.
 import { spawn, type ChildProcess } from 'node:child_process';
 import readline from 'node:readline';
@@ -28,9 +29,13 @@ export interface LaunchedChild {
   tail: string[];
 }
 
+/** Whether this code runs compiled (from dist/): its children then run compiled too, with plain node. */
+const COMPILED = __filename.endsWith('.js');
+
 export function launch(entry: string, options: LaunchOptions): LaunchedChild {
   const { label, timeoutMs } = options;
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', entry], { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const program = COMPILED ? [entry.replace(/\.ts$/, '.js')] : ['--import', 'tsx', entry];
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...program], { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
   const tail: string[] = [];
   const keep = (line: string) => {
     tail.push(line);

@@ -19,10 +19,12 @@ export interface Stack {
 
 const ROOT = path.resolve(__dirname, '../..');
 
-export async function startStack(env: NodeJS.ProcessEnv = {}, timeoutMs = 120_000): Promise<Stack> {
+/** `compiled`: start from dist/ (npm run build) with plain node, as production does. */
+export async function startStack(env: NodeJS.ProcessEnv = {}, timeoutMs = 120_000, options: { compiled?: boolean } = {}): Promise<Stack> {
   // Each stack keeps its durable PGlite data (the platform's audit log) in a directory of its own.
   const pgliteDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pd-pglite-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+  const program = options.compiled ? ['dist/scripts/start.js'] : ['--import', 'tsx', 'scripts/start.ts'];
+  const child = spawn(process.execPath, program, {
     cwd: ROOT,
     env: {
       ...process.env,

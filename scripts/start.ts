@@ -86,7 +86,9 @@ function developmentDefaults(): NodeJS.ProcessEnv {
 async function main(): Promise<void> {
   process.once('SIGINT', () => void stop(0));
   process.once('SIGTERM', () => void stop(0));
-  Object.assign(process.env, developmentDefaults());
+  // Production (NODE_ENV=production): nothing of development — every secret and setting comes from the
+  // environment; the subgraphs refuse to start on an unmigrated schema and load no fixtures.
+  if (process.env.NODE_ENV !== 'production') Object.assign(process.env, developmentDefaults());
 
   const subgraphs = SUBGRAPHS.map((info) => startChild(info.name, info.entry, {}));
   const subgraphUrls: Record<string, string> = {};

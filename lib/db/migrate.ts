@@ -26,3 +26,10 @@ export async function migrate(db: Database, migrations: readonly Migration[]): P
     return applied;
   });
 }
+
+/** Versions not yet applied (production checks this at start instead of migrating). */
+export async function pendingMigrations(db: Database, migrations: readonly Migration[]): Promise<number[]> {
+  const [table] = await db.query<{ name: string | null }>(`SELECT to_regclass('schema_migrations')::text AS name`);
+  const done = new Set(table?.name ? (await db.query<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version) : []);
+  return migrations.map((m) => m.version).filter((v) => !done.has(v)).sort((a, b) => a - b);
+}

@@ -7,7 +7,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse } from 'graphql';
 import client from 'prom-client';
 import { openDatabase, type Database } from '../../lib/db/database';
-import { migrate, type Migration } from '../../lib/db/migrate';
+import { migrate, pendingMigrations, type Migration } from '../../lib/db/migrate';
 import { startHttpServer, type PlainRoutes } from '../../lib/http/http-server';
 import { announceListening } from '../../lib/announce';
 import { createLogger } from '../../lib/log';
@@ -31,6 +31,9 @@ export interface SubgraphContext<Loaders> extends RoleContext {
 export interface DomainModule<Loaders> {
   info: SubgraphInfo;
   migrations: readonly Migration[];
+  /** What every start needs in the database, production included (e.g. the catalog's initial entries). */
+  bootstrap?(db: Database, settings: SubgraphSettings): Promise<void>;
+  /** Development data (synthetic records, fixture grants): never in production. */
   seed(db: Database, settings: SubgraphSettings, progress?: Progress): Promise<void>;
   createLoaders(db: Database): Loaders;
   resolvers: GraphQLResolverMap<SubgraphContext<Loaders>>;
@@ -60,6 +63,7 @@ function countStatements(db: Database, counter: client.Counter): Database {
 
 export async function runSubgraph<Loaders>(domain: DomainModule<Loaders>): Promise<RunningSubgraph> {
   const settings = readSubgraphSettings(domain.info);
+  if (settings.production && settings.allowUnsigned) throw new Error('SUBGRAPH_ALLOW_UNSIGNED=1 is for development only and refused in production (NODE_ENV=production)');
   if (!settings.gatewaySecret && !settings.allowUnsigned) {
     throw new Error('GATEWAY_SUBGRAPH_SECRET is not set: a subgraph only serves requests signed by the gateway (SUBGRAPH_ALLOW_UNSIGNED=1 disables this, for development only)');
   }
@@ -67,14 +71,23 @@ export async function runSubgraph<Loaders>(domain: DomainModule<Loaders>): Promi
   const log = createLogger(`subgraph-${domain.info.name}`);
   const rawDb = await openDatabase({ url: settings.databaseUrl, schema: settings.dbSchema, pgliteDir: settings.pgliteDir });
   log.info({ engine: rawDb.kind, schema: settings.dbSchema }, 'database open');
-  await migrate(rawDb, domain.migrations);
+  if (settings.production) {
+    // Production: the schema is changed by its own command (npm run migrate), never by a starting replica.
+    const pending = await pendingMigrations(rawDb, domain.migrations);
+    if (pending.length) throw new Error(`database schema ${settings.dbSchema} lacks migrations ${pending.join(', ')}: run \`npm run migrate\` (node dist/scripts/migrate.js) first`);
+  } else {
+    await migrate(rawDb, domain.migrations);
+  }
   const started = Date.now();
-  let lastTenth = -1;
-  await domain.seed(rawDb, settings, (done, total) => {
-    const tenth = Math.floor((done / total) * 10);
-    if (tenth !== lastTenth) log.info({ done, total }, 'seeding');
-    lastTenth = tenth;
-  });
+  await domain.bootstrap?.(rawDb, settings);
+  if (!settings.production) {
+    let lastTenth = -1;
+    await domain.seed(rawDb, settings, (done, total) => {
+      const tenth = Math.floor((done / total) * 10);
+      if (tenth !== lastTenth) log.info({ done, total }, 'seeding');
+      lastTenth = tenth;
+    });
+  }
   log.info({ ms: Date.now() - started }, 'data ready');
 
   const registry = new client.Registry();

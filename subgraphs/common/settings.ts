@@ -16,6 +16,8 @@ export interface SubgraphSettings {
   gatewaySecret?: string;
   /** Serve unsigned requests and skip role rules (development and the bare-gateway benchmark only). */
   allowUnsigned: boolean;
+  /** NODE_ENV=production: no migrations at start (npm run migrate), no development data, no fixtures. */
+  production: boolean;
 }
 
 export function readSubgraphSettings(info: SubgraphInfo, env = process.env): SubgraphSettings {
@@ -30,5 +32,6 @@ export function readSubgraphSettings(info: SubgraphInfo, env = process.env): Sub
     dataScale: positiveSetting(env, 'DATA_SCALE', 1),
     gatewaySecret: env.GATEWAY_SUBGRAPH_SECRET || undefined,
     allowUnsigned: env.SUBGRAPH_ALLOW_UNSIGNED === '1',
+    production: env.NODE_ENV === 'production',
   };
 }

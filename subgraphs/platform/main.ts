@@ -58,14 +58,19 @@ function datasetsOfProvider(providerCode: string): string[] {
 export const platformDomain: DomainModule<Record<string, never>> = {
   info: SUBGRAPHS.find((s) => s.name === 'platform')!,
   migrations: MIGRATIONS,
-  async seed(db) {
+  async bootstrap(db, settings) {
     // The catalog's initial entries: the SDL's declarations the database does not hold yet.
     if (await seedCatalog(db, declared, chinaDate(new Date()))) await changePolicy(db, notifier, async () => undefined);
     // The registry of institutions from files (INSTITUTIONS_FILE, comma-separated: development fixtures,
     // the authorities a deployment starts with): missing entries only, never changing or reinstating one.
     const institutionFiles = (process.env.INSTITUTIONS_FILE ?? '').split(',').map((f) => f.trim()).filter(Boolean);
     if (institutionFiles.length) await loadInstitutionsFiles(db, notifier, institutionFiles.map((f) => path.resolve(ROOT_DIR, f)));
-    // Grants from a file (GRANTS_FILE: development fixtures, migrations from another system).
+    if (settings.production && process.env.GRANTS_FILE) {
+      throw new Error('GRANTS_FILE is set in production (NODE_ENV=production): grants come from reviewed applications, not fixture files; unset it');
+    }
+  },
+  async seed(db) {
+    // Grants from a file (GRANTS_FILE: development fixtures), never in production.
     const file = process.env.GRANTS_FILE;
     if (!file) return;
     const grants = (JSON.parse(fs.readFileSync(path.resolve(ROOT_DIR, file), 'utf8')) as unknown[]).map(parseGrant);

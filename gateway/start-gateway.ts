@@ -43,8 +43,9 @@ async function assembleParts(context: PartContext): Promise<{ parts: GatewayPart
   };
   try {
     add(idePart());
-    const identity = add(await identityPart(context));
     const policy = add(await policyPart(context));
+    // After the policy: platform-issued API keys are forgotten with its cached state.
+    const identity = add(await identityPart(context, policy));
     // Routes only: its place among the parts does not matter; it publishes the policy's catalog.
     add(openCatalogPart(context, policy));
     add(queryLimitsPart(context));

@@ -17,3 +17,6 @@ export function serviceUrl(graphqlUrl: string, path: string): URL {
   url.pathname = url.pathname.replace(/\/graphql$/, '') + path;
   return url;
 }
+
+/** GET ?id=: a platform-issued API key's state (api-key.ts ApiKeyState); 404 when no key has the id. */
+export const API_KEY_PATH = '/internal/api-key';

@@ -216,6 +216,25 @@ function apiKeysSuite(env: () => NodeJS.ProcessEnv, options: { replicas: boolean
     expect(revokedAgain.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'id' });
   });
 
+  it('fails closed when the platform cannot be reached and nothing is cached', async () => {
+    const created: any = await graphql(stack.gatewayUrl, CREATE, { app: (await graphql(stack.gatewayUrl, '{ myApps { id } }', undefined, developer) as any).data.myApps[0].id, name: '断网' }, developer);
+    const { key } = created.data.createApiKey;
+    // A gateway whose platform address answers nothing (port 9, discard): it cannot know the key.
+    const cutOff = await startGatewayProcess({ ...replicaEnv({ ...stack.subgraphUrls, platform: 'http://127.0.0.1:9/graphql' }, credentials, grantsFile), ...env(), REDIS_URL: '' });
+    try {
+      const answer = await graphql(cutOff.url, OPEN_FIELD, { code: ENTITY }, { 'x-api-key': key });
+      expect(answer.status).toBe(503);
+      expect(answer.errors?.[0].extensions).toMatchObject({ code: 'API_KEY_UNVERIFIABLE' });
+      expect(answer.errors?.[0].message).toMatch(/暂时无法核验 API 密钥.* \/ the API key cannot be checked now/);
+      expect(answer.data ?? null).toBeNull();
+    } finally {
+      await cutOff.stop();
+    }
+    // The key itself is fine where the platform answers.
+    const fine: any = await graphql(stack.gatewayUrl, OPEN_FIELD, { code: ENTITY }, { 'x-api-key': key });
+    expect(fine.errors).toBeUndefined();
+  });
+
   it('keeps the development keys working beside the platform\'s', async () => {
     const answer: any = await graphql(stack.gatewayUrl, OPEN_FIELD, { code: ENTITY }, { 'x-api-key': credentials.apiKey('dev-keys-001') });
     expect(answer.errors).toBeUndefined();

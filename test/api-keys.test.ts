@@ -14,6 +14,7 @@ import { TEST_SCALE } from './support/federation-suite';
 import { replicaEnv, startGatewayProcess, type GatewayProcess } from './support/gateway-process';
 import { graphql, type GraphQLResult } from './support/graphql';
 import { describeWithPostgres, dropSchemas, redisAvailable, TEST_DATABASE_URL, TEST_REDIS_URL, uniqueSchemaPrefix } from './support/services';
+import { PROVINCE_AUTHORITY } from './support/institutions';
 import { startStack, type Stack } from './support/stack';
 
 const ENTITY = creditCodeAt(DEFAULT_SEED, 1);
@@ -214,6 +215,23 @@ function apiKeysSuite(env: () => NodeJS.ProcessEnv, options: { replicas: boolean
     }
     const revokedAgain = await graphql(stack.gatewayUrl, REVOKE, { id: apiKey.id, reason: '再次' }, developer);
     expect(revokedAgain.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'id' });
+
+    // Each action is in the audit: who (the developer), what (app, agreement version, key) and why.
+    const admin = { authorization: `Bearer ${await credentials.token({ org: PROVINCE_AUTHORITY, roles: ['admin'], div: '530000', sub: 'admin-keys' })}` };
+    const { result: audit } = await until(
+      () => graphql(stack.gatewayUrl, 'query($from: String) { auditRecords(filter: { from: $from }, first: 200) { records { kind callerKind operator operationName targets reason } } }', { from: new Date(Date.now() - 600_000).toISOString() }, admin),
+      (r: any) => (r.data?.auditRecords.records ?? []).some((x: any) => x.targets.includes(`api-key:${apiKey.id}`) && x.reason === '密钥泄露'),
+      10_000,
+    );
+    const control = (audit as any).data.auditRecords.records.filter((x: any) => x.kind === 'control' && x.callerKind === 'developer' && x.operator === 'dev-keys-001');
+    expect(control).toEqual(expect.arrayContaining([
+      expect.objectContaining({ targets: [`legal-entity:${ENTITY}`] }),
+      expect.objectContaining({ targets: ['agreement:security-commitment@1'] }),
+      expect.objectContaining({ targets: ['agreement:use-agreement@1'] }),
+      expect.objectContaining({ targets: [`app:${app.id}`] }),
+      expect.objectContaining({ targets: [`api-key:${apiKey.id}`], reason: 'overlap 2 h' }),
+      expect.objectContaining({ targets: [`api-key:${apiKey.id}`], reason: '密钥泄露' }),
+    ]));
   });
 
   it('fails closed when the platform cannot be reached and nothing is cached', async () => {

@@ -29,14 +29,14 @@ export interface PlatformClient {
 }
 
 /** One signed call: any failure to reach the platform, a refusal or a malformed answer is PlatformUnavailable. */
-async function call<T>(url: URL, init: RequestInit, notFound?: 'undefined'): Promise<T> {
+async function call<T>(url: URL, init: RequestInit, notFoundIsUndefined = false): Promise<T> {
   let response: Response;
   try {
     response = await fetch(url, init);
   } catch (error) {
     throw new PlatformUnavailable((error as Error).message);
   }
-  if (response.status === 404 && notFound) {
+  if (response.status === 404 && notFoundIsUndefined) {
     await response.body?.cancel();
     return undefined as T;
   }
@@ -53,7 +53,7 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
     const base = options.platformUrl();
     return base === undefined ? undefined : serviceUrl(base, path);
   };
-  const get = async <T>(caller: string, path: string, params: Record<string, string>, notFound?: 'undefined'): Promise<T> => {
+  const get = async <T>(caller: string, path: string, params: Record<string, string>, notFoundIsUndefined = false): Promise<T> => {
     const url = urlOf(path);
     if (!url) throw new PlatformUnavailable('platform URL unknown');
     for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
@@ -64,7 +64,7 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
         headers: signatureHeaders(options.secret, { audience: PLATFORM_AUDIENCE, method: 'GET', path: target, caller, body: '' }),
         signal: AbortSignal.timeout(options.timeoutMs ?? 1500),
       },
-      notFound,
+      notFoundIsUndefined,
     );
   };
   return {
@@ -84,7 +84,7 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
       return get<T>(caller, path, params);
     },
     readIfFound<T>(caller: string, path: string, params: Record<string, string> = {}): Promise<T | undefined> {
-      return get<T | undefined>(caller, path, params, 'undefined');
+      return get<T | undefined>(caller, path, params, true);
     },
   };
 }

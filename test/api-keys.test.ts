@@ -41,7 +41,7 @@ async function until(call: () => Promise<GraphQLResult>, done: (r: GraphQLResult
   }
 }
 
-function apiKeysSuite(env: () => NodeJS.ProcessEnv, options: { replicas: boolean; readTable?: (sql: string, params: unknown[]) => Promise<any[]> }): void {
+function apiKeysSuite(env: () => NodeJS.ProcessEnv, options: { replicas: boolean; sql?: (sql: string, params: unknown[]) => Promise<any[]> }): void {
   const credentials = new Credentials();
   const grantsFile = writeGrantsFile([]);
   let stack: Stack;
@@ -159,9 +159,9 @@ function apiKeysSuite(env: () => NodeJS.ProcessEnv, options: { replicas: boolean
     const used: any = await graphql(stack.gatewayUrl, '{ apiKeys { id lastUsedAt } }', undefined, developer);
     expect(Date.parse(used.data.apiKeys[0].lastUsedAt)).toBeGreaterThan(Date.now() - 60_000);
 
-    if (options.readTable) {
+    if (options.sql) {
       // Stored only as a digest: no column holds the key or its secret.
-      const [row] = await options.readTable('SELECT * FROM api_key WHERE id = $1', [apiKey.id]);
+      const [row] = await options.sql('SELECT * FROM api_key WHERE id = $1', [apiKey.id]);
       const secret = key.split('_')[2];
       expect(row.secret_hash).toBe(crypto.createHash('sha256').update(`api-key\0${secret}`).digest('hex'));
       expect(JSON.stringify(row)).not.toContain(secret);
@@ -253,6 +253,47 @@ function apiKeysSuite(env: () => NodeJS.ProcessEnv, options: { replicas: boolean
     expect(fine.errors).toBeUndefined();
   });
 
+  it('cuts a suspended developer\'s keys off on every replica, and lets them work again once lifted', async () => {
+    const third = { authorization: `Bearer ${await credentials.developerToken('dev-keys-003')}` };
+    const app: any = await graphql(stack.gatewayUrl, REGISTER, { name: '暂停测试', code: ENTITY }, third);
+    for (const kind of ['security-commitment', 'use-agreement']) await graphql(stack.gatewayUrl, ACCEPT, { kind, version: '1' }, third);
+    const created: any = await graphql(stack.gatewayUrl, CREATE, { app: app.data.registerApp.id, name: '暂停' }, third);
+    const { key } = created.data.createApiKey;
+    for (const url of gateways()) expect((await graphql(url, OPEN_FIELD, { code: ENTITY }, { 'x-api-key': key })).errors).toBeUndefined();
+    const admin = { authorization: `Bearer ${await credentials.token({ org: PROVINCE_AUTHORITY, roles: ['admin'], div: '530000', sub: 'admin-keys' })}` };
+    const suspended: any = await graphql(stack.gatewayUrl, 'mutation { suspend(target: DEVELOPER, id: "dev-keys-003", reason: "违规爬取") { id } }', undefined, admin);
+    expect(suspended.errors).toBeUndefined();
+    for (const url of gateways()) {
+      const { result } = await until(() => graphql(url, OPEN_FIELD, { code: ENTITY }, { 'x-api-key': key }), (r) => r.status === 403, REFUSED_WITHIN_MS);
+      expect(result.errors?.[0].extensions?.code).toBe('SUSPENDED');
+    }
+    await graphql(stack.gatewayUrl, 'mutation($id: ID!) { liftSuspension(id: $id, reason: "整改完成") { id } }', { id: suspended.data.suspend.id }, admin);
+    for (const url of gateways()) {
+      const { result } = await until(() => graphql(url, OPEN_FIELD, { code: ENTITY }, { 'x-api-key': key }), (r) => r.status === 200 && !r.errors, REFUSED_WITHIN_MS);
+      expect(result.errors).toBeUndefined();
+    }
+  });
+
+  // Publishing is a database change (no operation for it yet): only the PostgreSQL run reaches the table.
+  (options.sql ? it : it.skip)('asks for acceptance again once a new version of an agreement is published', async () => {
+    const mine: any = await graphql(stack.gatewayUrl, '{ myApps { id } apiKeys { id status } }', undefined, developer);
+    const live = mine.data.apiKeys.find((k: any) => k.status === 'active');
+    await options.sql!(`INSERT INTO agreement (kind, version, title, body, published_at) VALUES ('use-agreement', '2', '公共数据开放利用协议', '第二版', now())`, []);
+    const agreements: any = await graphql(stack.gatewayUrl, AGREEMENTS, undefined, developer);
+    expect(agreements.data.agreements.map((a: any) => [a.kind, a.version, a.accepted])).toEqual([['security-commitment', '1', true], ['use-agreement', '2', false]]);
+    const refused = await graphql(stack.gatewayUrl, CREATE, { app: mine.data.myApps[0].id, name: '新版前' }, developer);
+    expect(refused.errors?.[0].extensions).toMatchObject({ code: 'AGREEMENTS_NOT_ACCEPTED', missing: [{ kind: 'use-agreement', version: '2' }] });
+    // The key issued under version 1 (the fail-closed test's) keeps working, but is not rotated under the old text.
+    expect(live).toBeDefined();
+    const rotate = await graphql(stack.gatewayUrl, ROTATE, { id: live.id }, developer);
+    expect(rotate.errors?.[0].extensions?.code).toBe('AGREEMENTS_NOT_ACCEPTED');
+    const stale = await graphql(stack.gatewayUrl, ACCEPT, { kind: 'use-agreement', version: '1' }, developer);
+    expect(stale.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', current: '2' });
+    await graphql(stack.gatewayUrl, ACCEPT, { kind: 'use-agreement', version: '2' }, developer);
+    const created: any = await graphql(stack.gatewayUrl, CREATE, { app: mine.data.myApps[0].id, name: '新版后' }, developer);
+    expect(created.errors).toBeUndefined();
+  });
+
   it('keeps the development keys working beside the platform\'s', async () => {
     const answer: any = await graphql(stack.gatewayUrl, OPEN_FIELD, { code: ENTITY }, { 'x-api-key': credentials.apiKey('dev-keys-001') });
     expect(answer.errors).toBeUndefined();
@@ -287,17 +328,17 @@ describeWithPostgres('API keys with two gateway replicas (Redis + PostgreSQL)', 
     it.skip('needs Redis as well', () => undefined);
     return;
   }
-  const readTable = async (sql: string, params: unknown[]) => {
+  const sql = async (text: string, params: unknown[]) => {
     const { Client } = await import('pg');
     const client = new Client({ connectionString: TEST_DATABASE_URL, options: `-c search_path=${prefix}platform` });
     await client.connect();
     try {
-      return (await client.query(sql, params)).rows;
+      return (await client.query(text, params)).rows;
     } finally {
       await client.end();
     }
   };
   // A long cache lifetime: a refusal within a second can only come from the announcement.
-  apiKeysSuite(() => ({ DATABASE_URL: TEST_DATABASE_URL, DB_SCHEMA_PREFIX: prefix, REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: `${prefix}:`, GRANT_CACHE_MS: '60000' }), { replicas: true, readTable });
+  apiKeysSuite(() => ({ DATABASE_URL: TEST_DATABASE_URL, DB_SCHEMA_PREFIX: prefix, REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: `${prefix}:`, GRANT_CACHE_MS: '60000' }), { replicas: true, sql });
   afterAll(() => dropSchemas(prefix));
 });

@@ -54,6 +54,11 @@ export const PLATFORM_OPERATIONS: { readonly Query: Record<string, ControlOperat
     catalogChanges: { audiences: ['institution'] },
     catalogChangeImpact: { audiences: REVIEWERS },
     institutions: { audiences: ['admin'] },
+    // The developer portal (issue 15): a developer's own apps, the agreements in force, its keys and usage.
+    myApps: { audiences: ['developer'] },
+    agreements: { audiences: ['developer'] },
+    apiKeys: { audiences: ['developer'] },
+    myUsage: { audiences: ['developer'] },
   },
   Mutation: {
     applyForAccess: { audiences: APPLICANTS, audit: (a) => ({ target: on('scenario', (a.input as { scenario?: unknown } | undefined)?.scenario) }) },
@@ -78,6 +83,13 @@ export const PLATFORM_OPERATIONS: { readonly Query: Record<string, ControlOperat
     registerInstitution: { audiences: ['admin'], audit: (a) => ({ target: on('institution', (a.input as { creditCode?: unknown } | undefined)?.creditCode), reason: text((a.input as { reason?: unknown } | undefined)?.reason) }) },
     deregisterInstitution: { audiences: ['admin'], audit: (a) => ({ target: on('institution', a.creditCode), reason: text(a.reason) }) },
     reinstateInstitution: { audiences: ['admin'], audit: (a) => ({ target: on('institution', a.creditCode), reason: text(a.reason) }) },
+    // The app is recorded by the legal entity that answers for it (a credit code names no person).
+    registerApp: { audiences: ['developer'], audit: (a) => ({ target: on('legal-entity', a.creditCode) }) },
+    // Which text was accepted, and when (the record's time): Yunnan Art.35.
+    acceptAgreement: { audiences: ['developer'], audit: (a) => ({ target: text(a.kind) && text(a.version) ? `agreement:${a.kind as string}@${a.version as string}` : undefined }) },
+    createApiKey: { audiences: ['developer'], audit: (a) => ({ target: on('app', a.appId) }) },
+    rotateApiKey: { audiences: ['developer'], audit: (a) => ({ target: on('api-key', a.id), reason: typeof a.overlapHours === 'number' ? `overlap ${a.overlapHours} h` : undefined }) },
+    revokeApiKey: { audiences: ['developer'], audit: (a) => ({ target: on('api-key', a.id), reason: text(a.reason) }) },
   },
 };
 

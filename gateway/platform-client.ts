@@ -22,17 +22,23 @@ export interface PlatformClient {
    * throws PlatformUnavailable.
    */
   read<T>(caller: string, path: string, params?: Record<string, string>): Promise<T>;
+  /** As `read`, but a 404 answer (nothing at that address) resolves with undefined. */
+  readIfFound<T>(caller: string, path: string, params?: Record<string, string>): Promise<T | undefined>;
   /** Posts `body` as JSON to `path`, signed for `caller`; resolves with the JSON answer, any failure throws PlatformUnavailable. */
   send<T>(caller: string, path: string, body: unknown, timeoutMs?: number): Promise<T>;
 }
 
 /** One signed call: any failure to reach the platform, a refusal or a malformed answer is PlatformUnavailable. */
-async function call<T>(url: URL, init: RequestInit): Promise<T> {
+async function call<T>(url: URL, init: RequestInit, notFoundIsUndefined = false): Promise<T> {
   let response: Response;
   try {
     response = await fetch(url, init);
   } catch (error) {
     throw new PlatformUnavailable((error as Error).message);
+  }
+  if (response.status === 404 && notFoundIsUndefined) {
+    await response.body?.cancel();
+    return undefined as T;
   }
   if (!response.ok) throw new PlatformUnavailable(`platform answered ${response.status}`);
   try {
@@ -47,6 +53,20 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
     const base = options.platformUrl();
     return base === undefined ? undefined : serviceUrl(base, path);
   };
+  const get = async <T>(caller: string, path: string, params: Record<string, string>, notFoundIsUndefined = false): Promise<T> => {
+    const url = urlOf(path);
+    if (!url) throw new PlatformUnavailable('platform URL unknown');
+    for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
+    const target = `${url.pathname}${url.search}`;
+    return call<T>(
+      url,
+      {
+        headers: signatureHeaders(options.secret, { audience: PLATFORM_AUDIENCE, method: 'GET', path: target, caller, body: '' }),
+        signal: AbortSignal.timeout(options.timeoutMs ?? 1500),
+      },
+      notFoundIsUndefined,
+    );
+  };
   return {
     urlOf,
     async send<T>(caller: string, path: string, body: unknown, timeoutMs = options.timeoutMs ?? 1500): Promise<T> {
@@ -60,15 +80,11 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
         signal: AbortSignal.timeout(timeoutMs),
       });
     },
-    async read<T>(caller: string, path: string, params: Record<string, string> = {}): Promise<T> {
-      const url = urlOf(path);
-      if (!url) throw new PlatformUnavailable('platform URL unknown');
-      for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
-      const target = `${url.pathname}${url.search}`;
-      return call<T>(url, {
-        headers: signatureHeaders(options.secret, { audience: PLATFORM_AUDIENCE, method: 'GET', path: target, caller, body: '' }),
-        signal: AbortSignal.timeout(options.timeoutMs ?? 1500),
-      });
+    read<T>(caller: string, path: string, params: Record<string, string> = {}): Promise<T> {
+      return get<T>(caller, path, params);
+    },
+    readIfFound<T>(caller: string, path: string, params: Record<string, string> = {}): Promise<T | undefined> {
+      return get<T | undefined>(caller, path, params, true);
     },
   };
 }

@@ -44,10 +44,11 @@ async function assembleParts(context: PartContext): Promise<{ parts: GatewayPart
   };
   try {
     add(idePart());
-    const identity = add(await identityPart(context));
+    const policy = add(await policyPart(context));
+    // After the policy: platform-issued API keys are forgotten with its cached state.
+    const identity = add(await identityPart(context, policy));
     // Routes only: the console's sign-in (demo tokens in development, the OIDC issuer identity found).
     add(await signInPart(context, identity));
-    const policy = add(await policyPart(context));
     // Routes only: its place among the parts does not matter; it publishes the policy's catalog.
     add(openCatalogPart(context, policy));
     add(queryLimitsPart(context));

@@ -8,6 +8,8 @@ export const POLICY_STATE_PATH = '/internal/policy-state';
 export const OPERATIONS_PATH = '/internal/operations';
 /** GET: the catalog's entries in force (directives/catalog-entries.ts CatalogEntries). */
 export const CATALOG_PATH = '/internal/catalog';
+/** GET ?id=&digest=: a platform-issued API key's state (api-key.ts ApiKeyState); 404 when no key has the id. */
+export const API_KEY_PATH = '/internal/api-key';
 /** POST {entries}: a batch of audit entries (audit-entry.ts), answered once committed. */
 export const AUDIT_PATH = '/internal/audit';
 

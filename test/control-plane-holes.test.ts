@@ -260,7 +260,7 @@ describe('control-plane holes (issue 11)', () => {
       const names = (type: any) => (type?.fields ?? []).map((f: any) => f.name).sort();
       return { queries: names(result.data.__schema.queryType), mutations: names(result.data.__schema.mutationType) };
     };
-    const CONTROL_QUERIES = ['applications', 'auditRecords', 'auditUsage', 'emergencyGrantsForReview', 'grants', 'myAccesses', 'objections', 'overdueApplications', 'registeredOperations', 'suspensions', 'usageFeedback'];
+    const CONTROL_QUERIES = ['agreements', 'apiKeys', 'applications', 'auditRecords', 'auditUsage', 'emergencyGrantsForReview', 'grants', 'myAccesses', 'myApps', 'myUsage', 'objections', 'overdueApplications', 'registeredOperations', 'suspensions', 'usageFeedback'];
 
     it('anonymous callers see the catalog and no control operation at all', async () => {
       const anonymous = await operations({});
@@ -271,8 +271,9 @@ describe('control-plane holes (issue 11)', () => {
 
     it('developers, data subjects, operators, providers and admins each see their own operations', async () => {
       const developer = await operations({ 'x-api-key': credentials.apiKey(DEVELOPER) });
-      expect(developer.mutations).toEqual(['applyForAccess']);
-      expect(developer.queries.filter((q: string) => CONTROL_QUERIES.includes(q))).toEqual(['applications', 'grants']);
+      // Issue 15: the developer portal's operations are the developers' alone.
+      expect(developer.mutations).toEqual(['acceptAgreement', 'applyForAccess', 'createApiKey', 'registerApp', 'revokeApiKey', 'rotateApiKey']);
+      expect(developer.queries.filter((q: string) => CONTROL_QUERIES.includes(q))).toEqual(['agreements', 'apiKeys', 'applications', 'grants', 'myApps', 'myUsage']);
 
       const subject = await operations({ authorization: `Bearer ${await credentials.subjectToken(personAt(DEFAULT_SEED, 11).idNumber)}` });
       expect(subject.mutations).toEqual(['raiseObjection']);

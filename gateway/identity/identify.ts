@@ -5,8 +5,11 @@ import type http from 'node:http';
 import { GraphQLError } from 'graphql';
 import { headerValue } from '../../lib/http/headers';
 import type { Caller } from '../../directives/caller';
+import { isPlatformKeyFormat, parsePlatformKey } from '../../protocol/api-key';
+import { PlatformUnavailable } from '../platform-client';
 import { verifyApiKey } from './api-keys';
 import { InvalidToken, type VerifyToken } from './jwt-verifier';
+import type { KeyCheck, PlatformKeys } from './platform-keys';
 
 export const SCENARIO_HEADER = 'x-scenario-id';
 const SCENARIO_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
@@ -18,7 +21,10 @@ export interface Identity {
 
 export interface IdentifyOptions {
   verifyToken: VerifyToken;
+  /** The development keys' secret ("pdk.<developer>.<mac>"). */
   apiKeySecret: string;
+  /** Keys issued by the platform ("pdk_<id>_<secret>"); without it they are refused. */
+  platformKeys?: PlatformKeys;
   /** Developers whose keys are cut off (suspended). */
   isDeveloperSuspended?: (developerId: string) => boolean;
 }
@@ -62,6 +68,9 @@ export async function identify(req: http.IncomingMessage, options: IdentifyOptio
       throw error;
     }
   }
+  if (apiKey && isPlatformKeyFormat(apiKey)) {
+    return { caller: { kind: 'developer', developer: await platformKeyDeveloper(apiKey, options.platformKeys) }, scenario };
+  }
   if (apiKey) {
     const developer = verifyApiKey(options.apiKeySecret, apiKey);
     if (!developer) throw unauthenticated('API 密钥无效 / invalid API key', 'API_KEY');
@@ -69,4 +78,27 @@ export async function identify(req: http.IncomingMessage, options: IdentifyOptio
     return { caller: { kind: 'developer', developer }, scenario };
   }
   return { caller: { kind: 'anonymous' }, scenario };
+}
+
+const KEY_REFUSALS: Record<Extract<KeyCheck, { refused: string }>['refused'], { message: string; reason: string }> = {
+  UNKNOWN: { message: 'API 密钥无效 / invalid API key', reason: 'API_KEY' },
+  REVOKED: { message: 'API 密钥已吊销 / the API key was revoked', reason: 'API_KEY_REVOKED' },
+  EXPIRED: { message: 'API 密钥已过期（已被轮换）/ the API key expired (it was rotated)', reason: 'API_KEY_EXPIRED' },
+};
+
+/** The developer of a platform-issued key; refused (401) unless it is in force, 503 when that cannot be known (fail closed). */
+async function platformKeyDeveloper(apiKey: string, keys: PlatformKeys | undefined): Promise<string> {
+  const presented = parsePlatformKey(apiKey);
+  if (!presented || !keys) throw unauthenticated(KEY_REFUSALS.UNKNOWN.message, KEY_REFUSALS.UNKNOWN.reason);
+  let check: KeyCheck;
+  try {
+    check = await keys.check(presented);
+  } catch (error) {
+    if (!(error instanceof PlatformUnavailable)) throw error;
+    throw new GraphQLError('暂时无法核验 API 密钥（平台不可达），请稍后重试 / the API key cannot be checked now (the platform is unreachable); retry shortly', {
+      extensions: { code: 'API_KEY_UNVERIFIABLE', http: { status: 503 } },
+    });
+  }
+  if ('refused' in check) throw unauthenticated(KEY_REFUSALS[check.refused].message, KEY_REFUSALS[check.refused].reason);
+  return check.developer;
 }

@@ -1,4 +1,5 @@
-// Operator tokens (JWT, verified with jose): institution operators, data providers and admins.
+// Tokens (JWT, verified with jose): institution operators, data providers and admins; data subjects;
+// app developers signed in to the portal (issue 15).
 // The trusted issuer's key comes from configuration — a PEM file or a JWKS URL.
 import fs from 'node:fs';
 import { createLocalJWKSet, createRemoteJWKSet, errors, importSPKI, jwtVerify, type JWTPayload, type KeyLike } from 'jose';
@@ -25,9 +26,13 @@ export class InvalidToken extends Error {
 export const KNOWN_ROLES = ['institution', 'provider', 'admin'] as const;
 /** A data subject's token: issued after real-name authentication; sub is the identity number. */
 export const SUBJECT_ROLE = 'subject';
+/** A developer signed in to the portal: sub is the developer account id (the id its grants and keys are filed under). */
+export const DEVELOPER_ROLE = 'developer';
+/** Developer ids: as in development API keys (gateway/identity/api-keys.ts). */
+const DEVELOPER_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const ALGORITHMS = ['ES256', 'ES384', 'EdDSA', 'RS256', 'PS256'];
 
-export type VerifyToken = (token: string) => Promise<Extract<Caller, { kind: 'institution' | 'subject' }>>;
+export type VerifyToken = (token: string) => Promise<Extract<Caller, { kind: 'institution' | 'subject' | 'developer' }>>;
 
 export async function createJwtVerifier(settings: JwtSettings): Promise<VerifyToken> {
   let key: KeyLike | ReturnType<typeof createLocalJWKSet> | ReturnType<typeof createRemoteJWKSet>;
@@ -65,7 +70,14 @@ export async function createJwtVerifier(settings: JwtSettings): Promise<VerifyTo
       if (isKeySetUnavailable(error)) throw new InvalidToken('KEYS_UNAVAILABLE', 'the issuer\'s key set cannot be read');
       throw new InvalidToken('MALFORMED', 'malformed token');
     }
-    const { sub, org, div, roles } = payload as JWTPayload & { org?: unknown; div?: unknown; roles?: unknown };
+    const { sub, org, div, roles, name } = payload as JWTPayload & { org?: unknown; div?: unknown; roles?: unknown; name?: unknown };
+    if (Array.isArray(roles) && roles.includes(DEVELOPER_ROLE)) {
+      // A developer is nothing else at once: no institution's roles ride on a developer account.
+      if (roles.length !== 1) throw new InvalidToken('CLAIMS', 'a developer token carries the developer role only');
+      if (typeof sub !== 'string' || !DEVELOPER_ID.test(sub)) throw new InvalidToken('CLAIMS', 'a developer token needs the developer id as sub (1–64 letters, digits, _ or -)');
+      const displayName = typeof name === 'string' && name.trim() ? name.trim().slice(0, 100) : undefined;
+      return remember(token, { kind: 'developer', developer: sub, ...(displayName ? { name: displayName } : {}) }, payload.exp);
+    }
     if (Array.isArray(roles) && roles.length === 1 && roles[0] === SUBJECT_ROLE) {
       if (typeof sub !== 'string' || !validateCitizenId(sub).ok) throw new InvalidToken('CLAIMS', 'a subject token needs a valid identity number as sub');
       return remember(token, { kind: 'subject', idNumber: sub }, payload.exp);

@@ -18,6 +18,9 @@ import { objectionResolvers } from './objection-resolvers';
 import { feedbackResolvers } from './feedback-resolvers';
 import { operationResolvers } from './operation-resolvers';
 import { institutionResolvers } from './institution-resolvers';
+import { developerAppResolvers } from './developer-apps';
+import { apiKeyResolvers } from './api-key-resolvers';
+import { developerUsageResolvers } from './developer-usage';
 import { loadInstitutionsFiles } from './institution-registry';
 import { calendarFor, loadActiveProfile } from './profiles/profile';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
@@ -90,6 +93,9 @@ export const platformDomain: DomainModule<Record<string, never>> = {
     feedbackResolvers({ catalog, profile, calendar }),
     operationResolvers({ notifier }),
     institutionResolvers({ notifier }),
+    developerAppResolvers(),
+    apiKeyResolvers({ notifier }),
+    developerUsageResolvers(),
   ),
   permissions: PLATFORM_PERMISSIONS,
   routes: (db, settings) => ({ ...auditRoutes(new AuditAppender(db), settings.gatewaySecret), ...policyRoutes(db, settings.gatewaySecret) }),

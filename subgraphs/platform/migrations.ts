@@ -312,4 +312,63 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE application ADD COLUMN plain_reason text;
     `,
   },
+  {
+    version: 11,
+    name: 'developer_portal',
+    sql: `
+      -- The developer portal (issue 15): apps bound to a legal entity, agreements as versioned texts and
+      -- their acceptance, and API keys issued by the platform (stored only as a digest of the secret).
+      CREATE TABLE developer_app (
+        id text PRIMARY KEY,
+        developer_id text NOT NULL,
+        name text NOT NULL,
+        credit_code text NOT NULL,
+        status text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'withdrawn')),
+        created_at timestamptz NOT NULL DEFAULT now(),
+        UNIQUE (developer_id, name)
+      );
+      -- Yunnan Art.35: a conditional-open applicant signs the security commitment and the use
+      -- agreement on the platform. A text is never changed: a new version is a new row, and the
+      -- newest version of each kind is the one in force (accepted again by everyone).
+      CREATE TABLE agreement (
+        kind text NOT NULL CHECK (kind IN ('security-commitment', 'use-agreement')),
+        version text NOT NULL,
+        title text NOT NULL,
+        body text NOT NULL,
+        published_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (kind, version)
+      );
+      CREATE TABLE agreement_acceptance (
+        developer_id text NOT NULL,
+        kind text NOT NULL,
+        version text NOT NULL,
+        accepted_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (developer_id, kind, version),
+        FOREIGN KEY (kind, version) REFERENCES agreement (kind, version)
+      );
+      CREATE TABLE api_key (
+        id text PRIMARY KEY,
+        app_id text NOT NULL REFERENCES developer_app (id),
+        developer_id text NOT NULL,
+        name text NOT NULL,
+        prefix text NOT NULL,
+        -- SHA-256 of the key's random secret (protocol/api-key.ts); the key itself is never stored.
+        secret_hash text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        last_used_at timestamptz,
+        -- Set by a rotation: the old key keeps working until then, beside its successor.
+        expires_at timestamptz,
+        replaced_by text,
+        revoked_at timestamptz,
+        revoked_by text,
+        revoke_reason text
+      );
+      CREATE INDEX api_key_developer_idx ON api_key (developer_id, created_at);
+      INSERT INTO agreement (kind, version, title, body) VALUES
+        ('security-commitment', '1', '公共数据开放安全承诺书',
+         '本开发者（及其应用所属法人）承诺：一、依照《云南省公共数据管理办法（试行）》第三十五条，仅通过公共数据平台获取有条件开放公共数据，并按经审核同意的用途、范围和期限使用；二、采取必要的管理和技术措施保障数据安全，不以任何方式尝试重新识别已脱敏的个人信息，不向第三方提供或转让所获取的数据及API密钥；三、API密钥仅存于服务端并妥善保管，发现泄露立即在开发者门户吊销；四、接受平台对调用的留痕审计和监督检查，发生数据安全事件立即报告并配合处置；五、违反本承诺的，平台可暂停或终止开放，并依法追究责任。'),
+        ('use-agreement', '1', '公共数据开放利用协议',
+         '一、数据提供单位经审核同意后，通过公共数据平台向申请人开放所申请的有条件开放公共数据（《云南省公共数据管理办法（试行）》第三十五条；《昆明市公共数据管理办法》第十九条）；二、申请人应在协议约定的场景、字段和有效期内利用数据，用于公共治理、公益事业的按有关规定有条件无偿使用（《昆明市公共数据管理办法》第二十二条）；三、申请人不得将数据用于约定以外的目的，不得超出授权范围加工、传播；四、数据提供单位有权了解数据利用情况，申请人应如实反馈；五、数据主体认为开放的数据侵犯其权益而提出撤回要求的，申请人应配合中止利用（《云南省公共数据管理办法（试行）》第三十六条）；六、协议以平台记录的接受时间和版本为准，新版本发布后须重新接受方可继续申请密钥。');
+    `,
+  },
 ];

@@ -1,14 +1,16 @@
 // GET /internal/policy-state?kind=&id=: what a gateway needs to decide a caller's requests;
 // GET /internal/operations: the persisted-query safelist in force; GET /internal/catalog: the
-// catalog's entries in force.
+// catalog's entries in force; GET /internal/api-key?id=&digest=: a platform-issued API key's state.
 // Signed by the gateway like every internal call; read from the database, the source of truth.
 import type { Database } from '../../lib/db/database';
 import type { PlainResponse, PlainRoutes } from '../../lib/http/http-server';
-import { CATALOG_PATH, OPERATIONS_PATH, POLICY_STATE_PATH } from '../../protocol/internal-paths';
+import type { ApiKeyState } from '../../protocol/api-key';
+import { API_KEY_PATH, CATALOG_PATH, OPERATIONS_PATH, POLICY_STATE_PATH } from '../../protocol/internal-paths';
 import type { OperationList } from '../../protocol/operation-list';
 import { internalRefusal } from '../../protocol/internal-signature';
 import { readEntries } from './catalog-store';
 import { readPolicyState } from './policy-state';
+import { isoColumn } from './sql-dates';
 
 const json = (status: number, body: unknown): PlainResponse => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
@@ -39,6 +41,29 @@ export function policyRoutes(db: Database, secret: string | undefined): PlainRou
       const refused = await internalRefusal(req, secret, 'catalog');
       if (refused) return refused;
       return json(200, await db.transaction((tx) => readEntries(tx)));
+    },
+    [`GET ${API_KEY_PATH}`]: async (req) => {
+      const refused = await internalRefusal(req, secret, 'api-key');
+      if (refused) return refused;
+      const params = new URL(req.url ?? '', 'http://platform').searchParams;
+      const id = params.get('id') ?? '';
+      const digest = params.get('digest');
+      if (!/^[0-9a-f]{16}$/.test(id) || (digest !== null && !/^[0-9a-f]{64}$/.test(digest))) return json(400, { error: 'BAD_REQUEST' });
+      const [state] = await db.query<ApiKeyState>(
+        `SELECT k.id, k.developer_id AS developer, k.app_id AS "appId", k.secret_hash AS "secretHash",
+           CASE WHEN k.expires_at IS NULL THEN NULL ELSE ${isoColumn('k.expires_at')} END AS "expiresAt",
+           k.revoked_at IS NOT NULL AS revoked, a.status = 'active' AS "appActive"
+         FROM api_key k JOIN developer_app a ON a.id = k.app_id WHERE k.id = $1`,
+        [id],
+      );
+      if (!state) return json(404, { error: 'NOT_FOUND' });
+      // Last use: the gateway reads a key when a request brings it and it holds no fresh state of it
+      // (at most once per GRANT_CACHE_MS per replica), sending the digest of the secret it was given;
+      // a read with the right secret is a use. No write per request; bounded to one a second per key.
+      if (digest === state.secretHash && !state.revoked) {
+        await db.query(`UPDATE api_key SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 second')`, [id]);
+      }
+      return json(200, state);
     },
   };
 }

@@ -60,6 +60,19 @@ export class Credentials {
       .sign(this.signingKey);
   }
 
+  /** A developer signed in to the portal (issue 15): sub is the developer account id. */
+  async developerToken(developerId: string, extra: { roles?: string[]; name?: string } = {}): Promise<string> {
+    this.signingKey ??= await importPKCS8(fs.readFileSync(this.keys.privateKeyFile, 'utf8'), 'ES256');
+    return new SignJWT({ roles: extra.roles ?? ['developer'], ...(extra.name ? { name: extra.name } : {}) })
+      .setProtectedHeader({ alg: 'ES256' })
+      .setSubject(developerId)
+      .setIssuer(DEV_ISSUER)
+      .setAudience('public-data-gateway')
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(this.signingKey);
+  }
+
   /** A well-formed token signed by a key the gateway does not trust. */
   async forgedToken(claims: TokenClaims): Promise<string> {
     const { privateKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });

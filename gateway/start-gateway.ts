@@ -1,6 +1,6 @@
 // The gateway process: Apollo Server over @apollo/gateway with a static supergraph, behind the thin
 // HTTP front that also serves health and readiness; every concern (identity, policy, limits, audit,
-// metrics, IDE) is a part of its own (gateway/parts/), assembled here in order.
+// metrics, IDE, console) is a part of its own (gateway/parts/), assembled here in order.
 import fs from 'node:fs';
 import { ApolloServer } from '@apollo/server';
 import { ApolloGateway } from '@apollo/gateway';
@@ -16,6 +16,7 @@ import { SignedDataSource } from './subgraph-client';
 import { closeParts, type GatewayPart, type PartContext, type PartServerOptions } from './parts/gateway-part';
 import { requireSecret } from './parts/require-secret';
 import { idePart } from './parts/ide-part';
+import { consolePart } from './parts/console-part';
 import { openCatalogPart } from './parts/open-catalog-part';
 import { identityPart, type IdentityPart } from './parts/identity-part';
 import { policyPart } from './parts/policy-part';
@@ -43,6 +44,8 @@ async function assembleParts(context: PartContext): Promise<{ parts: GatewayPart
   };
   try {
     add(idePart());
+    // Routes only: the web console's files at /console/.
+    add(consolePart());
     const identity = add(await identityPart(context));
     const policy = add(await policyPart(context));
     // Routes only: its place among the parts does not matter; it publishes the policy's catalog.

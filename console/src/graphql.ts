@@ -1,5 +1,5 @@
 // Calls the gateway's /graphql with the signed-in user's token; a hook for pages that load data.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { getToken } from './session';
 
 export interface GraphQLError {
@@ -39,13 +39,16 @@ export function errorText(errors: GraphQLError[] | undefined): string | null {
 /** Loads a query on mount and when `deps` change; `reload` runs it again (after a mutation). */
 export function useQuery<T = any>(query: string, variables?: Record<string, unknown>, deps: unknown[] = []) {
   const [state, setState] = useState<{ loading: boolean; data?: T | null; error: string | null }>({ loading: true, error: null });
+  // Only the latest request's answer is shown: an earlier one (older filters) may arrive after it.
+  const latest = useRef(0);
   const run = useCallback(async () => {
+    const request = ++latest.current;
     setState((s) => ({ ...s, loading: true }));
     try {
       const answer = await graphql<T>(query, variables);
-      setState({ loading: false, data: answer.data, error: errorText(answer.errors) });
+      if (request === latest.current) setState({ loading: false, data: answer.data, error: errorText(answer.errors) });
     } catch (error) {
-      setState({ loading: false, error: `网络错误 / network error: ${(error as Error).message}` });
+      if (request === latest.current) setState({ loading: false, error: `网络错误 / network error: ${(error as Error).message}` });
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [query, JSON.stringify(variables), ...deps]);

@@ -133,7 +133,15 @@ describe('the web console in chromium', () => {
     const field = (scope ? page.locator(scope) : page).getByLabel(label).first();
     await field.focus();
     await page.keyboard.press('Control+A');
+    await page.keyboard.press('Backspace');
     await page.keyboard.type(text);
+  }
+
+  /** Waits for what an action should show, or fails with the message the console showed instead. */
+  async function expectShown(page: Page, what: ReturnType<Page['locator']>): Promise<void> {
+    const alert = page.locator('main [role="alert"]');
+    await what.or(alert).first().waitFor();
+    if (!(await what.count())) throw new Error(`the console showed an error: ${await alert.first().textContent()}`);
   }
 
   async function pressButton(page: Page, name: string | RegExp, scope?: string): Promise<void> {
@@ -147,7 +155,8 @@ describe('the web console in chromium', () => {
     await typeInto(page, '场景编号（x-scenario-id）', scenario);
     await typeInto(page, '变量（JSON）', JSON.stringify({ id: person }));
     await expectAccessibleForms(page, 'form[aria-label="查询"]');
-    const previous = await page.getByTestId('query-result').textContent().catch(() => null);
+    const result = page.getByTestId('query-result');
+    const previous = (await result.count()) ? await result.textContent() : null;
     await pressButton(page, '执行');
     await page.waitForFunction((prev) => {
       const text = document.querySelector('[data-testid="query-result"]')?.textContent;
@@ -203,10 +212,13 @@ describe('the web console in chromium', () => {
     const groups = await page.locator('tbody tr.group').allTextContents();
     expect(groups.length).toBeGreaterThan(0);
     expect(groups.every((g) => g.includes('公安厅'))).toBe(true);
-    // … and by level, those of the level chosen.
-    const level = (await page.locator('tbody tr:not(.group) td:nth-child(4)').first().textContent())!;
-    await page.getByLabel('分级').selectOption(level);
-    await onlyRows(3, level);
+    // … and by level, the datasets of the level chosen (the level is a dataset's; a field may set its own).
+    await page.getByLabel('提供方').selectOption('');
+    await page.getByLabel('分级').selectOption('L2');
+    await page.waitForFunction(() => {
+      const groups = Array.from(document.querySelectorAll('tbody tr.group'));
+      return groups.length > 0 && groups.every((g) => g.textContent!.endsWith('· L2'));
+    });
     await expectAccessibleForms(page, 'form[aria-label="目录筛选"]');
     await screenshot(page, 'catalog');
 
@@ -313,11 +325,11 @@ describe('the web console in chromium', () => {
     await pressButton(page, '对我的记录提出异议');
     await page.waitForURL('**/console/objections');
     await expect(page.getByLabel(/^记录/).inputValue()).resolves.toBe(`Person:${person}`);
-    await typeInto(page, /^信息项（可选）/, 'Person.name');
+    await typeInto(page, /^信息项（可选）/, 'name');
     await typeInto(page, /^异议内容/, '姓名登记有误');
     await expectAccessibleForms(page, 'form[aria-label="提出异议"]');
     await pressButton(page, '提交异议');
-    await page.locator('article', { hasText: '姓名登记有误' }).waitFor();
+    await expectShown(page, page.locator('article', { hasText: '姓名登记有误' }));
     await expect(page.locator('article', { hasText: '姓名登记有误' }).textContent()).resolves.toContain('待答复');
     await screenshot(page, 'citizen-objection');
     await context.close();

@@ -89,7 +89,7 @@ function RaiseObjection({ session, onDone }: { session: Session | null; onDone()
       <h3>{t('提出异议')}</h3>
       <TextField label={t('数据集代码')} value={dataset} onChange={setDataset} required />
       <TextField label={t('记录')} value={recordRef} onChange={setRecordRef} required hint={t('如 Person:<身份证号>')} />
-      <TextField label={t('信息项（可选）')} value={field} onChange={setField} placeholder="Person.householdAddress" />
+      <TextField label={t('信息项（可选）')} value={field} onChange={setField} placeholder="householdAddress" />
       <TextArea label={t('异议内容')} value={description} onChange={setDescription} required />
       <ErrorBox error={action.error} />
       {action.done ? <p role="status">{action.done}</p> : null}

@@ -317,6 +317,8 @@ describe('the web console in chromium', () => {
     const { context, page } = await signedIn(tokens.citizen);
     await page.goto(`${base}/console/`);
     await page.getByRole('heading', { name: '谁查询了我' }).waitFor();
+    // Their identity number is not shown whole in the header.
+    await expect(page.getByTestId('who').textContent()).resolves.toContain(`${person.slice(0, 6)}********${person.slice(-4)}`);
     // The query that returned the name (the one before the grant returned the gender only).
     const access = page.getByTestId('access').filter({ hasText: scenario }).filter({ hasText: 'Person.name' });
     await expect(access.textContent()).resolves.toContain(INSTITUTION);

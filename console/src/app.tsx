@@ -66,6 +66,11 @@ const ROLE_NAMES: Record<Role, string> = {
   anonymous: '访客',
 };
 
+/** A data subject's identity number is not put on screen whole (shoulder-surfing, screenshots): first 6, last 4. */
+function maskIdNumber(id: string): string {
+  return id.length > 10 ? `${id.slice(0, 6)}${'*'.repeat(id.length - 10)}${id.slice(-4)}` : id;
+}
+
 function Shell() {
   const t = useT();
   const { lang, setLang } = useLanguage();
@@ -90,7 +95,7 @@ function Shell() {
         <div className="who">
           {session ? (
             <span data-testid="who">
-              {t(ROLE_NAMES[role])} · {session.name ?? session.org ?? session.sub}
+              {t(ROLE_NAMES[role])} · {session.name ?? session.org ?? (role === 'subject' ? maskIdNumber(session.sub ?? '') : session.sub)}
             </span>
           ) : (
             <span>{t('未登录')}</span>

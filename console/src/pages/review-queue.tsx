@@ -35,7 +35,7 @@ export function ReviewQueuePage() {
             <dt>{t('法律依据')}</dt>
             <dd>{app.legalBasis ?? '—'}</dd>
             <dt>{t('当前环节')}</dt>
-            <dd>{stageName(t, app.currentStage ?? '')} ({nextActor(t, app)})</dd>
+            <dd>{nextActor(t, app)}</dd>
             <dt>{t('期限')}</dt>
             <dd>{app.dueOn}</dd>
             <dt>{t('有效期')}</dt>

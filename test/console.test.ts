@@ -256,7 +256,7 @@ describe('the web console in chromium', () => {
     await context.close();
   });
 
-  it('operator applies by picking fields → provider approves in the review queue → the operator’s query returns the field (Yunnan Art.27)', async () => {
+  it('operator applies by picking fields → provider approves in the review queue → the operator’s query returns the field (Yunnan Art.28)', async () => {
     // The operator: without a grant the query is refused.
     const operator = await signedIn(tokens.operator);
     const before = await runQuery(operator.page);
@@ -313,7 +313,7 @@ describe('the web console in chromium', () => {
     await operator.context.close();
   });
 
-  it('data subject: sees the access to their record in a timeline and raises an objection (Yunnan Art.43)', async () => {
+  it('data subject: sees the access to their record in a timeline and raises an objection (Yunnan Art.22, 24)', async () => {
     const { context, page } = await signedIn(tokens.citizen);
     await page.goto(`${base}/console/`);
     await page.getByRole('heading', { name: '谁查询了我' }).waitFor();
@@ -372,7 +372,7 @@ describe('the web console in chromium', () => {
     await expect(record.textContent()).resolves.toContain(INSTITUTION);
     await screenshot(page, 'admin-audit');
 
-    // Suspends the institution (Yunnan Art.43): its next query is refused.
+    // Suspends the institution: its next query is refused.
     await page.goto(`${base}/console/suspensions`);
     await typeInto(page, /^对象标识/, INSTITUTION);
     await typeInto(page, /^理由/, '超范围使用数据，暂停核查');
@@ -429,7 +429,8 @@ describe('the web console in chromium', () => {
     const row = page.getByTestId('key-ci-key');
     await typeInto(page, /^吊销理由/, '密钥泄露', '[data-testid="key-ci-key"]');
     await pressButton(page, '吊销', '[data-testid="key-ci-key"]');
-    await row.getByText('revoked').waitFor();
+    await row.getByRole('button', { name: '吊销' }).waitFor({ state: 'detached' });
+    await expect(row.textContent()).resolves.not.toContain('active');
     const refused: any = await call();
     expect(refused.errors[0].extensions.code).toBe('UNAUTHENTICATED');
     await screenshot(page, 'developer-revoked');

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { importPKCS8, SignJWT } from 'jose';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { creditCodeAt, DEFAULT_SEED, personIdAt } from '../subgraphs/seed/generator';
 import { INSTITUTION, POLICE } from './support/applications';
 import { Credentials, writeGrantsFile } from './support/credentials';
@@ -103,8 +103,9 @@ describe('the web console in chromium', () => {
    * Tab, from the form's first control, reaches every enabled control of the form in turn (one stop per
    * radio group), nothing in it being out of the tab order.
    */
-  async function expectKeyboardReachable(page: Page, form: string): Promise<void> {
-    const count = await page.locator(form).evaluate((el) => {
+  async function expectKeyboardReachable(page: Page, form: string | Locator): Promise<void> {
+    const within = typeof form === 'string' ? page.locator(form) : form;
+    const count = await within.evaluate((el) => {
       const controls = Array.from(el.querySelectorAll<HTMLElement>('input, select, textarea, button')).filter(
         (c) => !(c as HTMLInputElement).disabled && c.offsetParent !== null && !((c as HTMLInputElement).type === 'radio' && !(c as HTMLInputElement).checked),
       );
@@ -112,7 +113,7 @@ describe('the web console in chromium', () => {
       return controls.length;
     });
     expect(count).toBeGreaterThan(0);
-    await page.locator(`${form} [data-kb="0"]`).focus();
+    await within.locator('[data-kb="0"]').focus();
     const seen = new Set<string>();
     // A date input is three stops (year, month, day): allow for them.
     for (let i = 0; i < count * 3 + 2 && seen.size < count; i++) {
@@ -335,6 +336,30 @@ describe('the web console in chromium', () => {
     await expect(page.locator('article', { hasText: '姓名登记有误' }).textContent()).resolves.toContain('待答复');
     await screenshot(page, 'citizen-objection');
     await context.close();
+  });
+
+  it('every page of every role: each control labelled, each form usable from the keyboard alone', async () => {
+    const pages: Record<string, string[]> = {
+      operator: ['catalog', 'apply', 'applications', 'grants', 'query', 'objections'],
+      provider: ['review', 'objections', 'usage', 'catalog-changes', 'audit'],
+      admin: ['grants', 'suspensions', 'emergency', 'safelist', 'catalog-changes', 'audit', 'usage'],
+      citizen: ['my-accesses', 'objections'],
+    };
+    for (const [role, paths] of Object.entries(pages)) {
+      const { context, page } = await signedIn(tokens[role]);
+      for (const name of paths) {
+        await page.goto(`${base}/console/${name}`);
+        await page.locator('main h2').waitFor();
+        await page.waitForLoadState('networkidle');
+        // A page the role may use loads without an error.
+        expect([name, await page.locator('main [role="alert"]').allTextContents()]).toEqual([name, []]);
+        await expectLabelled(page);
+        const forms = page.locator('main form');
+        for (let i = 0; i < (await forms.count()); i++) await expectKeyboardReachable(page, forms.nth(i));
+        await screenshot(page, `${role}-${name}`);
+      }
+      await context.close();
+    }
   });
 
   it('admin: reviews a catalog change with its impact, finds the access in the audit, suspends the institution and its next query is refused', async () => {

@@ -81,6 +81,7 @@ describe('the web console in chromium', () => {
   }
 
   async function screenshot(page: Page, name: string): Promise<void> {
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
   }
 

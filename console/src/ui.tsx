@@ -104,7 +104,7 @@ export function BarChart({ title, rows }: { title: string; rows: { label: string
   return (
     <figure className="chart">
       <figcaption>{title}</figcaption>
-      <svg role="img" aria-label={title} width="100%" viewBox={`0 0 600 ${Math.max(1, rows.length) * height + 4}`}>
+      <svg role="img" aria-label={title} width="600" height={Math.max(1, rows.length) * height + 4} viewBox={`0 0 600 ${Math.max(1, rows.length) * height + 4}`}>
         {rows.map((r, i) => (
           <g key={r.label} transform={`translate(0 ${i * height})`}>
             <text x="0" y="15" fontSize="12">{r.label.length > 40 ? r.label.slice(0, 39) + '…' : r.label}</text>

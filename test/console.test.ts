@@ -357,7 +357,7 @@ describe('the web console in chromium', () => {
         await expectLabelled(page);
         const forms = page.locator('main form');
         for (let i = 0; i < (await forms.count()); i++) await expectKeyboardReachable(page, forms.nth(i));
-        await screenshot(page, `${role}-${name}`);
+        await screenshot(page, `page-${role}-${name}`);
       }
       await context.close();
     }

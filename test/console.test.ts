@@ -246,6 +246,16 @@ describe('the web console in chromium', () => {
     await context.close();
   });
 
+  it('sign-in: a token the gateway refuses is dropped and the user asked to sign in again', async () => {
+    const forged = await credentials.forgedToken({ org: INSTITUTION });
+    const { context, page } = await signedIn(forged);
+    await page.goto(`${base}/console/applications`);
+    await page.waitForURL('**/console/sign-in');
+    await expect(page.locator('main [role="alert"]').first().textContent()).resolves.toContain('登录已失效');
+    await expect(page.evaluate(() => sessionStorage.getItem('pd.token'))).resolves.toBeNull();
+    await context.close();
+  });
+
   itWithDevSignIn('sign-in: the development identities are offered and one is picked with the keyboard', async () => {
     const { context, page } = await signedIn(null);
     await page.goto(`${base}/console/sign-in`);

@@ -2,6 +2,7 @@
 // use, and the page itself. Pages call the same /graphql as any client; the gateway decides.
 import { useEffect, useState, type ReactElement } from 'react';
 import { LanguageProvider, useLanguage, useT } from './i18n';
+import { SIGNED_OUT_EVENT } from './graphql';
 import { navigate, usePage } from './router';
 import { currentSession, signOut, type Role, type Session } from './session';
 import { SignInPage, CallbackPage } from './pages/sign-in';
@@ -76,9 +77,19 @@ function Shell() {
   const { lang, setLang } = useLanguage();
   const page = usePage();
   const [session, setSession] = useState<Session | null>(currentSession());
+  const [signedOutReason, setSignedOutReason] = useState<string | null>(null);
   useEffect(() => {
     document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
   }, [lang]);
+  useEffect(() => {
+    const onSignedOut = (event: Event) => {
+      setSignedOutReason((event as CustomEvent<string>).detail);
+      setSession(null);
+      navigate('sign-in');
+    };
+    window.addEventListener(SIGNED_OUT_EVENT, onSignedOut);
+    return () => window.removeEventListener(SIGNED_OUT_EVENT, onSignedOut);
+  }, []);
 
   const refresh = () => setSession(currentSession());
   if (page === 'callback') return <CallbackPage onSignedIn={refresh} />;
@@ -123,7 +134,10 @@ function Shell() {
       </nav>
       <main id="main" tabIndex={-1}>
         {showSignIn ? (
-          <SignInPage onSignedIn={() => { const s = currentSession(); setSession(s); navigate(homeOf(s?.role ?? 'anonymous')); }} />
+          <>
+            {signedOutReason ? <p role="alert" className="error">{t('登录已失效，请重新登录')}: {signedOutReason}</p> : null}
+            <SignInPage onSignedIn={() => { const s = currentSession(); setSession(s); setSignedOutReason(null); navigate(homeOf(s?.role ?? 'anonymous')); }} />
+          </>
         ) : entry ? (
           <>
             <h2>{t(entry.title)}</h2>

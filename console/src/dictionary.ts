@@ -43,6 +43,7 @@ export const EN: Record<string, string> = {
   使用此令牌: 'Use this token',
   '正在完成登录…': 'Finishing sign-in…',
   返回登录: 'Back to sign-in',
+  '登录已失效，请重新登录': 'Your sign-in is no longer valid: please sign in again',
   // catalog
   目录: 'Catalog',
   目录筛选: 'Catalog filters',

@@ -1,6 +1,6 @@
 // Calls the gateway's /graphql with the signed-in user's token; a hook for pages that load data.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { getToken } from './session';
+import { getToken, signOut } from './session';
 
 export interface GraphQLError {
   message: string;
@@ -14,6 +14,8 @@ export interface GraphQLAnswer<T> {
 }
 
 export const GRAPHQL_URL = '/graphql';
+/** Fired when the gateway refused the session's token; detail is its message. */
+export const SIGNED_OUT_EVENT = 'pd:signed-out';
 
 export async function graphql<T = any>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GraphQLAnswer<T>> {
   const token = getToken();
@@ -24,7 +26,15 @@ export async function graphql<T = any>(query: string, variables?: Record<string,
   });
   const text = await response.text();
   try {
-    return { status: response.status, ...JSON.parse(text) };
+    const answer: GraphQLAnswer<T> = { status: response.status, ...JSON.parse(text) };
+    const refused = answer.errors?.find((e) => e.extensions?.code === 'UNAUTHENTICATED');
+    // The token itself is refused (expired, revoked issuer key, …): drop it and ask the user to sign in
+    // again, rather than showing every page failing.
+    if (token && refused) {
+      signOut();
+      window.dispatchEvent(new CustomEvent(SIGNED_OUT_EVENT, { detail: refused.message }));
+    }
+    return answer;
   } catch {
     return { status: response.status, errors: [{ message: `网关返回了非JSON应答 (${response.status}) / non-JSON answer from the gateway (${response.status})` }] };
   }

@@ -408,6 +408,22 @@ describe('the web console in chromium', () => {
     await expect(record.textContent()).resolves.toContain(INSTITUTION);
     await screenshot(page, 'admin-audit');
 
+    // Grants emergency access (突发事件): time-boxed, flagged among the grants.
+    const rescuer = creditCodeAt(DEFAULT_SEED, 1);
+    await page.goto(`${base}/console/emergency`);
+    await typeInto(page, /^机构统一社会信用代码/, rescuer);
+    await typeInto(page, /^场景编号/, 'flood-rescue');
+    await typeInto(page, /^信息项（逗号分隔）/, 'Person.name, Person.householdAddress');
+    await typeInto(page, /^时长（小时）/, '12');
+    await typeInto(page, /^理由（突发事件）/, '洪涝灾害转移安置，核对受灾人员');
+    await pressButton(page, '授予', 'form[aria-label="授予应急访问"]');
+    await expectShown(page, page.getByRole('status').filter({ hasText: '已授予' }));
+    await page.goto(`${base}/console/grants`);
+    const emergency = page.locator('tbody tr', { hasText: 'flood-rescue' });
+    await emergency.waitFor();
+    await expect(emergency.textContent()).resolves.toContain('应急');
+    await expect(emergency.textContent()).resolves.toContain(rescuer);
+
     // Suspends the institution: its next query is refused.
     await page.goto(`${base}/console/suspensions`);
     await typeInto(page, /^对象标识/, INSTITUTION);

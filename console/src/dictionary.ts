@@ -264,6 +264,7 @@ export const EN: Record<string, string> = {
   天数: 'Days',
   每日配额: 'Daily quota',
   每日请求数: 'Requests per day',
+  合计: 'Total',
   // query panel
   '场景编号（x-scenario-id）': 'Scenario id (x-scenario-id)',
   查询文档: 'Query document',

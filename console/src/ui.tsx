@@ -116,3 +116,29 @@ export function BarChart({ title, rows }: { title: string; rows: { label: string
     </figure>
   );
 }
+
+/** One column per day, with the day's limit as a line where one is given (usage against quota). */
+export function DailyChart({ title, days, limit }: { title: string; days: { day: string; value: number }[]; limit?: number }) {
+  // Scaled to the busiest day: a quota far above use would flatten every column (its line then not drawn).
+  const max = Math.max(1, ...days.map((d) => d.value));
+  const column = 18;
+  const height = 120;
+  const width = Math.max(1, days.length) * column + 40;
+  const y = (v: number) => height - (v / max) * height + 10;
+  return (
+    <figure className="chart">
+      <figcaption>{title}</figcaption>
+      <svg role="img" aria-label={title} width={width} height={height + 40} viewBox={`0 0 ${width} ${height + 40}`}>
+        {days.map((d, i) => (
+          <g key={d.day}>
+            <title>{`${d.day}: ${d.value}`}</title>
+            <rect x={i * column + 2} y={y(d.value)} width={column - 4} height={height + 10 - y(d.value)} className={limit !== undefined && d.value > limit ? 'bar over' : 'bar'} />
+            {i % 7 === 0 || i === days.length - 1 ? <text x={i * column} y={height + 28} fontSize="10">{d.day.slice(5)}</text> : null}
+          </g>
+        ))}
+        {limit !== undefined && limit <= max ? <line x1="0" x2={width} y1={y(limit)} y2={y(limit)} className="limit" /> : null}
+        <text x={days.length * column + 4} y="20" fontSize="10">{max}</text>
+      </svg>
+    </figure>
+  );
+}

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { mutate, useQuery } from '../graphql';
 import { useT } from '../i18n';
 import { navigate } from '../router';
-import { Badge, BarChart, ErrorBox, Loading, SelectField, TextField, useAction } from '../ui';
+import { Badge, DailyChart, ErrorBox, Loading, SelectField, TextField, useAction } from '../ui';
 import { when } from './steps';
 
 interface DeveloperApp { id: string; name: string; creditCode: string; status: string; createdAt: string }
@@ -224,7 +224,8 @@ function Usage() {
       <Loading loading={loading} />
       <ErrorBox error={error} />
       {quota !== undefined ? <p>{t('每日配额')}: {quota}</p> : null}
-      <BarChart title={t('每日请求数')} rows={rows.map((r) => ({ label: `${r.day}${r.requests > r.quota ? ' ⚠' : ''}`, value: r.requests }))} />
+      <DailyChart title={t('每日请求数')} days={rows.map((r) => ({ day: r.day, value: r.requests }))} limit={quota} />
+      <p className="muted">{t('合计')}: {rows.reduce((sum, r) => sum + r.requests, 0)}</p>
     </div>
   );
 }

@@ -57,7 +57,7 @@ export const EN: Record<string, string> = {
   分级: 'Level',
   无条件: 'Unconditional',
   有条件: 'Conditional',
-  不予: 'Not',
+  不予: 'None',
   信息项: 'Fields',
   字段详情: 'Field detail',
   共享条件: 'Share condition',

@@ -1,6 +1,6 @@
 // The gateway process: Apollo Server over @apollo/gateway with a static supergraph, behind the thin
 // HTTP front that also serves health and readiness; every concern (identity, policy, limits, audit,
-// metrics, IDE) is a part of its own (gateway/parts/), assembled here in order.
+// metrics, IDE, console) is a part of its own (gateway/parts/), assembled here in order.
 import fs from 'node:fs';
 import { ApolloServer } from '@apollo/server';
 import { ApolloGateway } from '@apollo/gateway';
@@ -16,6 +16,7 @@ import { SignedDataSource } from './subgraph-client';
 import { closeParts, type GatewayPart, type PartContext, type PartServerOptions } from './parts/gateway-part';
 import { requireSecret } from './parts/require-secret';
 import { idePart } from './parts/ide-part';
+import { consolePart } from './parts/console-part';
 import { openCatalogPart } from './parts/open-catalog-part';
 import { identityPart, type IdentityPart } from './parts/identity-part';
 import { signInPart } from './parts/sign-in-part';
@@ -49,6 +50,8 @@ async function assembleParts(context: PartContext): Promise<{ parts: GatewayPart
     const identity = add(await identityPart(context, policy));
     // Routes only: the console's sign-in (demo tokens in development, the OIDC issuer identity found).
     add(await signInPart(context, identity));
+    // Routes only: the web console's files at /console/ (its CSP lets the browser reach the OIDC token endpoint).
+    add(consolePart({ connectSources: identity.oidcProvider ? [new URL(identity.oidcProvider.tokenEndpoint).origin] : [] }));
     // Routes only: its place among the parts does not matter; it publishes the policy's catalog.
     add(openCatalogPart(context, policy));
     add(queryLimitsPart(context));

@@ -3,7 +3,8 @@
 //
 // PORT=0 and SUBGRAPH_PORT_<NAME>=0 pick free ports (the tests do this); the JSON line with
 // "event":"stack-ready" tells a program where everything is.
-import type { ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import { gatewayNodeArgs } from '../gateway/node-args';
 import path from 'node:path';
 import { ensureDevKeys } from '../lib/dev-keys';
@@ -83,12 +84,29 @@ function developmentDefaults(): NodeJS.ProcessEnv {
   return defaults;
 }
 
+/**
+ * The web console is served from console/dist (gateway/parts/console-part.ts): a fresh clone has none,
+ * so build it once (`npm run build:console` rebuilds it after a change). A failed build is reported and
+ * the channel starts without the console (/console/ then says how to build it).
+ */
+function ensureConsoleBuilt(): void {
+  if (fs.existsSync(path.join(ROOT_DIR, 'console/dist/index.html'))) return;
+  console.error('[start] building the web console (console/dist) …');
+  try {
+    // Its output goes to stderr: stdout carries the stack-ready line programs wait for.
+    execFileSync(process.execPath, [path.join(ROOT_DIR, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'console/vite.config.mts'], { cwd: ROOT_DIR, stdio: ['ignore', 2, 2] });
+  } catch (error) {
+    console.error(`[start] the console could not be built (${(error as Error).message.split('\n')[0]}); starting without it`);
+  }
+}
+
 async function main(): Promise<void> {
   process.once('SIGINT', () => void stop(0));
   process.once('SIGTERM', () => void stop(0));
   // Production (NODE_ENV=production): nothing of development — every secret and setting comes from the
   // environment; the subgraphs refuse to start on an unmigrated schema and load no fixtures.
   if (process.env.NODE_ENV !== 'production') Object.assign(process.env, developmentDefaults());
+  ensureConsoleBuilt();
 
   const subgraphs = SUBGRAPHS.map((info) => startChild(info.name, info.entry, {}));
   const subgraphUrls: Record<string, string> = {};
@@ -104,6 +122,7 @@ async function main(): Promise<void> {
   console.log(JSON.stringify({ event: 'stack-ready', gateway: gatewayUrl, subgraphs: subgraphUrls }));
   console.log(`\n公共数据查询通道 ready / channel ready`);
   console.log(`  GraphQL + IDE  ${gatewayUrl}  (open ${gatewayUrl.replace(/\/graphql$/, '/')} in a browser)`);
+  console.log(`  Console        ${gatewayUrl.replace(/\/graphql$/, '/console/')}`);
   for (const [name, url] of Object.entries(subgraphUrls)) console.log(`  ${name.padEnd(14)} ${url}`);
   console.log('  Ctrl-C stops everything.\n');
 }

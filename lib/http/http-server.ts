@@ -13,7 +13,10 @@ export interface PlainResponse {
   body: string | Buffer;
 }
 
-/** Routes answered without GraphQL, keyed by "METHOD /path". */
+/**
+ * Routes answered without GraphQL, keyed by "METHOD /path"; a key ending in "/*" ("GET /console/*")
+ * answers every path under it that no exact key names (the longest such prefix wins).
+ */
 export type PlainRoutes = Record<string, (req: http.IncomingMessage) => Promise<PlainResponse> | PlainResponse>;
 
 export interface HttpServerOptions<TContext extends BaseContext> {
@@ -89,7 +92,7 @@ export async function startHttpServer<TContext extends BaseContext>(options: Htt
     if (draining) res.setHeader('connection', 'close');
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
-      const route = routes[`${req.method} ${url.pathname}`];
+      const route = routes[`${req.method} ${url.pathname}`] ?? prefixRoute(routes, req.method ?? '', url.pathname);
       const wantsGraphql = url.pathname === graphqlPath && !(req.method === 'GET' && prefersHtml(req) && routes[`GET ${graphqlPath}`]);
       if (route && !wantsGraphql) {
         const answer = await route(req);
@@ -185,6 +188,16 @@ export async function startHttpServer<TContext extends BaseContext>(options: Htt
       await closed;
     },
   };
+}
+
+function prefixRoute(routes: PlainRoutes, method: string, pathname: string): PlainRoutes[string] | undefined {
+  let best: string | undefined;
+  for (const key of Object.keys(routes)) {
+    if (!key.endsWith('/*') || !key.startsWith(`${method} `)) continue;
+    const prefix = key.slice(method.length + 1, -1); // keeps the trailing slash
+    if (pathname.startsWith(prefix) && (!best || key.length > best.length)) best = key;
+  }
+  return best ? routes[best] : undefined;
 }
 
 function prefersHtml(req: http.IncomingMessage): boolean {

@@ -142,3 +142,26 @@ export function DailyChart({ title, days, limit }: { title: string; days: { day:
     </figure>
   );
 }
+
+/** One action that needs a stated reason (revoke, lift, retire …): a labelled reason field and a button. */
+export function ReasonForm({ label, reasonLabel, submitLabel, act, onDone }: { label: string; reasonLabel: string; submitLabel: string; act(reason: string): Promise<unknown>; onDone(): void }) {
+  const [reason, setReason] = useState('');
+  const action = useAction();
+  return (
+    <form
+      className="inline"
+      aria-label={label}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void action.run(async () => {
+          await act(reason);
+          onDone();
+        });
+      }}
+    >
+      <TextField label={reasonLabel} value={reason} onChange={setReason} required />
+      <button type="submit" disabled={action.busy}>{submitLabel}</button>
+      <ErrorBox error={action.error} />
+    </form>
+  );
+}

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { mutate, useQuery } from '../graphql';
 import { useT } from '../i18n';
 import type { Session } from '../session';
-import { Badge, ErrorBox, Loading, TextField, useAction } from '../ui';
+import { Badge, ErrorBox, Loading, TextField, ReasonForm, useAction } from '../ui';
 import { when } from './steps';
 
 interface GrantRow {
@@ -70,23 +70,8 @@ export function GrantsPage({ session }: { session: Session | null }) {
 
 function RevokeGrant({ id, onDone }: { id: string; onDone(): void }) {
   const t = useT();
-  const [reason, setReason] = useState('');
-  const action = useAction();
   return (
-    <form
-      className="inline"
-      aria-label={`${t('撤销授权')} ${id}`}
-      onSubmit={(e) => {
-        e.preventDefault();
-        void action.run(async () => {
-          await mutate('mutation($id: ID!, $reason: String!) { revokeGrant(id: $id, reason: $reason) { id status } }', { id, reason });
-          onDone();
-        });
-      }}
-    >
-      <TextField label={t('撤销理由')} value={reason} onChange={setReason} required />
-      <button type="submit" disabled={action.busy}>{t('撤销')}</button>
-      <ErrorBox error={action.error} />
-    </form>
+    <ReasonForm label={`${t('撤销授权')} ${id}`} reasonLabel={t('撤销理由')} submitLabel={t('撤销')} onDone={onDone}
+      act={(reason) => mutate('mutation($id: ID!, $reason: String!) { revokeGrant(id: $id, reason: $reason) { id status } }', { id, reason })} />
   );
 }

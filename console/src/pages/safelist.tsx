@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { mutate, useQuery } from '../graphql';
 import { useT } from '../i18n';
-import { Checkbox, ErrorBox, Loading, TextArea, TextField, useAction } from '../ui';
+import { Checkbox, ErrorBox, Loading, TextArea, TextField, ReasonForm, useAction } from '../ui';
 import { when } from './steps';
 
 interface OperationRow {
@@ -63,23 +63,8 @@ export function SafelistPage() {
 
 function RetireForm({ hash, onDone }: { hash: string; onDone(): void }) {
   const t = useT();
-  const [reason, setReason] = useState('');
-  const action = useAction();
   return (
-    <form
-      className="inline"
-      aria-label={`${t('停用操作')} ${hash.slice(0, 8)}`}
-      onSubmit={(e) => {
-        e.preventDefault();
-        void action.run(async () => {
-          await mutate('mutation($h: String!, $r: String!) { retireOperation(hash: $h, reason: $r) { hash } }', { h: hash, r: reason });
-          onDone();
-        });
-      }}
-    >
-      <TextField label={t('停用理由')} value={reason} onChange={setReason} required />
-      <button type="submit" disabled={action.busy}>{t('停用')}</button>
-      <ErrorBox error={action.error} />
-    </form>
+    <ReasonForm label={`${t('停用操作')} ${hash.slice(0, 8)}`} reasonLabel={t('停用理由')} submitLabel={t('停用')} onDone={onDone}
+      act={(reason) => mutate('mutation($h: String!, $r: String!) { retireOperation(hash: $h, reason: $r) { hash } }', { h: hash, r: reason })} />
   );
 }

@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { mutate, useQuery } from '../graphql';
 import { useT } from '../i18n';
-import { Badge, Checkbox, ErrorBox, Loading, SelectField, TextField, useAction } from '../ui';
+import { Badge, Checkbox, ErrorBox, Loading, SelectField, TextField, ReasonForm, useAction } from '../ui';
 import { when } from './steps';
 
 interface SuspensionRow {
@@ -105,23 +105,8 @@ function SuspendForm({ onDone }: { onDone(): void }) {
 
 function LiftForm({ id, onDone }: { id: string; onDone(): void }) {
   const t = useT();
-  const [reason, setReason] = useState('');
-  const action = useAction();
   return (
-    <form
-      className="inline"
-      aria-label={`${t('解除暂停')} ${id}`}
-      onSubmit={(e) => {
-        e.preventDefault();
-        void action.run(async () => {
-          await mutate('mutation($id: ID!, $r: String) { liftSuspension(id: $id, reason: $r) { id } }', { id, r: reason });
-          onDone();
-        });
-      }}
-    >
-      <TextField label={t('解除理由')} value={reason} onChange={setReason} required />
-      <button type="submit" disabled={action.busy}>{t('解除')}</button>
-      <ErrorBox error={action.error} />
-    </form>
+    <ReasonForm label={`${t('解除暂停')} ${id}`} reasonLabel={t('解除理由')} submitLabel={t('解除')} onDone={onDone}
+      act={(reason) => mutate('mutation($id: ID!, $r: String) { liftSuspension(id: $id, reason: $r) { id } }', { id, r: reason })} />
   );
 }

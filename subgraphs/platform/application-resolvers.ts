@@ -15,7 +15,7 @@ import { badUserInput } from '../common/errors';
 import type { SubgraphContext } from '../common/run-subgraph';
 import { changePolicy, upsertGrant } from './grant-writer';
 import { maskNotes, refuseConflicts, reviewGrant, type GrantInferenceDeps } from './grant-inference';
-import { forbidden } from './permissions';
+import { actorOf, forbidden } from './permissions';
 import { adminAreaOf, divisionOfInstitution, inAreaSql, requireAdminArea, requireInArea } from './institution-registry';
 import type { PolicyChangeNotifier } from './policy-state';
 import { isoColumn, chinaDay } from './sql-dates';
@@ -124,9 +124,6 @@ function levelReviewNote(highLevel: string[], importantOrCore: string[], wouldAu
   return `${zh} / ${en}`;
 }
 
-function actorOf(ctx: Context): string {
-  return `${ctx.caller?.kind}:${ctx.caller?.id}${ctx.caller?.operator ? `/${ctx.caller.operator}` : ''}`;
-}
 
 /**
  * Turns an application into a grant. What the grantee would then see under all its grants is checked
@@ -236,7 +233,7 @@ export function applicationResolvers(deps: ApplicationDeps): GraphQLResolverMap<
         const { due, note } = dueOn(deps, procedure, filedAt);
         const levelNote = path.levelReview ? levelReviewNote(levels.highLevel, levels.importantOrCore, path.autoApprovalWithheld) : null;
         const id = `app-${crypto.randomUUID()}`;
-        const actor = actorOf(ctx);
+        const actor = actorOf(ctx.caller);
         return changePolicy(ctx.db, deps.notifier, async (tx) => {
           await tx.query(
             `INSERT INTO application (id, applicant_kind, applicant_id, operator, purpose, scenario, scenario_name, description, legal_basis, fields, plain,
@@ -274,7 +271,7 @@ export function applicationResolvers(deps: ApplicationDeps): GraphQLResolverMap<
           throw badUserInput('拒绝须说明法律依据', 'a refusal must cite its legal basis (Yunnan Art.29)', { argument: 'legalBasis' });
         }
         const at = now();
-        const actor = actorOf(ctx);
+        const actor = actorOf(ctx.caller);
         return changePolicy(ctx.db, deps.notifier, async (tx) => {
           if (!args.approve) {
             await tx.query(`UPDATE application SET status = 'refused', decided_at = $2, refusal_basis = $3 WHERE id = $1`, [application.id, at.toISOString(), args.legalBasis]);

@@ -16,7 +16,7 @@ import { catalogImpact } from './catalog-impact';
 import { checkProposed, prepareChange, type ChangeInput, type FieldFactsInput, type PreparedChange } from './catalog-changes';
 import { writeEntries, type LiveCatalog } from './catalog-store';
 import { changePolicy } from './grant-writer';
-import { forbidden } from './permissions';
+import { actorOf, forbidden, hasRole } from './permissions';
 import { divisionOfInstitution, inAreaSql, requireAdminArea, requireInArea } from './institution-registry';
 import type { PolicyChangeNotifier } from './policy-state';
 import { deadlineFor, type JurisdictionProfile, type Procedure } from './profiles/profile';
@@ -53,8 +53,6 @@ interface ChangeRow {
   proposedBy: string;
 }
 
-const actorOf = (ctx: Context) => `${ctx.caller?.kind}:${ctx.caller?.id}${ctx.caller?.operator ? `/${ctx.caller.operator}` : ''}`;
-const hasRole = (ctx: Context, role: string) => ctx.caller?.kind === 'institution' && (ctx.caller.roles ?? []).includes(role);
 
 export function catalogChangeResolvers(deps: CatalogChangeDeps): GraphQLResolverMap<Context> {
   const now = deps.now ?? (() => new Date());
@@ -78,7 +76,7 @@ export function catalogChangeResolvers(deps: CatalogChangeDeps): GraphQLResolver
 
   /** Only the dataset's provider proposes and amends changes of its entries. */
   function requireProvider(ctx: Context, providerCode: string): void {
-    if (!hasRole(ctx, 'provider') || ctx.caller?.id !== providerCode) {
+    if (!hasRole(ctx.caller, 'provider') || ctx.caller?.id !== providerCode) {
       throw forbidden('只有该数据的提供单位可以提出目录变更', 'only the provider of this data may propose changes of its catalog entries');
     }
   }
@@ -121,7 +119,7 @@ export function catalogChangeResolvers(deps: CatalogChangeDeps): GraphQLResolver
           JSON.stringify(prepared.changes), prepared.direction, input.reason.trim(), input.wideningGround ?? null, basisChangedOn,
           ctx.caller?.id ?? '', ctx.caller?.operator ?? '', at.toISOString(), dueOn],
       );
-      await step(tx, id, input.kind === 'DISPUTE' ? 'disputed' : 'proposed', actorOf(ctx), at, dueOn, input.reason.trim());
+      await step(tx, id, input.kind === 'DISPUTE' ? 'disputed' : 'proposed', actorOf(ctx.caller), at, dueOn, input.reason.trim());
     });
     return id;
   }
@@ -148,14 +146,14 @@ export function catalogChangeResolvers(deps: CatalogChangeDeps): GraphQLResolver
       catalogChanges: async (_: unknown, args: { status?: string; dataset?: string }, ctx: Context) => {
         const where: string[] = [];
         const params: unknown[] = [];
-        const area = hasRole(ctx, 'admin') ? await requireAdminArea(ctx) : undefined;
+        const area = hasRole(ctx.caller, 'admin') ? await requireAdminArea(ctx) : undefined;
         if (area !== undefined) {
           // An authority: the changes of providers in its area.
           where.push(inAreaSql('provider_code', area, params));
         } else {
           // Providers see the changes of their data; any institution the disputes it raised.
           params.push(ctx.caller?.id ?? '');
-          where.push(hasRole(ctx, 'provider') ? `(provider_code = $${params.length} OR proposed_by = $${params.length})` : `proposed_by = $${params.length}`);
+          where.push(hasRole(ctx.caller, 'provider') ? `(provider_code = $${params.length} OR proposed_by = $${params.length})` : `proposed_by = $${params.length}`);
         }
         if (args.status) {
           params.push(args.status.toLowerCase());
@@ -169,7 +167,7 @@ export function catalogChangeResolvers(deps: CatalogChangeDeps): GraphQLResolver
       },
       catalogChangeImpact: async (_: unknown, args: { id: string }, ctx: Context) => {
         const row = await load(ctx.db, args.id);
-        if (!(hasRole(ctx, 'provider') && ctx.caller?.id === row.providerCode)) await requireReviewer(ctx, row.providerCode);
+        if (!(hasRole(ctx.caller, 'provider') && ctx.caller?.id === row.providerCode)) await requireReviewer(ctx, row.providerCode);
         await deps.live.refresh(ctx.db);
         return catalogImpact(ctx.db, deps.live, { id: row.id, coordinate: row.coordinate, dataset: row.dataset, proposed: row.proposed, direction: row.direction }, now());
       },
@@ -200,7 +198,7 @@ export function catalogChangeResolvers(deps: CatalogChangeDeps): GraphQLResolver
             `UPDATE catalog_change SET before = $2, proposed = $3, changes = $4, direction = $5, reason = $6, widening_ground = $7, status = 'pending', due_on = $8 WHERE id = $1`,
             [row.id, JSON.stringify(prepared.before), JSON.stringify(prepared.proposed), JSON.stringify(prepared.changes), prepared.direction, args.input.reason.trim(), args.input.wideningGround ?? null, dueOn],
           );
-          await step(tx, row.id, 'amended', actorOf(ctx), at, dueOn, args.input.reason.trim());
+          await step(tx, row.id, 'amended', actorOf(ctx.caller), at, dueOn, args.input.reason.trim());
         });
         return load(ctx.db, row.id);
       },
@@ -210,8 +208,8 @@ export function catalogChangeResolvers(deps: CatalogChangeDeps): GraphQLResolver
         if (!['PENDING', 'RETURNED'].includes(row.status)) throw badUserInput('该变更已有结论', 'this change is already decided', { code: 'ALREADY_DECIDED' });
         if (!args.reason.trim()) throw badUserInput('请说明撤回理由', 'give the reason for cancelling', { argument: 'reason' });
         await ctx.db.transaction(async (tx) => {
-          await tx.query(`UPDATE catalog_change SET status = 'cancelled', decided_at = $2, decided_by = $3, decision_note = $4 WHERE id = $1`, [row.id, now().toISOString(), actorOf(ctx), args.reason.trim()]);
-          await step(tx, row.id, 'cancelled', actorOf(ctx), now(), null, args.reason.trim());
+          await tx.query(`UPDATE catalog_change SET status = 'cancelled', decided_at = $2, decided_by = $3, decision_note = $4 WHERE id = $1`, [row.id, now().toISOString(), actorOf(ctx.caller), args.reason.trim()]);
+          await step(tx, row.id, 'cancelled', actorOf(ctx.caller), now(), null, args.reason.trim());
         });
         return load(ctx.db, row.id);
       },
@@ -224,7 +222,7 @@ export function catalogChangeResolvers(deps: CatalogChangeDeps): GraphQLResolver
         if (!decidable) throw badUserInput('该变更当前不在待审定状态', 'this change is not waiting for a decision', { code: 'NOT_PENDING' });
         if (args.decision === 'REFER' && row.kind !== 'DISPUTE') throw badUserInput('只有共享属性异议可以报请本级政府决定', 'only a dispute over an attribute is referred to the government (Yunnan Art.27)', { argument: 'decision' });
         const at = now();
-        const actor = actorOf(ctx);
+        const actor = actorOf(ctx.caller);
         if (args.decision !== 'APPROVE') {
           const status = { REFUSE: 'refused', RETURN: 'returned', REFER: 'referred' }[args.decision];
           const dueOn = args.decision === 'RETURN' ? dueFor('catalogAmendment', at) : null;

@@ -5,13 +5,23 @@ import { GraphQLError } from 'graphql';
 import { allow, or, rule } from 'graphql-shield';
 import type { ShieldRule } from 'graphql-shield/typings/types.js';
 import { PLATFORM_OPERATIONS, type ControlOperation, type PlatformAudience } from '../../directives/control-plane';
+import type { CallerClaim } from '../../protocol/caller-claim';
 import type { RoleContext } from '../common/role-rules';
 
-const hasRole = (role: string) =>
-  rule(`role:${role}`, { cache: 'contextual' })((_p, _a, ctx: RoleContext) => ctx.caller?.kind === 'institution' && (ctx.caller.roles ?? []).includes(role));
+/** Whether the caller is an institution's operator whose token carries `role` (provider, admin). */
+export function hasRole(caller: CallerClaim | undefined, role: string): boolean {
+  return caller?.kind === 'institution' && (caller.roles ?? []).includes(role);
+}
 
-export const isAdmin = hasRole('admin');
-export const isProvider = hasRole('provider');
+/** Who acted, as steps and decisions record it: kind:id/operator. */
+export function actorOf(caller: CallerClaim | undefined): string {
+  return `${caller?.kind}:${caller?.id}${caller?.operator ? `/${caller.operator}` : ''}`;
+}
+
+const roleRule = (role: string) => rule(`role:${role}`, { cache: 'contextual' })((_p, _a, ctx: RoleContext) => hasRole(ctx.caller, role));
+
+export const isAdmin = roleRule('admin');
+export const isProvider = roleRule('provider');
 export const isInstitution = rule('institution', { cache: 'contextual' })((_p, _a, ctx: RoleContext) => ctx.caller?.kind === 'institution');
 export const isDeveloper = rule('developer', { cache: 'contextual' })((_p, _a, ctx: RoleContext) => ctx.caller?.kind === 'developer');
 export const isSubject = rule('subject', { cache: 'contextual' })((_p, _a, ctx: RoleContext) => ctx.caller?.kind === 'subject' && typeof ctx.caller.id === 'string');

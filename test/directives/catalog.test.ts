@@ -4,6 +4,7 @@ import { checkCatalog } from '../../directives/catalog-check';
 import { maskable, readCatalog } from '../../directives/catalog';
 import { MASK_STRATEGIES, SHARE_ATTRIBUTES } from '../../directives/vocabulary';
 import { realSchema, SUPERGRAPH_SDL } from './fixtures';
+import { POLICY_VOCABULARY_SDL } from '../support/policy-vocabulary';
 
 describe('readCatalog on schema/supergraph.graphql', () => {
   const { catalog } = realSchema();
@@ -64,17 +65,7 @@ describe('readCatalog on schema/supergraph.graphql', () => {
   });
 });
 
-const VOCABULARY = `
-  directive @share(attribute: ShareAttribute!, condition: String, legalBasis: String) on FIELD_DEFINITION
-  directive @open(attribute: OpenAttribute!, condition: String) on FIELD_DEFINITION
-  directive @mask(strategy: MaskStrategy!) on FIELD_DEFINITION
-  directive @level(level: DataLevel!) on FIELD_DEFINITION
-  directive @dataset(code: String!, name: String!, provider: String!, providerCode: String!, updateFrequency: String!, resourceKind: String!, level: DataLevel!) on OBJECT
-  enum ShareAttribute { UNCONDITIONAL CONDITIONAL NONE }
-  enum OpenAttribute { UNCONDITIONAL CONDITIONAL NONE }
-  enum MaskStrategy { ID_NUMBER NAME PHONE ADDRESS DATE_TO_YEAR CREDIT_CODE HASH REDACT }
-  enum DataLevel { L1 L2 L3 L4 IMPORTANT CORE }
-`;
+const VOCABULARY = POLICY_VOCABULARY_SDL;
 
 /** A small valid catalog; `field` replaces the declaration of Thing.target. */
 function sdl(field: string, extra = ''): string {

@@ -59,14 +59,14 @@ function attribute(value: string, argument: string): ShareAttribute {
 
 function nextFieldFacts(before: FieldFacts, input: FieldFactsInput): FieldFacts {
   const after: FieldFacts = { share: { ...before.share }, open: { ...before.open }, mask: before.mask, level: before.level, withdrawn: before.withdrawn };
-  if (text(input.share)) after.share = { attribute: attribute(text(input.share)!, 'share') };
+  // A new attribute starts without the old one's condition or legal basis; the same attribute keeps them.
+  const share = text(input.share) ? attribute(text(input.share)!, 'share') : before.share.attribute;
+  if (share !== before.share.attribute) after.share = { attribute: share };
   if (input.shareCondition !== undefined) after.share.condition = text(input.shareCondition) || undefined;
-  else if (after.share.attribute === before.share.attribute) after.share.condition = before.share.condition;
   if (input.legalBasis !== undefined) after.share.legalBasis = text(input.legalBasis) || undefined;
-  else if (after.share.attribute === before.share.attribute) after.share.legalBasis = before.share.legalBasis;
-  if (text(input.open)) after.open = { attribute: attribute(text(input.open)!, 'open') };
+  const open = text(input.open) ? attribute(text(input.open)!, 'open') : before.open.attribute;
+  if (open !== before.open.attribute) after.open = { attribute: open };
   if (input.openCondition !== undefined) after.open.condition = text(input.openCondition) || undefined;
-  else if (after.open.attribute === before.open.attribute) after.open.condition = before.open.condition;
   const mask = text(input.mask);
   if (mask) {
     if (mask !== 'NONE' && !(MASK_STRATEGIES as readonly string[]).includes(mask)) throw badUserInput(`mask须为${MASK_STRATEGIES.join('、')}或NONE`, `mask must be one of ${MASK_STRATEGIES.join(', ')} or NONE`, { argument: 'mask' });

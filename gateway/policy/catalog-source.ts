@@ -21,8 +21,11 @@ export interface CatalogInForce {
 }
 
 export interface CatalogSource {
-  /** The catalog at `version` (a policy state's catalogVersion): the one held, or read now. Throws PlatformUnavailable. */
-  at(version: string): Promise<CatalogInForce>;
+  /**
+   * The catalog at `version` (a policy state's catalogVersion): the one held — returned as is, no
+   * promise, as on nearly every request — or a promise of it read now (rejects with PlatformUnavailable).
+   */
+  at(version: string): CatalogInForce | Promise<CatalogInForce>;
   /** The catalog last loaded (the declared one before any). */
   current(): CatalogInForce;
   /** Calls `listener` with each newly loaded catalog. */
@@ -56,7 +59,7 @@ export function createCatalogSource(options: { platform: PlatformClient; declare
 
   return {
     at(version) {
-      if (version === held.version || (held.version !== '' && BigInt(version) < BigInt(held.version))) return Promise.resolve(held);
+      if (version === held.version || (held.version !== '' && BigInt(version) < BigInt(held.version))) return held;
       let pending = loading.get(version);
       if (!pending) {
         pending = load(version).finally(() => loading.delete(version));

@@ -135,7 +135,8 @@ export function withPolicy(inner: GatewayInterface, options: PolicyGatewayOption
     let inForce = options.catalogSource.current();
     try {
       state = await options.policySource.stateOf(record.grantee);
-      inForce = await options.catalogSource.at(state.catalogVersion);
+      const found = options.catalogSource.at(state.catalogVersion);
+      inForce = found instanceof Promise ? await found : found;
     } catch (error) {
       if (!(error instanceof PlatformUnavailable)) throw error;
       state = undefined;

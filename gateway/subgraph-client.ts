@@ -1,7 +1,7 @@
 // The gateway's requests to subgraphs, each signed so subgraphs can refuse anything that did not
 // come through the policy (see protocol/signature.ts). Keep-alive connections are reused.
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
-import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types';
+import { GraphQLDataSourceRequestKind } from '../lib/package-internals';
 import { GraphQLError } from 'graphql';
 import { CALLER_HEADER, signatureHeaders } from '../protocol/signature';
 import type { GatewayMetrics } from './metrics';

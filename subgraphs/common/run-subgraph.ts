@@ -3,7 +3,7 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type { GraphQLResolverMap } from '../../lib/package-internals';
 import { parse } from 'graphql';
 import client from 'prom-client';
 import { openDatabase, type Database } from '../../lib/db/database';

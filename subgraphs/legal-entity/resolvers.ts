@@ -1,4 +1,4 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type { GraphQLResolverMap } from '../../lib/package-internals';
 import type { LegalEntityRecord } from '../seed/records';
 import { creditCodeArgument, creditCodesArgument, divisionPrefixArgument } from '../common/arguments';
 import { listPage } from '../common/listing';

@@ -1,4 +1,4 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type { GraphQLResolverMap } from '../../lib/package-internals';
 import type { LicenceRecord } from '../seed/records';
 import { divisionPrefixArgument } from '../common/arguments';
 import { badUserInput } from '../common/errors';

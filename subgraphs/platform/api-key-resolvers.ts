@@ -3,7 +3,7 @@
 // digest; rotated (the old key keeps working beside the new one for the overlap, then expires) and
 // revoked. Rotation and revocation bump the policy version and are announced, so every gateway drops
 // the key from its cache at once (gateway/identity/platform-keys.ts).
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type { GraphQLResolverMap } from '../../lib/package-internals';
 import { GraphQLError } from 'graphql';
 import type { Queryable } from '../../lib/db/database';
 import { newPlatformKey } from '../../protocol/api-key';

@@ -5,7 +5,7 @@
 // Levels act here too (directives/levels.ts): L4+ data always gets the two-stage review and plain
 // values of it a stated reason; IMPORTANT and CORE data are never auto-approved nor applied for open.
 import crypto from 'node:crypto';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type { GraphQLResolverMap } from '../../lib/package-internals';
 import { approvingDataset, type Catalog } from '../../directives/catalog';
 import { applicationLevels, highLevelCoordinates, isImportantOrCore, reviewPath } from '../../directives/levels';
 import type { Queryable } from '../../lib/db/database';

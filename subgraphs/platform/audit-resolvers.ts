@@ -1,7 +1,7 @@
 // Reading the audit log: admins everything, providers the use of their own datasets (Yunnan Art.30),
 // data subjects the accesses to their own records (Yunnan Art.24) — found through the keyed hash of
 // their identity number, never by storing it.
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type { GraphQLResolverMap } from '../../lib/package-internals';
 import type { Database } from '../../lib/db/database';
 import type { AuditRecord } from './audit/chain';
 import { subjectHash } from '../../protocol/audit-entry';

@@ -6,7 +6,7 @@
 // government. An approval writes the entries, bumps the catalog and policy versions and is
 // announced: every gateway applies it from its next request.
 import crypto from 'node:crypto';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type { GraphQLResolverMap } from '../../lib/package-internals';
 import type { MaskSettings } from '../../directives/mask';
 import { badUserInput } from '../common/errors';
 import type { SubgraphContext } from '../common/run-subgraph';

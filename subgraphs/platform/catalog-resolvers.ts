@@ -1,7 +1,7 @@
 // 目录: every catalogued dataset with its facts, open to every caller (Yunnan Art.13: published and
 // queryable by every user), filterable. Its export for open-data portals (CSV or DCAT JSON-LD) is
 // the open catalog only (Yunnan Art.33–34, Kunming Art.20–21): what is not open is not in it.
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type { GraphQLResolverMap } from '../../lib/package-internals';
 import type { Catalog } from '../../directives/catalog';
 import { catalogued } from '../../directives/catalog-entries';
 import { openCatalog, openCatalogCsv, openCatalogJsonLd } from '../../directives/open-catalog';

@@ -4,7 +4,7 @@
 // agreement (Yunnan Art.35) in their current versions. Acceptance is recorded per developer, kind and
 // version, with its time; publishing a new version makes it the current one, to be accepted again.
 import crypto from 'node:crypto';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type { GraphQLResolverMap } from '../../lib/package-internals';
 import { GraphQLError } from 'graphql';
 import type { Queryable } from '../../lib/db/database';
 import { validateCreditCode } from '../../lib/identifiers';

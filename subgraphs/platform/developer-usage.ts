@@ -3,7 +3,7 @@
 // developer over all its scenarios (RATE_LIMIT_CALLER_POINTS per RATE_LIMIT_DURATION seconds, read
 // from the same settings as the gateways) taken over a day: the most requests the gateways let through
 // in one day, not a separate budget.
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type { GraphQLResolverMap } from '../../lib/package-internals';
 import { settingError } from '../../lib/env-settings';
 import type { Queryable } from '../../lib/db/database';
 import { badUserInput } from '../common/errors';

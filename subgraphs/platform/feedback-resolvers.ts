@@ -1,7 +1,7 @@
 // 使用与质量反馈: the grantee reports how it used the data and what was wrong with it (Guiyang
 // Art.22: within 10 working days); providers read the feedback on their data, admins all of it.
 import crypto from 'node:crypto';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type { GraphQLResolverMap } from '../../lib/package-internals';
 import type { Catalog } from '../../directives/catalog';
 import type { WorkingCalendar } from './calendar/working-days';
 import { deadlineFor, type JurisdictionProfile } from './profiles/profile';

@@ -1,7 +1,7 @@
 // Grants, emergency access and suspensions. Every change bumps the policy version and is announced,
 // so every gateway replica enforces it within its cache lifetime (at once with Redis).
 import crypto from 'node:crypto';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type { GraphQLResolverMap } from '../../lib/package-internals';
 import { approvingDataset, type Catalog } from '../../directives/catalog';
 import { badUserInput } from '../common/errors';
 import { divisionPrefix, validateDivisionCode } from '../../lib/identifiers';

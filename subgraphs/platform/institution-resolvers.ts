@@ -2,7 +2,7 @@
 // Each authority keeps its own area: institutions in it, authorities only below it (the level above
 // reviews an authority: Yunnan Art.12 ¶2, Kunming Art.11 ¶2). Every change bumps the policy version
 // and is announced, so every gateway replica honours or refuses the institution's tokens at once.
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type { GraphQLResolverMap } from '../../lib/package-internals';
 import { covers, levelOf, areaOf, mayKeepRegistryEntry } from '../../directives/jurisdiction';
 import { divisionName, divisionPrefix, validateCreditCode, validateDivisionCode } from '../../lib/identifiers';
 import type { Queryable } from '../../lib/db/database';

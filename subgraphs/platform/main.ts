@@ -23,7 +23,7 @@ import { apiKeyResolvers } from './api-key-resolvers';
 import { developerUsageResolvers } from './developer-usage';
 import { loadInstitutionsFiles } from './institution-registry';
 import { calendarFor, loadActiveProfile } from './profiles/profile';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type { GraphQLResolverMap } from '../../lib/package-internals';
 
 /** Resolver maps of several modules, merged type by type. */
 function mergeResolvers<C>(...maps: GraphQLResolverMap<C>[]): GraphQLResolverMap<C> {

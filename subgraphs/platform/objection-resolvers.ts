@@ -2,7 +2,7 @@
 // an institution to a record it received; the dataset's provider checks and answers within the
 // profile's deadline, which it may extend once as far as the article allows.
 import crypto from 'node:crypto';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type { GraphQLResolverMap } from '../../lib/package-internals';
 import type { Catalog } from '../../directives/catalog';
 import type { WorkingCalendar } from './calendar/working-days';
 import { deadlineFor, type JurisdictionProfile } from './profiles/profile';

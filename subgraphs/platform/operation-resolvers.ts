@@ -1,6 +1,6 @@
 // The persisted-query safelist (admin actions): register an operation, retire it, list them. Each
 // change bumps the policy version and is announced, so every gateway replica picks it up at once.
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type { GraphQLResolverMap } from '../../lib/package-internals';
 import { Kind, parse, type DocumentNode } from 'graphql';
 import { badUserInput } from '../common/errors';
 import type { SubgraphContext } from '../common/run-subgraph';

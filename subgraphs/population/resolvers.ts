@@ -1,4 +1,4 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type { GraphQLResolverMap } from '../../lib/package-internals';
 import type { PersonRecord } from '../seed/records';
 import { citizenIdArgument, citizenIdsArgument, divisionPrefixArgument } from '../common/arguments';
 import { listPage } from '../common/listing';

@@ -85,3 +85,12 @@ export function formatProfile(label: string, summary: ProfileSummary): string {
   for (const f of summary.functions) lines.push(`    ${f.percent.toFixed(1).padStart(5)}%  ${f.name}  ${f.where}`);
   return lines.join('\n');
 }
+
+/** The profile of a process's main thread among those its threads wrote into `dir`: the one with the
+ * most samples (a worker thread's profile is written too, and is small). */
+export function mainThreadProfile(dir: string): string | undefined {
+  if (!fs.existsSync(dir)) return undefined;
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(dir, f));
+  const samples = (file: string) => (JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile).samples.length;
+  return files.map((file) => ({ file, n: samples(file) })).sort((a, b) => b.n - a.n)[0]?.file;
+}

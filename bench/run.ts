@@ -39,7 +39,7 @@ import {
   type GatewayKey, type RunMeasurement,
 } from './report';
 import { percentile } from './stats';
-import { formatProfile, summariseProfile, type ProfileSummary } from './profile';
+import { formatProfile, mainThreadProfile, summariseProfile, type ProfileSummary } from './profile';
 import { allWorkloads, type BenchRequest, type Workload } from './workloads';
 
 // ───────────────────────── options ─────────────────────────
@@ -733,7 +733,9 @@ async function main(): Promise<void> {
   console.log(`[bench] starting gateways ${keys.join(', ')}…`);
   const profileDir = path.join(ROOT, 'bench', 'results', 'profiles');
   if (options.profile) fs.rmSync(profileDir, { recursive: true, force: true });
-  const profiling = (key: GatewayKey) => (options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=gateway-${key}.cpuprofile`] : []);
+  // One directory per gateway and Node's own file names: every thread of a process (tsx's loader-hooks
+  // worker, for one) writes a profile, and a fixed name let the last one to exit overwrite the main thread's.
+  const profiling = (key: GatewayKey) => (options.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profileDir, `gateway-${key}`)}`] : []);
   const policyEnv: NodeJS.ProcessEnv = {
     POLICY: 'on',
     JWT_PUBLIC_KEY_FILE: keysDir.publicKeyFile,
@@ -860,8 +862,8 @@ async function main(): Promise<void> {
   if (options.profile) {
     await stopAll(); // a profile is written when its process exits
     profiles = keys.flatMap((key) => {
-      const file = path.join(profileDir, `gateway-${key}.cpuprofile`);
-      if (!fs.existsSync(file)) {
+      const file = mainThreadProfile(path.join(profileDir, `gateway-${key}`));
+      if (!file) {
         notes.push(`no CPU profile was written for gateway ${key}`);
         return [];
       }

@@ -1,7 +1,7 @@
 // API keys issued by the platform (issue 15 item 2), managed by their developer: created for one of
 // its apps once both agreements in force are accepted (Yunnan Art.35), shown once, stored only as a
 // digest; rotated (the old key keeps working beside the new one for the overlap, then expires) and
-// revoked. Rotation and revocation bump the policy version and are announced, so every gateway drops
+// revoked. Creation, rotation and revocation bump the policy version and are announced, so every gateway drops
 // the key from its cache at once (gateway/identity/platform-keys.ts).
 import type { GraphQLResolverMap } from '../../lib/package-internals';
 import { GraphQLError } from 'graphql';
@@ -87,7 +87,9 @@ export function apiKeyResolvers(deps: { notifier: PolicyChangeNotifier }): Graph
         if (!app) throw badUserInput('没有此应用', 'you have no app with this id', { argument: 'appId' });
         if (app.status !== 'active') throw badUserInput('应用已撤销，不能再发放密钥', 'the app is withdrawn: no keys are issued for it', { argument: 'appId' });
         await requireAgreementsAccepted(ctx.db, developer);
-        const made = await ctx.db.transaction(async (tx) => {
+        // Announced like a policy change: gateways drop their set of known key ids (their negative
+        // cache, gateway/identity/platform-keys.ts), so the new key works at once on every replica.
+        const made = await changePolicy(ctx.db, deps.notifier, async (tx) => {
           const [{ live }] = await tx.query<{ live: number }>(`SELECT count(*)::int AS live FROM api_key WHERE app_id = $1 AND ${LIVE}`, [args.appId]);
           if (live >= LIVE_KEYS_PER_APP) throw badUserInput(`每个应用最多${LIVE_KEYS_PER_APP}个有效密钥，请先吊销不用的密钥`, `an app holds at most ${LIVE_KEYS_PER_APP} keys in use: revoke one first`, { argument: 'appId' });
           return issue(tx, developer, args.appId, name);

@@ -35,6 +35,7 @@ import { PLATFORM_PERMISSIONS } from './permissions';
 import { changePolicy, upsertGrant } from './grant-writer';
 import { PolicyChangeNotifier } from './policy-state';
 import { policyRoutes } from './policy-routes';
+import client from 'prom-client';
 import { parseGrant } from '../../directives/grants';
 import { chinaDate, checkMaskSettings } from '../../directives/inference';
 import { maskSettingsFromEnv } from '../../directives/mask-settings';
@@ -98,7 +99,12 @@ export const platformDomain: DomainModule<Record<string, never>> = {
     developerUsageResolvers(),
   ),
   permissions: PLATFORM_PERMISSIONS,
-  routes: (db, settings) => ({ ...auditRoutes(new AuditAppender(db), settings.gatewaySecret), ...policyRoutes(db, settings.gatewaySecret) }),
+  routes: (db, settings, metrics) => ({
+    ...auditRoutes(new AuditAppender(db), settings.gatewaySecret),
+    ...policyRoutes(db, settings.gatewaySecret, {
+      keyReads: new client.Counter({ name: 'platform_api_key_reads_total', help: "Gateways' reads of API keys: one key's state (read=key) or the set of key ids (read=ids)", labelNames: ['read'], registers: [metrics] }),
+    }),
+  }),
 };
 
 if (require.main === module) {

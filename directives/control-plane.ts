@@ -87,6 +87,7 @@ export const PLATFORM_OPERATIONS: { readonly Query: Record<string, ControlOperat
     registerApp: { audiences: ['developer'], audit: (a) => ({ target: on('legal-entity', a.creditCode) }) },
     // Which text was accepted, and when (the record's time): Yunnan Art.35.
     acceptAgreement: { audiences: ['developer'], audit: (a) => ({ target: text(a.kind) && text(a.version) ? `agreement:${a.kind as string}@${a.version as string}` : undefined }) },
+    publishAgreement: { audiences: ['admin'], audit: (a) => ({ target: text(a.kind) && text(a.version) ? `agreement:${a.kind as string}@${a.version as string}` : undefined }) },
     createApiKey: { audiences: ['developer'], audit: (a) => ({ target: on('app', a.appId) }) },
     rotateApiKey: { audiences: ['developer'], audit: (a) => ({ target: on('api-key', a.id), reason: typeof a.overlapHours === 'number' ? `overlap ${a.overlapHours} h` : undefined }) },
     revokeApiKey: { audiences: ['developer'], audit: (a) => ({ target: on('api-key', a.id), reason: text(a.reason) }) },

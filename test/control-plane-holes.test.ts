@@ -128,7 +128,9 @@ describe('control-plane holes (issue 11)', () => {
       }
       // A developer's open-data application for a root field goes to the provider of its dataset too.
       const developer = { 'x-api-key': credentials.apiKey('realname-newcomer') };
-      const open: any = await graphql(stack.gatewayUrl, APPLY, { input: { ...apply('newcomer-realname', ['Query.verifyPersonIdentity']), purpose: 'OPEN', acceptSecurityCommitment: true, acceptUseAgreement: true } }, developer);
+      // Conditional open data needs the agreements in force accepted and recorded (Yunnan Art.35).
+      for (const kind of ['security-commitment', 'use-agreement']) await graphql(stack.gatewayUrl, 'mutation($kind: String!) { acceptAgreement(kind: $kind, version: "1") { accepted } }', { kind }, developer);
+      const open: any = await graphql(stack.gatewayUrl, APPLY, { input: { ...apply('newcomer-realname', ['Query.verifyPersonIdentity']), purpose: 'OPEN' } }, developer);
       const decided = await approved(open, police);
       const verified: any = await graphql(stack.gatewayUrl, 'query($id: ID!) { verifyPersonIdentity(idNumber: $id, name: "张三") }', { id: personAt(DEFAULT_SEED, 5).idNumber }, { ...developer, 'x-scenario-id': 'newcomer-realname' });
       expect(decided.grantId).toBeTruthy();

@@ -156,7 +156,7 @@ describeWithPostgres('levels act, Yunnan profile (one review stage of its own), 
 
     it('refuses an open-data application for IMPORTANT data at filing (Data Security Law Art.21; GB/T 43697-2024; Ganzi Art.25)', async () => {
       const refused: any = await graphql(url(), APPLY, {
-        input: { ...application('levels-open-important', ['Query.persons']), purpose: 'OPEN', acceptSecurityCommitment: true, acceptUseAgreement: true },
+        input: { ...application('levels-open-important', ['Query.persons']), purpose: 'OPEN' },
       }, headers.developer);
       expect(refused.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'fields', problem: 'LEVEL_FORBIDS_OPEN' });
       expect(refused.errors[0].message).toContain('Query.persons为IMPORTANT级（重要数据、核心数据），不予开放');

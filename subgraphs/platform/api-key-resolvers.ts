@@ -4,12 +4,11 @@
 // revoked. Creation, rotation and revocation bump the policy version and are announced, so every gateway drops
 // the key from its cache at once (gateway/identity/platform-keys.ts).
 import type { GraphQLResolverMap } from '../../lib/package-internals';
-import { GraphQLError } from 'graphql';
 import type { Queryable } from '../../lib/db/database';
 import { newPlatformKey } from '../../protocol/api-key';
 import { badUserInput } from '../common/errors';
 import type { SubgraphContext } from '../common/run-subgraph';
-import { currentAgreements, developerOf } from './developer-apps';
+import { developerOf, requireAgreementsAccepted } from './developer-apps';
 import { changePolicy } from './grant-writer';
 import type { PolicyChangeNotifier } from './policy-state';
 import { isoColumn } from './sql-dates';
@@ -37,17 +36,6 @@ const LIVE = `revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`
 
 async function keyOf(db: Queryable, id: string) {
   return (await db.query<{ id: string; status: string }>(`SELECT ${KEY_SELECT} FROM api_key WHERE id = $1`, [id]))[0];
-}
-
-/** Keys are issued only under the agreements in force, accepted (Yunnan Art.35: 签署安全承诺书，签订开放利用协议). */
-async function requireAgreementsAccepted(db: Queryable, developer: string): Promise<void> {
-  const missing = (await currentAgreements(db, developer)).filter((a) => !a.accepted);
-  if (missing.length) {
-    throw new GraphQLError(
-      `须先接受现行的${missing.map((a) => a.title).join('和')}（云南省公共数据管理办法第三十五条） / accept the agreements in force first: ${missing.map((a) => `${a.kind} v${a.version}`).join(', ')} (Yunnan Art.35)`,
-      { extensions: { code: 'AGREEMENTS_NOT_ACCEPTED', missing: missing.map((a) => ({ kind: a.kind, version: a.version })) } },
-    );
-  }
 }
 
 function checkName(name: string): string {

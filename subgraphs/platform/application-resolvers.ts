@@ -19,6 +19,7 @@ import { actorOf, forbidden } from './permissions';
 import { adminAreaOf, divisionOfInstitution, inAreaSql, requireAdminArea, requireInArea } from './institution-registry';
 import type { PolicyChangeNotifier } from './policy-state';
 import { isoColumn, chinaDay } from './sql-dates';
+import { requireAgreementsAccepted } from './developer-apps';
 
 type Context = SubgraphContext<Record<string, never>>;
 
@@ -41,8 +42,6 @@ interface ApplicationInput {
   plainReason?: string;
   validFrom: string;
   validUntil: string;
-  acceptSecurityCommitment?: boolean;
-  acceptUseAgreement?: boolean;
 }
 
 export const APPLICATION_SELECT = `id, applicant_kind AS "applicantKind", applicant_id AS "applicantId", operator, upper(purpose) AS purpose,
@@ -219,9 +218,8 @@ export function applicationResolvers(deps: ApplicationDeps): GraphQLResolverMap<
           throw badUserInput(`明文理由不得超过${MAX_PLAIN_REASON}字`, `plainReason may be at most ${MAX_PLAIN_REASON} characters`, { argument: 'plainReason' });
         }
         const { from, until } = checkValidity(input.validFrom, input.validUntil, now());
-        if (purpose === 'OPEN' && !(input.acceptSecurityCommitment && input.acceptUseAgreement)) {
-          throw badUserInput('有条件开放须签署安全承诺书和开放利用协议', 'conditional open data needs the security commitment and the use agreement accepted (Yunnan Art.35)', { argument: 'acceptUseAgreement' });
-        }
+        // Yunnan Art.35: the developer's recorded acceptance of the agreements in force, not a flag it sends.
+        if (purpose === 'OPEN') await requireAgreementsAccepted(ctx.db, caller.id);
         const unconditional = policies.every((p) => p.attribute === 'UNCONDITIONAL');
         // L4+ data: the data authority reviews, then the provider, whatever the profile; never approved
         // automatically (IMPORTANT and CORE above all). See reviewPath.
@@ -241,7 +239,7 @@ export function applicationResolvers(deps: ApplicationDeps): GraphQLResolverMap<
              VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,'pending',$16,$17,$18,$19,$20)`,
             [id, applicantKind, caller.id, caller.operator ?? caller.id, purpose.toLowerCase(), input.scenario, input.scenarioName, input.description, input.legalBasis ?? null,
               input.fields, plain, [...providers][0], new Date(from).toISOString(), new Date(until).toISOString(), stages, filedAt.toISOString(), due,
-              input.acceptSecurityCommitment ?? false, input.acceptUseAgreement ?? false, plainReason],
+              purpose === 'OPEN', purpose === 'OPEN', plainReason],
           );
           await addStep(tx, id, stages[0], 'filed', actor, filedAt, due, [levelNote, note].filter(Boolean).join('\n') || null);
           // Inference control at filing too: the applicant learns at once what cannot be granted as asked.

@@ -47,6 +47,8 @@ export const PLATFORM_OPERATIONS: { readonly Query: Record<string, ControlOperat
     usageFeedback: { audiences: ['institution'] },
     auditRecords: { audiences: REVIEWERS },
     auditUsage: { audiences: REVIEWERS },
+    auditUsagePerDay: { audiences: REVIEWERS },
+    auditChainStatus: { audiences: ['admin'] },
     overdueApplications: { audiences: ['admin'] },
     emergencyGrantsForReview: { audiences: ['admin'] },
     suspensions: { audiences: ['admin'] },

@@ -409,6 +409,10 @@ describeWithBrowser('the web console in chromium', () => {
     const record = page.locator('tbody tr', { hasText: 'Person.name' }).first();
     await record.waitFor();
     await expect(record.textContent()).resolves.toContain(INSTITUTION);
+    // The hash chain, verified on request: intact, through the head (Yunnan Art.43(6)).
+    await pressButton(page, '校验哈希链');
+    await expectShown(page, page.getByTestId('chain-status').filter({ hasText: '哈希链完整' }));
+    await expect(page.getByTestId('chain-status').textContent()).resolves.toMatch(/已校验至第\d+条记录/);
     await screenshot(page, 'admin-audit');
 
     // Grants emergency access (突发事件): time-boxed, flagged among the grants.

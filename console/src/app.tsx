@@ -44,7 +44,7 @@ export const PAGES: PageEntry[] = [
   { path: 'emergency', title: '应急授权', roles: ['admin'], render: () => <EmergencyPage /> },
   { path: 'safelist', title: '操作白名单', roles: ['admin'], render: () => <SafelistPage /> },
   { path: 'catalog-changes', title: '目录变更审定', roles: ['admin', 'provider'], render: () => <CatalogChangesPage /> },
-  { path: 'audit', title: '审计查询', roles: ['admin', 'provider'], render: () => <AuditPage /> },
+  { path: 'audit', title: '审计查询', roles: ['admin', 'provider'], render: (s) => <AuditPage admin={s?.role === 'admin'} /> },
   { path: 'my-accesses', title: '谁查询了我', roles: ['subject'], render: () => <MyAccessesPage /> },
   { path: 'developer', title: '开发者门户', roles: ['developer'], render: () => <DeveloperPage /> },
 ];

@@ -326,6 +326,20 @@ describeWithBrowser('the web console in chromium', () => {
     expect(after.data.person.name).toMatch(/^\p{Script=Han}+$/u);
     await screenshot(page, 'operator-query');
     await operator.context.close();
+
+    // The provider's use of its datasets: requests per day, in all and for the operator's institution
+    // (once the gateway has shipped the query's audit record: the page is reloaded until it shows).
+    const usage = await signedIn(tokens.provider);
+    const institutionDays = usage.page.locator(`svg[aria-label="每日请求数 · 机构 ${INSTITUTION}"]`);
+    for (let attempt = 0; attempt < 20 && !(await institutionDays.count()); attempt += 1) {
+      await usage.page.goto(`${base}/console/usage`);
+      await usage.page.locator('svg[aria-label="每日请求数"]').waitFor();
+      await institutionDays.or(usage.page.locator('tbody tr').first()).first().waitFor();
+    }
+    await expect(institutionDays.locator('rect.bar').count()).resolves.toBeGreaterThan(0);
+    await expectAccessibleForms(usage.page, 'form[aria-label="时间范围"]');
+    await screenshot(usage.page, 'provider-usage-per-day');
+    await usage.context.close();
   });
 
   it('data subject: sees the access to their record in a timeline and raises an objection (Yunnan Art.22, 24)', async () => {

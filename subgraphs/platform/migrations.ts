@@ -378,6 +378,25 @@ export const MIGRATIONS: readonly Migration[] = [
       -- Who published each agreement's version (an admin, through publishAgreement); the seeded
       -- first versions have none.
       ALTER TABLE agreement ADD COLUMN published_by text;
+      -- Emergency grants (Ganzi Art.38): the purpose is kept with the grant, the providers whose fields
+      -- it covers get a notice of purpose, fields and period, and an admin reviews the grant once it
+      -- has expired (justified or not), recorded once.
+      ALTER TABLE grant_record ADD COLUMN emergency_purpose text;
+      CREATE TABLE emergency_notice (
+        grant_id text NOT NULL REFERENCES grant_record (id),
+        provider_code text NOT NULL,
+        fields text[] NOT NULL,
+        notified_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (grant_id, provider_code)
+      );
+      CREATE INDEX emergency_notice_provider_idx ON emergency_notice (provider_code, notified_at);
+      CREATE TABLE emergency_review (
+        grant_id text PRIMARY KEY REFERENCES grant_record (id),
+        outcome text NOT NULL CHECK (outcome IN ('justified', 'unjustified')),
+        note text NOT NULL,
+        reviewed_by text NOT NULL,
+        reviewed_at timestamptz NOT NULL DEFAULT now()
+      );
     `,
   },
 ];

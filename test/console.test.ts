@@ -370,7 +370,7 @@ describeWithBrowser('the web console in chromium', () => {
     const pages: Record<string, string[]> = {
       operator: ['catalog', 'apply', 'applications', 'grants', 'query', 'objections'],
       provider: ['review', 'objections', 'usage', 'catalog-changes', 'audit'],
-      admin: ['grants', 'suspensions', 'emergency', 'safelist', 'catalog-changes', 'audit', 'usage'],
+      admin: ['grants', 'suspensions', 'emergency', 'agreements', 'safelist', 'catalog-changes', 'audit', 'usage'],
       citizen: ['my-accesses', 'objections'],
     };
     for (const [role, paths] of Object.entries(pages)) {
@@ -428,6 +428,17 @@ describeWithBrowser('the web console in chromium', () => {
     await expectShown(page, page.getByTestId('chain-status').filter({ hasText: '哈希链完整' }));
     await expect(page.getByTestId('chain-status').textContent()).resolves.toMatch(/已校验至第\d+条记录/);
     await screenshot(page, 'admin-audit');
+
+    // Publishes a new version of the use agreement (Yunnan Art.35): developers accept it again.
+    await page.goto(`${base}/console/agreements`);
+    await page.getByLabel('协议种类').selectOption('use-agreement');
+    await typeInto(page, /^版本号/, '2');
+    await typeInto(page, /^标题/, '公共数据开放利用协议');
+    await typeInto(page, /^正文/, '第二版：申请人每年反馈数据利用情况。');
+    await expectAccessibleForms(page, 'form[aria-label="发布协议新版本"]');
+    await pressButton(page, '发布', 'form[aria-label="发布协议新版本"]');
+    await expectShown(page, page.getByRole('status').filter({ hasText: '已发布 use-agreement v2' }));
+    await screenshot(page, 'admin-agreements');
 
     // Grants emergency access (突发事件): time-boxed, flagged among the grants.
     const rescuer = creditCodeAt(DEFAULT_SEED, 1);

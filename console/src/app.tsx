@@ -17,6 +17,7 @@ import { SuspensionsPage } from './pages/suspensions';
 import { EmergencyPage } from './pages/emergency';
 import { SafelistPage } from './pages/safelist';
 import { CatalogChangesPage } from './pages/catalog-changes';
+import { AgreementsPage } from './pages/agreements';
 import { AuditPage } from './pages/audit';
 import { MyAccessesPage } from './pages/my-accesses';
 import { DeveloperPage } from './pages/developer';
@@ -42,6 +43,7 @@ export const PAGES: PageEntry[] = [
   { path: 'usage', title: '数据使用情况', roles: ['provider', 'admin'], render: () => <UsagePage /> },
   { path: 'suspensions', title: '暂停', roles: ['admin'], render: () => <SuspensionsPage /> },
   { path: 'emergency', title: '应急授权', roles: ['admin'], render: () => <EmergencyPage /> },
+  { path: 'agreements', title: '协议发布', roles: ['admin'], render: () => <AgreementsPage /> },
   { path: 'safelist', title: '操作白名单', roles: ['admin'], render: () => <SafelistPage /> },
   { path: 'catalog-changes', title: '目录变更审定', roles: ['admin', 'provider'], render: () => <CatalogChangesPage /> },
   { path: 'audit', title: '审计查询', roles: ['admin', 'provider'], render: (s) => <AuditPage admin={s?.role === 'admin'} /> },

@@ -369,7 +369,7 @@ describeWithBrowser('the web console in chromium', () => {
   it('every page of every role: each control labelled, each form usable from the keyboard alone', async () => {
     const pages: Record<string, string[]> = {
       operator: ['catalog', 'apply', 'applications', 'grants', 'query', 'objections'],
-      provider: ['review', 'objections', 'usage', 'catalog-changes', 'audit'],
+      provider: ['review', 'objections', 'usage', 'emergency-notices', 'catalog-changes', 'audit'],
       admin: ['grants', 'suspensions', 'emergency', 'agreements', 'safelist', 'catalog-changes', 'audit', 'usage'],
       citizen: ['my-accesses', 'objections'],
     };
@@ -455,6 +455,16 @@ describeWithBrowser('the web console in chromium', () => {
     await emergency.waitFor();
     await expect(emergency.textContent()).resolves.toContain('应急');
     await expect(emergency.textContent()).resolves.toContain(rescuer);
+    // The provider of those fields is told the purpose, fields and period (Ganzi Art.38).
+    const told = await signedIn(tokens.provider);
+    await told.page.goto(`${base}/console/emergency-notices`);
+    const notice = told.page.locator('article', { hasText: 'flood-rescue' });
+    await notice.waitFor();
+    await expect(notice.textContent()).resolves.toContain('洪涝灾害转移安置，核对受灾人员');
+    await expect(notice.textContent()).resolves.toContain('Person.name, Person.householdAddress');
+    await expect(notice.textContent()).resolves.toContain('待期满后复核');
+    await screenshot(told.page, 'provider-emergency-notice');
+    await told.context.close();
 
     // Suspends the institution: its next query is refused.
     await page.goto(`${base}/console/suspensions`);

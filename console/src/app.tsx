@@ -19,6 +19,7 @@ import { SafelistPage } from './pages/safelist';
 import { CatalogChangesPage } from './pages/catalog-changes';
 import { AgreementsPage } from './pages/agreements';
 import { AuditPage } from './pages/audit';
+import { EmergencyNoticesPage } from './pages/emergency-notices';
 import { MyAccessesPage } from './pages/my-accesses';
 import { DeveloperPage } from './pages/developer';
 import { QueryPage } from './pages/query';
@@ -41,6 +42,7 @@ export const PAGES: PageEntry[] = [
   { path: 'review', title: '审核队列', roles: ['provider', 'admin'], render: () => <ReviewQueuePage /> },
   { path: 'objections', title: '异议', roles: ['provider', 'admin', 'subject', 'institution'], render: (s) => <ObjectionsPage session={s} /> },
   { path: 'usage', title: '数据使用情况', roles: ['provider', 'admin'], render: () => <UsagePage /> },
+  { path: 'emergency-notices', title: '应急授权告知', roles: ['provider'], render: () => <EmergencyNoticesPage /> },
   { path: 'suspensions', title: '暂停', roles: ['admin'], render: () => <SuspensionsPage /> },
   { path: 'emergency', title: '应急授权', roles: ['admin'], render: () => <EmergencyPage /> },
   { path: 'agreements', title: '协议发布', roles: ['admin'], render: () => <AgreementsPage /> },

@@ -14,8 +14,8 @@ import { deniedError, UNAVAILABLE_RETRY_AFTER_SECONDS, type CallerKey, type Rate
 /** What the plugin reads from the request context: the request record (gateway/request-record.ts). */
 export type RateLimitedContext = RequestRecord & BaseContext;
 
-/** Root query fields answering yes/no about a data subject. */
-const VERIFY_FIELDS = new Set(['verifyPersonIdentity']);
+/** Root query fields answering yes/no about a data subject (verification products, directives/products.ts): one budget for all. */
+const VERIFY_FIELDS = new Set(['verifyPersonIdentity', 'verifyLicenceHeld']);
 
 /**
  * The client's address: the socket's peer, or — behind `trustedProxyHops` reverse proxies that each

@@ -5,6 +5,11 @@ import { listPage } from '../common/listing';
 import { scopeCondition } from '../common/division-scope';
 import type { SubgraphContext } from '../common/run-subgraph';
 import { LEGAL_ENTITY_COLUMNS, type LegalEntityLoaders } from './loaders';
+import { chosen, divisionLattice, releaseAggregate } from '../common/aggregate-release';
+
+/** The lattice of legalEntityCounts: the schema's LegalEntityKind and LegalEntityStatus. */
+const KINDS = ['ENTERPRISE', 'INDIVIDUAL_BUSINESS', 'FARMER_COOPERATIVE', 'GOVERNMENT_AGENCY', 'PUBLIC_INSTITUTION', 'SOCIAL_ORGANISATION'] as const;
+const STATUSES = ['ACTIVE', 'DEREGISTERED', 'REVOKED'] as const;
 
 type Context = SubgraphContext<LegalEntityLoaders>;
 
@@ -24,6 +29,16 @@ export const legalEntityResolvers: GraphQLResolverMap<Context> = {
         first: args.first,
         after: args.after,
       });
+    },
+    legalEntityCounts: (_: unknown, args: { divisionCode: string; kinds?: string[] | null; statuses?: string[] | null }, ctx: Context) => {
+      const divisions = divisionLattice(args.divisionCode);
+      return releaseAggregate(
+        ctx.db,
+        'Query.legalEntityCounts',
+        [['divisionCode', divisions.codes], ['kind', chosen(KINDS, args.kinds)], ['status', chosen(STATUSES, args.statuses)]],
+        `SELECT division_code AS "divisionCode", kind, status, count(*)::int AS count FROM legal_entity WHERE division_code LIKE $1 GROUP BY 1, 2, 3`,
+        [divisions.like],
+      );
     },
   },
   LegalEntity: {

@@ -1,6 +1,7 @@
 import type { GraphQLResolverMap } from '../../lib/package-internals';
 import type { LicenceRecord } from '../seed/records';
-import { divisionPrefixArgument } from '../common/arguments';
+import { creditCodeArgument, divisionPrefixArgument } from '../common/arguments';
+import { chosen, divisionLattice, releaseAggregate } from '../common/aggregate-release';
 import { badUserInput } from '../common/errors';
 import { listPage } from '../common/listing';
 import { scopeCondition } from '../common/division-scope';
@@ -10,6 +11,15 @@ import { LICENCE_COLUMNS, type LicenceLoaders } from './loaders';
 type Context = SubgraphContext<LicenceLoaders>;
 
 const LICENCE_NUMBER = /^[A-Z0-9-]{1,40}$/;
+
+/** The lattice of licenceCounts: the schema's LicenceType and LicenceStatus. */
+const TYPES = ['RESIDENT_ID_CARD', 'DRIVING_LICENCE', 'MARRIAGE_CERTIFICATE', 'PRACTISING_CERTIFICATE', 'BUSINESS_LICENCE', 'FOOD_BUSINESS_PERMIT', 'CONSTRUCTION_PERMIT'] as const;
+const STATUSES = ['VALID', 'EXPIRED', 'REVOKED'] as const;
+
+/** Today in Beijing (YYYY-MM-DD): a licence valid until today is still valid today. */
+function chinaToday(now = new Date()): string {
+  return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+}
 
 export const licenceResolvers: GraphQLResolverMap<Context> = {
   Query: {
@@ -34,6 +44,25 @@ export const licenceResolvers: GraphQLResolverMap<Context> = {
         first: args.first,
         after: args.after,
       });
+    },
+    licenceCounts: (_: unknown, args: { divisionCode: string; types?: string[] | null; statuses?: string[] | null }, ctx: Context) => {
+      const divisions = divisionLattice(args.divisionCode);
+      return releaseAggregate(
+        ctx.db,
+        'Query.licenceCounts',
+        [['divisionCode', divisions.codes], ['type', chosen(TYPES, args.types)], ['status', chosen(STATUSES, args.statuses)]],
+        `SELECT division_code AS "divisionCode", type, status, count(*)::int AS count FROM licence WHERE division_code LIKE $1 GROUP BY 1, 2, 3`,
+        [divisions.like],
+      );
+    },
+    // A verification product: yes/no over declared fields (holder, type, status, validUntil), nothing else disclosed.
+    verifyLicenceHeld: async (_: unknown, args: { creditCode: string; type: string }, ctx: Context) => {
+      const rows = await ctx.db.query(
+        `SELECT 1 FROM licence WHERE holder_kind = 'LEGAL_ENTITY' AND holder_id = $1 AND type = $2 AND status = 'VALID'
+           AND (valid_until IS NULL OR valid_until >= $3::date) LIMIT 1`,
+        [creditCodeArgument(args.creditCode), args.type, chinaToday()],
+      );
+      return rows.length ? 'MATCH' : 'NO_MATCH';
     },
   },
   Licence: {

@@ -1,7 +1,8 @@
 // Metering of authorized-operation products (seed 001 产品和服务定价: every call metered per product and
 // developer): read from the audit log, which already records every request with its caller and the
 // fields it returned (Yunnan Art.43(6)) — no second counter. A call is a request whose answer returned
-// the product's root field (calls refused or failed are not metered). Months are Beijing calendar months.
+// the product's root field without any error: refused or failed calls (a malformed argument, a spent
+// budget) are not metered, nor billed. Months are Beijing calendar months.
 import type { GraphQLResolverMap } from '../../lib/package-internals';
 import { PRODUCT_COORDINATES } from '../../directives/products';
 import { badUserInput } from '../common/errors';
@@ -41,7 +42,7 @@ export function productUsageResolvers(): GraphQLResolverMap<Context> {
         return ctx.db.query(
           `SELECT product, caller_kind AS "callerKind", CASE WHEN caller_kind = 'developer' THEN operator ELSE institution END AS caller, count(*)::int AS calls
            FROM (SELECT unnest(fields_returned) AS product, caller_kind, operator, institution FROM audit_record
-                 WHERE kind = 'query' AND recorded_at >= $2::timestamptz AND recorded_at < $3::timestamptz AND fields_returned && $1::text[] AND ${scope}) used
+                 WHERE kind = 'query' AND error_codes = '{}' AND recorded_at >= $2::timestamptz AND recorded_at < $3::timestamptz AND fields_returned && $1::text[] AND ${scope}) used
            WHERE product = ANY($1::text[])
            GROUP BY 1, 2, 3 ORDER BY product, calls DESC, caller LIMIT 10000`,
           params,

@@ -6,6 +6,7 @@ import { badUserInput } from '../common/errors';
 import { listPage } from '../common/listing';
 import { scopeCondition } from '../common/division-scope';
 import type { SubgraphContext } from '../common/run-subgraph';
+import type { Queryable } from '../../lib/db/database';
 import { LICENCE_COLUMNS, type LicenceLoaders } from './loaders';
 
 type Context = SubgraphContext<LicenceLoaders>;
@@ -19,6 +20,24 @@ const STATUSES = ['VALID', 'EXPIRED', 'REVOKED'] as const;
 /** Today in Beijing (YYYY-MM-DD): a licence valid until today is still valid today. */
 function chinaToday(now = new Date()): string {
   return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+export interface LicenceCountsFilter {
+  divisionCode: string;
+  types?: readonly string[] | null;
+  statuses?: readonly string[] | null;
+}
+
+/** The licenceCounts product (schema/licence.graphql): one GROUP BY in this database, released on the fixed grid. */
+export function countLicences(db: Queryable, args: LicenceCountsFilter) {
+  const divisions = divisionLattice(args.divisionCode);
+  return releaseAggregate(
+    db,
+    'Query.licenceCounts',
+    [['divisionCode', divisions.codes], ['type', chosen(TYPES, args.types)], ['status', chosen(STATUSES, args.statuses)]],
+    `SELECT division_code AS "divisionCode", type, status, count(*)::int AS count FROM licence WHERE division_code LIKE $1 GROUP BY 1, 2, 3`,
+    [divisions.like],
+  );
 }
 
 export const licenceResolvers: GraphQLResolverMap<Context> = {
@@ -45,16 +64,7 @@ export const licenceResolvers: GraphQLResolverMap<Context> = {
         after: args.after,
       });
     },
-    licenceCounts: (_: unknown, args: { divisionCode: string; types?: string[] | null; statuses?: string[] | null }, ctx: Context) => {
-      const divisions = divisionLattice(args.divisionCode);
-      return releaseAggregate(
-        ctx.db,
-        'Query.licenceCounts',
-        [['divisionCode', divisions.codes], ['type', chosen(TYPES, args.types)], ['status', chosen(STATUSES, args.statuses)]],
-        `SELECT division_code AS "divisionCode", type, status, count(*)::int AS count FROM licence WHERE division_code LIKE $1 GROUP BY 1, 2, 3`,
-        [divisions.like],
-      );
-    },
+    licenceCounts: (_: unknown, args: LicenceCountsFilter, ctx: Context) => countLicences(ctx.db, args),
     // A verification product: yes/no over declared fields (holder, type, status, validUntil), nothing else disclosed.
     verifyLicenceHeld: async (_: unknown, args: { creditCode: string; type: string }, ctx: Context) => {
       const rows = await ctx.db.query(

@@ -8,6 +8,7 @@ import { Credentials, writeGrantsFile } from './support/credentials';
 import { graphql } from './support/graphql';
 import { PROVINCE_AUTHORITY } from './support/institutions';
 import { startStack, type Stack } from './support/stack';
+import { describeWithPostgres, dropSchemas, TEST_DATABASE_URL, uniqueSchemaPrefix } from './support/services';
 import { creditCodeAt, DEFAULT_SEED, legalEntityAt, licenceAt, personAt } from '../subgraphs/seed/generator';
 import { sizeForScale } from '../subgraphs/seed/sizes';
 import { SEEDED_DIVISIONS } from '../subgraphs/seed/seeded-divisions';
@@ -59,7 +60,7 @@ function personTruth(referenceYear: number): Map<string, number> {
 const personKey = (c: Cell) => `${c.divisionCode}|${c.ageBand}|${c.gender}`;
 const under = (code: string) => DIVISIONS.filter((d) => d.code.startsWith(code.replace(/(00)+$/, ''))).map((d) => d.code);
 
-describe('authorized operation: products that compute without revealing (可用不可见, seed 001)', () => {
+function productsSuite(env: () => NodeJS.ProcessEnv): void {
   const credentials = new Credentials();
   const grant = (kind: string, id: string) => ({ id: `g-products-${id}`, grantee: { kind, id }, scenario: SCENARIO, fields: PRODUCT_FIELDS, validFrom: '2020-01-01T00:00:00Z', validUntil: '2100-01-01T00:00:00Z' });
   let stack: Stack;
@@ -70,7 +71,7 @@ describe('authorized operation: products that compute without revealing (可用�
   const ask = (query: string, variables: Record<string, unknown>, headers = operator) => graphql(stack.gatewayUrl, query, variables, headers);
 
   beforeAll(async () => {
-    stack = await startStack({ DATA_SCALE: SCALE, GRANTS_FILE: writeGrantsFile([grant('institution', OPERATOR), grant('developer', DEVELOPER)]), VERIFY_LIMIT_PER_CALLER: '12', ...credentials.env() }, 240_000);
+    stack = await startStack({ DATA_SCALE: SCALE, GRANTS_FILE: writeGrantsFile([grant('institution', OPERATOR), grant('developer', DEVELOPER)]), VERIFY_LIMIT_PER_CALLER: '12', ...credentials.env(), ...env() }, 240_000);
     operator = { authorization: `Bearer ${await credentials.token({ org: OPERATOR })}`, 'x-scenario-id': SCENARIO };
     ungranted = { authorization: `Bearer ${await credentials.token({ org: UNGRANTED })}`, 'x-scenario-id': SCENARIO };
     developer = { 'x-api-key': credentials.apiKey(DEVELOPER), 'x-scenario-id': SCENARIO };
@@ -269,4 +270,15 @@ describe('authorized operation: products that compute without revealing (可用�
     const bad = await graphql(stack.gatewayUrl, '{ productUsage(month: "2026-13") { calls } }', undefined, admin);
     expect(bad.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   });
+}
+
+// Every store-backed part (the domains' GROUP BYs, the audit log metered) on both stores.
+describe('authorized operation: products that compute without revealing (可用不可见, seed 001), embedded store', () => {
+  productsSuite(() => ({}));
+});
+
+describeWithPostgres('authorized operation: products that compute without revealing (可用不可见, seed 001), PostgreSQL', () => {
+  const prefix = uniqueSchemaPrefix('opprod');
+  productsSuite(() => ({ DATABASE_URL: TEST_DATABASE_URL, DB_SCHEMA_PREFIX: prefix }));
+  afterAll(() => dropSchemas(prefix));
 });

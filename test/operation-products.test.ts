@@ -21,6 +21,7 @@ const SIZE = sizeForScale(Number(SCALE));
 const SCENARIO = 'operation-products';
 const OPERATOR = creditCodeAt(DEFAULT_SEED, 0); // an institution using the products
 const UNGRANTED = creditCodeAt(DEFAULT_SEED, 1);
+const COUNTY_OFFICE = creditCodeAt(DEFAULT_SEED, 2); // its grant is limited to one county (数据回流)
 const DEVELOPER = 'products-app';
 const PRODUCT_FIELDS = ['Query.personCounts', 'Query.legalEntityCounts', 'Query.licenceCounts', 'Query.verifyLicenceHeld'];
 
@@ -68,13 +69,15 @@ function productsSuite(env: () => NodeJS.ProcessEnv): void {
   let ungranted: Record<string, string>;
   let developer: Record<string, string>;
   let admin: Record<string, string>;
+  let countyOffice: Record<string, string>;
   const ask = (query: string, variables: Record<string, unknown>, headers = operator) => graphql(stack.gatewayUrl, query, variables, headers);
 
   beforeAll(async () => {
-    stack = await startStack({ DATA_SCALE: SCALE, GRANTS_FILE: writeGrantsFile([grant('institution', OPERATOR), grant('developer', DEVELOPER)]), VERIFY_LIMIT_PER_CALLER: '12', ...credentials.env(), ...env() }, 240_000);
+    stack = await startStack({ DATA_SCALE: SCALE, GRANTS_FILE: writeGrantsFile([grant('institution', OPERATOR), grant('developer', DEVELOPER), { ...grant('institution', COUNTY_OFFICE), divisionScope: '530102' }]), VERIFY_LIMIT_PER_CALLER: '12', ...credentials.env(), ...env() }, 240_000);
     operator = { authorization: `Bearer ${await credentials.token({ org: OPERATOR })}`, 'x-scenario-id': SCENARIO };
     ungranted = { authorization: `Bearer ${await credentials.token({ org: UNGRANTED })}`, 'x-scenario-id': SCENARIO };
     developer = { 'x-api-key': credentials.apiKey(DEVELOPER), 'x-scenario-id': SCENARIO };
+    countyOffice = { authorization: `Bearer ${await credentials.token({ org: COUNTY_OFFICE })}`, 'x-scenario-id': SCENARIO };
     admin = { authorization: `Bearer ${await credentials.token({ org: PROVINCE_AUTHORITY, roles: ['admin'], div: '530000' })}` };
   }, 300_000);
   afterAll(async () => {
@@ -138,6 +141,16 @@ function productsSuite(env: () => NodeJS.ProcessEnv): void {
     const refused = await ask(PERSON_COUNTS, { d: '530100' }, ungranted);
     expect(refused.errors?.length).toBeGreaterThan(0);
     expect(refused.data?.personCounts ?? null).toBeNull();
+  });
+
+  it('a grant limited to some divisions (数据回流) releases only their cells, whatever division is asked', async () => {
+    const answer = await ask(PERSON_COUNTS, { d: '530000' }, countyOffice);
+    expect(answer.errors).toBeUndefined();
+    const cells = answer.data!.personCounts.cells as Cell[];
+    expect(cells).toHaveLength(AGE_BANDS.length * GENDERS.length);
+    expect(new Set(cells.map((c) => c.divisionCode))).toEqual(new Set(['530102']));
+    const licences = await ask(LICENCE_COUNTS, { d: '520000' }, countyOffice);
+    expect(licences.data?.licenceCounts.cells ?? []).toEqual([]);
   });
 
   it('the differencing attack learns nothing: no combination of answers isolates a suppressed cell', async () => {

@@ -25,10 +25,15 @@ export interface ReleasedTable<D extends string> {
   cells: ReleasedCell<D>[];
 }
 
-/** A whole division (validated as the `divisionCode` argument): its LIKE pattern, and every division code at or under it. */
-export function divisionLattice(divisionCode: string): { like: string; codes: string[] } {
+/**
+ * A whole division (validated as the `divisionCode` argument): its LIKE pattern, and every division code
+ * at or under it — within `scope` when the product relies on a grant limited to some divisions (数据回流:
+ * the gateway passes its prefixes, subgraphs/common/division-scope.ts), so cells outside are not returned.
+ */
+export function divisionLattice(divisionCode: string, scope?: readonly string[]): { like: string; codes: string[] } {
   const prefix = divisionPrefixArgument(divisionCode);
-  return { like: `${prefix}%`, codes: DIVISIONS.filter((d) => d.code.startsWith(prefix)).map((d) => d.code) };
+  const inScope = (code: string) => !scope || scope.some((p) => code.startsWith(p));
+  return { like: `${prefix}%`, codes: DIVISIONS.filter((d) => d.code.startsWith(prefix) && inScope(d.code)).map((d) => d.code) };
 }
 
 /** The values a filter keeps of a dimension: all of them without a filter, else those asked for (in the dimension's order). */

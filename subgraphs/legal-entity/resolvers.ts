@@ -21,8 +21,8 @@ export interface LegalEntityCountsFilter {
 }
 
 /** The legalEntityCounts product (schema/legal-entity.graphql): one GROUP BY in this database, released on the fixed grid. */
-export function countLegalEntities(db: Queryable, args: LegalEntityCountsFilter) {
-  const divisions = divisionLattice(args.divisionCode);
+export function countLegalEntities(db: Queryable, args: LegalEntityCountsFilter, scope?: readonly string[]) {
+  const divisions = divisionLattice(args.divisionCode, scope);
   return releaseAggregate(
     db,
     'Query.legalEntityCounts',
@@ -49,7 +49,7 @@ export const legalEntityResolvers: GraphQLResolverMap<Context> = {
         after: args.after,
       });
     },
-    legalEntityCounts: (_: unknown, args: LegalEntityCountsFilter, ctx: Context) => countLegalEntities(ctx.db, args),
+    legalEntityCounts: (_: unknown, args: LegalEntityCountsFilter, ctx: Context) => countLegalEntities(ctx.db, args, ctx.caller?.divisionScopes?.['Query.legalEntityCounts']),
   },
   LegalEntity: {
     __resolveReference: (ref: { creditCode: string }, ctx: Context) => ctx.loaders.entityByCode.load(ref.creditCode),

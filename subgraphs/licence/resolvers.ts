@@ -29,8 +29,8 @@ export interface LicenceCountsFilter {
 }
 
 /** The licenceCounts product (schema/licence.graphql): one GROUP BY in this database, released on the fixed grid. */
-export function countLicences(db: Queryable, args: LicenceCountsFilter) {
-  const divisions = divisionLattice(args.divisionCode);
+export function countLicences(db: Queryable, args: LicenceCountsFilter, scope?: readonly string[]) {
+  const divisions = divisionLattice(args.divisionCode, scope);
   return releaseAggregate(
     db,
     'Query.licenceCounts',
@@ -64,7 +64,7 @@ export const licenceResolvers: GraphQLResolverMap<Context> = {
         after: args.after,
       });
     },
-    licenceCounts: (_: unknown, args: LicenceCountsFilter, ctx: Context) => countLicences(ctx.db, args),
+    licenceCounts: (_: unknown, args: LicenceCountsFilter, ctx: Context) => countLicences(ctx.db, args, ctx.caller?.divisionScopes?.['Query.licenceCounts']),
     // A verification product: yes/no over declared fields (holder, type, status, validUntil), nothing else disclosed.
     verifyLicenceHeld: async (_: unknown, args: { creditCode: string; type: string }, ctx: Context) => {
       const rows = await ctx.db.query(

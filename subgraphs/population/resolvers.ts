@@ -29,9 +29,9 @@ export interface PersonCountsFilter {
 }
 
 /** The personCounts product (schema/population.graphql): one GROUP BY in this database, released on the fixed grid. */
-export async function countPersons(db: Queryable, args: PersonCountsFilter, now = new Date()) {
+export async function countPersons(db: Queryable, args: PersonCountsFilter, scope?: readonly string[], now = new Date()) {
   const year = referenceYear(now);
-  const divisions = divisionLattice(args.divisionCode);
+  const divisions = divisionLattice(args.divisionCode, scope);
   const table = await releaseAggregate(
     db,
     'Query.personCounts',
@@ -63,7 +63,7 @@ export const populationResolvers: GraphQLResolverMap<Context> = {
         after: args.after,
       });
     },
-    personCounts: (_: unknown, args: PersonCountsFilter, ctx: Context) => countPersons(ctx.db, args),
+    personCounts: (_: unknown, args: PersonCountsFilter, ctx: Context) => countPersons(ctx.db, args, ctx.caller?.divisionScopes?.['Query.personCounts']),
     verifyPersonIdentity: async (_: unknown, args: { idNumber: string; name: string }, ctx: Context) => {
       const person = await ctx.loaders.personById.load(citizenIdArgument(args.idNumber)); // verification is not a disclosure: unscoped
       return person !== null && person.name === args.name ? 'MATCH' : 'NO_MATCH';

@@ -62,6 +62,8 @@ export const PLATFORM_OPERATIONS: { readonly Query: Record<string, ControlOperat
     agreements: { audiences: ['developer'] },
     apiKeys: { audiences: ['developer'] },
     myUsage: { audiences: ['developer'] },
+    // Metering of authorized-operation products (seed 001): a developer its own calls, an authority its area's.
+    productUsage: { audiences: ['developer', 'admin'] },
   },
   Mutation: {
     applyForAccess: { audiences: APPLICANTS, audit: (a) => ({ target: on('scenario', (a.input as { scenario?: unknown } | undefined)?.scenario) }) },

@@ -21,6 +21,7 @@ import { institutionResolvers } from './institution-resolvers';
 import { developerAppResolvers } from './developer-apps';
 import { apiKeyResolvers } from './api-key-resolvers';
 import { developerUsageResolvers } from './developer-usage';
+import { productUsageResolvers } from './product-usage';
 import { loadInstitutionsFiles } from './institution-registry';
 import { calendarFor, loadActiveProfile } from './profiles/profile';
 import type { GraphQLResolverMap } from '../../lib/package-internals';
@@ -97,6 +98,7 @@ export const platformDomain: DomainModule<Record<string, never>> = {
     developerAppResolvers(),
     apiKeyResolvers({ notifier }),
     developerUsageResolvers(),
+    productUsageResolvers(),
   ),
   permissions: PLATFORM_PERMISSIONS,
   routes: (db, settings, metrics) => ({

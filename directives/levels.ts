@@ -80,14 +80,14 @@ export interface ReviewPath {
 export function reviewPath(
   levels: ApplicationLevels,
   application: { purpose: 'SHARE' | 'OPEN'; unconditional: boolean },
-  profile: { approvalStages: readonly string[]; autoApproveUnconditional: boolean },
+  profile: { approvalStages: readonly string[]; openApprovalStages?: readonly string[]; autoApproveUnconditional: boolean },
 ): ReviewPath {
   const profileWouldAutoApprove = application.purpose === 'SHARE' && application.unconditional && profile.autoApproveUnconditional;
   const levelReview = levels.highLevel.length > 0 || levels.importantOrCore.length > 0;
   const autoApprove = profileWouldAutoApprove && !levelReview;
   return {
     autoApprove,
-    stages: autoApprove ? ['platform'] : levelReview ? [...HIGH_LEVEL_REVIEW] : [...profile.approvalStages],
+    stages: autoApprove ? ['platform'] : levelReview ? [...HIGH_LEVEL_REVIEW] : [...(application.purpose === 'OPEN' ? profile.openApprovalStages ?? profile.approvalStages : profile.approvalStages)],
     levelReview,
     autoApprovalWithheld: profileWouldAutoApprove && levelReview,
   };

@@ -371,4 +371,18 @@ export const MIGRATIONS: readonly Migration[] = [
          '一、数据提供单位经审核同意后，通过公共数据平台向申请人开放所申请的有条件开放公共数据（《云南省公共数据管理办法（试行）》第三十五条；《昆明市公共数据管理办法》第十九条）；二、申请人应在协议约定的场景、字段和有效期内利用数据，用于公共治理、公益事业的按有关规定有条件无偿使用（《昆明市公共数据管理办法》第二十二条）；三、申请人不得将数据用于约定以外的目的，不得超出授权范围加工、传播；四、数据提供单位有权了解数据利用情况，申请人应如实反馈；五、数据主体认为开放的数据侵犯其权益而提出撤回要求的，申请人应配合中止利用（《云南省公共数据管理办法（试行）》第三十六条）；六、协议以平台记录的接受时间和版本为准，新版本发布后须重新接受方可继续申请密钥。');
     `,
   },
+  {
+    version: 13,
+    name: 'delivery_deadlines',
+    sql: `
+      -- Delivery after approval (Yunnan Art.29 ¶2: 同意共享的……在答复之日起5个工作日内完成数据共享):
+      -- its due date, set at approval from the profile's *Delivery entry, and when the provider completed it.
+      ALTER TABLE application ADD COLUMN delivery_due_on date;
+      ALTER TABLE application ADD COLUMN delivered_at timestamptz;
+      CREATE INDEX application_delivery_idx ON application (status, delivery_due_on);
+      -- A stage with no statutory deadline has no due day (Guiyang-Gui'an Art.22 ¶2: the big-data
+      -- department's review).
+      ALTER TABLE application ALTER COLUMN due_on DROP NOT NULL;
+    `,
+  },
 ];

@@ -57,6 +57,8 @@ export interface JurisdictionProfile {
   calendar: string;
   /** Reviewers of a conditional-share application, in order. */
   approvalStages: ApprovalStage[];
+  /** Reviewers of a conditional-open application where they differ (Guiyang-Gui'an Art.30: the provider alone); else approvalStages. */
+  openApprovalStages?: ApprovalStage[];
   /** Unconditional-share requests are granted without a provider's decision. */
   autoApproveUnconditional: boolean;
   approvalBasis: { article: string; notes?: string };
@@ -150,7 +152,7 @@ export function parseProfile(raw: unknown, file: string): JurisdictionProfile {
   const article = (x: unknown, field: string): string =>
     ARTICLE.test(str(x, field)) ? (x as string) : fail(field, `"${x}" is not an article like "云南 第二十九条"`);
 
-  const p = obj(raw, '(root)', ['id', 'name', 'regulation', 'calendar', 'approvalStages', 'autoApproveUnconditional', 'approvalBasis', 'sla'], ['notes']);
+  const p = obj(raw, '(root)', ['id', 'name', 'regulation', 'calendar', 'approvalStages', 'autoApproveUnconditional', 'approvalBasis', 'sla'], ['notes', 'openApprovalStages']);
   const id = str(p.id, 'id');
   if (!/^[a-z0-9-]+$/.test(id)) fail('id', `"${id}" must be lower-case letters, digits and hyphens`);
 
@@ -167,6 +169,13 @@ export function parseProfile(raw: unknown, file: string): JurisdictionProfile {
   const stages = (p.approvalStages as unknown[]).map((s, i) =>
     APPROVAL_STAGES.includes(s as ApprovalStage) ? (s as ApprovalStage) : fail(`approvalStages[${i}]`, `"${s}" is not one of ${APPROVAL_STAGES.join(', ')}`));
   if (new Set(stages).size !== stages.length) fail('approvalStages', 'a stage is listed twice');
+  let openStages: ApprovalStage[] | undefined;
+  if (p.openApprovalStages !== undefined) {
+    if (!Array.isArray(p.openApprovalStages) || p.openApprovalStages.length === 0) fail('openApprovalStages', 'expected a non-empty list');
+    openStages = (p.openApprovalStages as unknown[]).map((s, i) =>
+      APPROVAL_STAGES.includes(s as ApprovalStage) ? (s as ApprovalStage) : fail(`openApprovalStages[${i}]`, `"${s}" is not one of ${APPROVAL_STAGES.join(', ')}`));
+    if (new Set(openStages).size !== openStages.length) fail('openApprovalStages', 'a stage is listed twice');
+  }
   if (typeof p.autoApproveUnconditional !== 'boolean') fail('autoApproveUnconditional', 'expected true or false');
   const ab = obj(p.approvalBasis, 'approvalBasis', ['article'], ['notes']);
 
@@ -199,6 +208,7 @@ export function parseProfile(raw: unknown, file: string): JurisdictionProfile {
     regulation: { title: str(r.title, 'regulation.title'), inForce, ...(regulationNotes !== undefined && { notes: regulationNotes }) },
     calendar,
     approvalStages: stages,
+    ...(openStages !== undefined && { openApprovalStages: openStages }),
     autoApproveUnconditional: p.autoApproveUnconditional as boolean,
     approvalBasis: { article: article(ab.article, 'approvalBasis.article'), ...(approvalNotes !== undefined && { notes: approvalNotes }) },
     sla,

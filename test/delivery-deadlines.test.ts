@@ -1,0 +1,128 @@
+// Issue 17, delivery deadlines: an approved application must be delivered within the profile's
+// *Delivery days (Yunnan Art.29 ¶2: 同意共享的，应当在答复之日起5个工作日内完成数据共享). The application
+// shows deliveryDueOn; its provider records the delivery (the article makes completing the share the
+// provider's act); lateDeliveries lists what is late. Through the gateway, on the embedded store and on
+// PostgreSQL (where a due date is moved into the past in the store, as time passing would).
+import { application, APPLY, DECIDE, INSTITUTION, POLICE } from './support/applications';
+import { Credentials, writeGrantsFile } from './support/credentials';
+import { TEST_SCALE } from './support/federation-suite';
+import { graphql } from './support/graphql';
+import { describeWithPostgres, dropSchemas, TEST_DATABASE_URL, uniqueSchemaPrefix } from './support/services';
+import { startStack, type Stack } from './support/stack';
+import { PROVINCE_AUTHORITY } from './support/institutions';
+import { calendarFor, deadlineFor, loadProfile } from '../subgraphs/platform/profiles/profile';
+
+const DELIVERY = 'id status decidedAt deliveryDueOn deliveredAt deliveryLate steps { action dueOn note }';
+const RECORD = `mutation($id: ID!, $note: String) { recordDelivery(id: $id, note: $note) { ${DELIVERY} } }`;
+const LATE = `{ lateDeliveries { ${DELIVERY} } }`;
+
+type Sql = (text: string, params: unknown[]) => Promise<unknown[]>;
+
+function deliverySuite(env: () => NodeJS.ProcessEnv, options: { sql?: Sql } = {}): void {
+  const credentials = new Credentials();
+  const grantsFile = writeGrantsFile([]);
+  const profile = loadProfile('yunnan');
+  const calendar = calendarFor(profile);
+  let stack: Stack;
+  let institution: Record<string, string>;
+  let provider: Record<string, string>;
+  let admin: Record<string, string>;
+
+  beforeAll(async () => {
+    stack = await startStack({ DATA_SCALE: TEST_SCALE, GRANTS_FILE: grantsFile, JURISDICTION_PROFILE: 'yunnan', ...credentials.env(), ...env() });
+    institution = { authorization: `Bearer ${await credentials.token({ org: INSTITUTION, sub: 'op-dl' })}` };
+    provider = { authorization: `Bearer ${await credentials.token({ org: POLICE, roles: ['provider'], div: '530000', sub: 'reviewer' })}` };
+    admin = { authorization: `Bearer ${await credentials.token({ org: PROVINCE_AUTHORITY, roles: ['admin'], div: '530000', sub: 'admin' })}` };
+  }, 180_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+    credentials.cleanup();
+  });
+
+  async function approvedApplication(scenario: string): Promise<any> {
+    const filed: any = await graphql(stack.gatewayUrl, APPLY, { input: application(scenario) }, institution);
+    expect(filed.errors).toBeUndefined();
+    expect(filed.data.applyForAccess.status).toBe('PENDING');
+    const pending: any = await graphql(stack.gatewayUrl, `{ applications { ${DELIVERY} } }`, undefined, institution);
+    expect(pending.data.applications.find((a: any) => a.id === filed.data.applyForAccess.id)).toMatchObject({ deliveryDueOn: null, deliveredAt: null, deliveryLate: false });
+    const approved: any = await graphql(stack.gatewayUrl, DECIDE, { id: filed.data.applyForAccess.id, approve: true }, provider);
+    expect(approved.errors).toBeUndefined();
+    const mine: any = await graphql(stack.gatewayUrl, `{ applications { ${DELIVERY} } }`, undefined, institution);
+    return mine.data.applications.find((a: any) => a.id === filed.data.applyForAccess.id);
+  }
+
+  it('Yunnan Art.29 ¶2: an approved conditional share is due for delivery 5 working days from the answer, recorded by its provider', async () => {
+    const app = await approvedApplication('dl-on-time');
+    expect(app.status).toBe('APPROVED');
+    // Counted on the profile's calendar from the answer (the approval), not from the filing.
+    expect(app.deliveryDueOn).toBe(deadlineFor(profile, 'conditionalShareDelivery', new Date(app.decidedAt), calendar).due);
+    expect(app).toMatchObject({ deliveredAt: null, deliveryLate: false });
+
+    // Only the application's provider records the delivery; nothing changes otherwise.
+    const byApplicant: any = await graphql(stack.gatewayUrl, RECORD, { id: app.id }, institution);
+    expect(byApplicant.errors[0].extensions.code).toBe('FORBIDDEN');
+    const unknown: any = await graphql(stack.gatewayUrl, RECORD, { id: 'app-none' }, provider);
+    expect(unknown.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(unknown.errors[0].message).toMatch(/申请不存在.*no such application|no such application/);
+
+    const delivered: any = await graphql(stack.gatewayUrl, RECORD, { id: app.id, note: '已通过共享接口开通' }, provider);
+    expect(delivered.errors).toBeUndefined();
+    const record = delivered.data.recordDelivery;
+    expect(record.deliveredAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    expect(record.deliveryLate).toBe(false);
+    expect(record.steps.at(-1)).toEqual({ action: 'delivered', dueOn: app.deliveryDueOn, note: '已通过共享接口开通' });
+
+    const again: any = await graphql(stack.gatewayUrl, RECORD, { id: app.id }, provider);
+    expect(again.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    const late: any = await graphql(stack.gatewayUrl, LATE, undefined, admin);
+    expect(late.errors).toBeUndefined();
+    expect(late.data.lateDeliveries.map((a: any) => a.id)).not.toContain(app.id);
+  });
+
+  it('a pending application cannot be delivered, and only reviewers list late deliveries', async () => {
+    const filed: any = await graphql(stack.gatewayUrl, APPLY, { input: application('dl-pending') }, institution);
+    const early: any = await graphql(stack.gatewayUrl, RECORD, { id: filed.data.applyForAccess.id }, provider);
+    expect(early.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    const byApplicant: any = await graphql(stack.gatewayUrl, LATE, undefined, institution);
+    expect(byApplicant.errors[0].extensions.code).toBe('FORBIDDEN');
+  });
+
+  if (options.sql) {
+    const sql = options.sql;
+    it('Yunnan Art.29 ¶2: an approval not delivered by its due day is listed as late, and stays listed once delivered late', async () => {
+      const app = await approvedApplication('dl-late');
+      // Time passing: the due day lies in the past.
+      await sql('UPDATE application SET delivery_due_on = $2 WHERE id = $1', [app.id, '2026-01-05']);
+      const forAdmin: any = await graphql(stack.gatewayUrl, LATE, undefined, admin);
+      expect(forAdmin.data.lateDeliveries.find((a: any) => a.id === app.id)).toMatchObject({ deliveryDueOn: '2026-01-05', deliveredAt: null, deliveryLate: true });
+      const forProvider: any = await graphql(stack.gatewayUrl, LATE, undefined, provider);
+      expect(forProvider.data.lateDeliveries.map((a: any) => a.id)).toContain(app.id);
+
+      const delivered: any = await graphql(stack.gatewayUrl, RECORD, { id: app.id }, provider);
+      expect(delivered.data.recordDelivery).toMatchObject({ deliveryLate: true });
+      const still: any = await graphql(stack.gatewayUrl, LATE, undefined, admin);
+      expect(still.data.lateDeliveries.find((a: any) => a.id === app.id)).toMatchObject({ deliveryLate: true, deliveredAt: delivered.data.recordDelivery.deliveredAt });
+    });
+  }
+}
+
+describe('delivery deadlines on the embedded store (Yunnan)', () => {
+  deliverySuite(() => ({ DATABASE_URL: '' }));
+});
+
+describeWithPostgres('delivery deadlines on PostgreSQL (Yunnan)', () => {
+  const prefix = uniqueSchemaPrefix('procedures-text');
+  const sql: Sql = async (text, params) => {
+    const { Client } = await import('pg');
+    const client = new Client({ connectionString: TEST_DATABASE_URL, options: `-c search_path=${prefix}platform` });
+    await client.connect();
+    try {
+      return (await client.query(text, params)).rows;
+    } finally {
+      await client.end();
+    }
+  };
+  deliverySuite(() => ({ DATABASE_URL: TEST_DATABASE_URL, DB_SCHEMA_PREFIX: prefix }), { sql });
+  afterAll(() => dropSchemas(prefix));
+});

@@ -75,7 +75,10 @@ export function objectionResolvers(deps: ObjectionDeps): GraphQLResolverMap<Cont
         if (args.field && !deps.catalog.fields.has(`${dataset.typeName}.${args.field}`)) throw badUserInput('字段不存在', 'no such field', { argument: 'field' });
         if (!args.description.trim() || args.description.length > 2000) throw badUserInput('请说明异议内容（2000字以内）', 'describe the objection (up to 2,000 characters)', { argument: 'description' });
         const filedAt = now();
-        const { due } = deadlineFor(deps.profile, 'objectionAnswer', filedAt, deps.calendar);
+        // Open data objected to: checked at once where the profile says so (Guiyang-Gui'an Art.31 立即进行核实).
+        const openAttribute = args.field ? deps.catalog.fields.get(`${dataset.typeName}.${args.field}`)?.open?.attribute : undefined;
+        const atOnce = deps.profile.openObjectionAtOnce && openAttribute !== undefined && openAttribute !== 'NONE';
+        const due = atOnce ? chinaDay(filedAt) : deadlineFor(deps.profile, 'objectionAnswer', filedAt, deps.calendar).due;
         const id = `objection-${crypto.randomUUID()}`;
         await ctx.db.query(
           `INSERT INTO objection (id, raised_by_kind, raised_by, dataset, provider_code, record_ref, field, description, status, filed_at, due_on)

@@ -63,6 +63,8 @@ export interface JurisdictionProfile {
   autoApproveUnconditional: boolean;
   approvalBasis: { article: string; notes?: string };
   sla: Record<Procedure, SlaEntry>;
+  /** Objections to open data are checked at once (立即), due the day received, not within objectionAnswer (Guiyang-Gui'an Art.31). */
+  openObjectionAtOnce?: { article: string; notes?: string };
   notes?: string;
 }
 
@@ -152,7 +154,7 @@ export function parseProfile(raw: unknown, file: string): JurisdictionProfile {
   const article = (x: unknown, field: string): string =>
     ARTICLE.test(str(x, field)) ? (x as string) : fail(field, `"${x}" is not an article like "云南 第二十九条"`);
 
-  const p = obj(raw, '(root)', ['id', 'name', 'regulation', 'calendar', 'approvalStages', 'autoApproveUnconditional', 'approvalBasis', 'sla'], ['notes', 'openApprovalStages']);
+  const p = obj(raw, '(root)', ['id', 'name', 'regulation', 'calendar', 'approvalStages', 'autoApproveUnconditional', 'approvalBasis', 'sla'], ['notes', 'openApprovalStages', 'openObjectionAtOnce']);
   const id = str(p.id, 'id');
   if (!/^[a-z0-9-]+$/.test(id)) fail('id', `"${id}" must be lower-case letters, digits and hyphens`);
 
@@ -199,6 +201,13 @@ export function parseProfile(raw: unknown, file: string): JurisdictionProfile {
     sla[proc] = { workingDays: days as number | null, article: art, basis, ...(e.extendableTo !== undefined && { extendableTo: e.extendableTo as number }), ...(notes !== undefined && { notes }) };
   }
 
+  let openObjectionAtOnce: JurisdictionProfile['openObjectionAtOnce'];
+  if (p.openObjectionAtOnce !== undefined) {
+    const o = obj(p.openObjectionAtOnce, 'openObjectionAtOnce', ['article'], ['notes']);
+    const oNotes = optStr(o.notes, 'openObjectionAtOnce.notes');
+    openObjectionAtOnce = { article: article(o.article, 'openObjectionAtOnce.article'), ...(oNotes !== undefined && { notes: oNotes }) };
+  }
+
   const regulationNotes = optStr(r.notes, 'regulation.notes');
   const approvalNotes = optStr(ab.notes, 'approvalBasis.notes');
   const notes = optStr(p.notes, 'notes');
@@ -212,6 +221,7 @@ export function parseProfile(raw: unknown, file: string): JurisdictionProfile {
     autoApproveUnconditional: p.autoApproveUnconditional as boolean,
     approvalBasis: { article: article(ab.article, 'approvalBasis.article'), ...(approvalNotes !== undefined && { notes: approvalNotes }) },
     sla,
+    ...(openObjectionAtOnce !== undefined && { openObjectionAtOnce }),
     ...(notes !== undefined && { notes }),
   };
 }

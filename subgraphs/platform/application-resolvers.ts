@@ -7,7 +7,7 @@
 import crypto from 'node:crypto';
 import type { GraphQLResolverMap } from '../../lib/package-internals';
 import { approvingDataset, type Catalog } from '../../directives/catalog';
-import { applicationLevels, highLevelCoordinates, isImportantOrCore, reviewPath } from '../../directives/levels';
+import { applicationLevels, FORMAL_CHECK_STAGE, highLevelCoordinates, isImportantOrCore, reviewPath } from '../../directives/levels';
 import type { Queryable } from '../../lib/db/database';
 import type { WorkingCalendar } from './calendar/working-days';
 import { deadlineFor, type JurisdictionProfile, type Procedure } from './profiles/profile';
@@ -120,6 +120,11 @@ function untimedStage(profile: JurisdictionProfile, stage: string, levelReview: 
   return stage === 'big-data-department' && !levelReview && profile.approvalStages.includes('big-data-department');
 }
 
+/** An application whose one stage is the authority's formal check (Ganzi Art.18 ¶2). */
+function formalCheckOnly(profile: JurisdictionProfile, application: ApplicationRow): boolean {
+  return profile.unconditionalFormalCheck !== undefined && application.stages.length === 1 && application.stages[0] === FORMAL_CHECK_STAGE;
+}
+
 async function addStep(tx: Queryable, id: string, stage: string, action: string, actor: string, at: Date, due: string | null, note: string | null): Promise<void> {
   await tx.query(
     `INSERT INTO application_step (application_id, seq, stage, action, actor, at, due_on, note)
@@ -145,7 +150,7 @@ function levelReviewNote(highLevel: string[], importantOrCore: string[], wouldAu
  * first (inference control): a masked value no mask can protect refuses the approval; masks narrowed
  * for this grantee are recorded as a step the applicant and the approver both read.
  */
-async function approve(tx: Queryable, deps: ApplicationDeps, row: ApplicationRow, stage: string, at: Date): Promise<string> {
+async function approve(tx: Queryable, deps: ApplicationDeps, row: ApplicationRow, stage: string, at: Date, deliveredNow = stage === 'platform'): Promise<string> {
   const grantId = `grant-${row.id}`;
   const grant = { id: grantId, grantee: { kind: row.applicantKind, id: row.applicantId }, scenario: row.scenario, fields: row.fields, plain: row.plain, validFrom: row.validFrom, validUntil: row.validUntil };
   const review = await reviewGrant(tx, deps, grant, at);
@@ -153,7 +158,7 @@ async function approve(tx: Queryable, deps: ApplicationDeps, row: ApplicationRow
   await upsertGrant(tx, grant, row.id);
   await tx.query(`UPDATE application SET status = 'approved', decided_at = $2, grant_id = $3 WHERE id = $1`, [row.id, at.toISOString(), grantId]);
   // The delivery deadline starts (Yunnan Art.29); the platform's own approval is the delivery itself.
-  await scheduleDelivery(tx, deps, row, at, stage === 'platform');
+  await scheduleDelivery(tx, deps, row, at, deliveredNow);
   const notes = maskNotes(review);
   if (notes.length) await addStep(tx, row.id, stage, 'masks-narrowed', 'platform', at, null, notes.join('\n'));
   return grantId;
@@ -300,6 +305,12 @@ export function applicationResolvers(deps: ApplicationDeps): GraphQLResolverMap<
             await tx.query('UPDATE application SET stage_index = stage_index + 1, due_on = $2 WHERE id = $1', [application.id, due]);
             await addStep(tx, application.id, stage, 'approved', actor, at, null, args.note ?? null);
             await addStep(tx, application.id, next, 'forwarded', actor, at, due, note ?? null);
+          } else if (formalCheckOnly(deps.profile, application)) {
+            // Ganzi Art.18 ¶2: 审核结果自动同步至公共数据提供单位，申请单位自动取得数据使用授权.
+            await approve(tx, deps, application, stage, at, true);
+            await addStep(tx, application.id, stage, 'approved', actor, at, null, args.note ?? null);
+            await addStep(tx, application.id, 'provider', 'notified', 'platform', at, null,
+              `形式审核结果已同步至数据提供单位 / the formal check's result was sent to the provider (${deps.profile.unconditionalFormalCheck!.article})`);
           } else {
             await approve(tx, deps, application, stage, at);
             await addStep(tx, application.id, stage, 'approved', actor, at, null, args.note ?? null);

@@ -65,6 +65,8 @@ export interface JurisdictionProfile {
   sla: Record<Procedure, SlaEntry>;
   /** Objections to open data are checked at once (立即), due the day received, not within objectionAnswer (Guiyang-Gui'an Art.31). */
   openObjectionAtOnce?: { article: string; notes?: string };
+  /** Unconditional sharing is granted once the data authority's formal check passes, within unconditionalShareAnswer (Ganzi Art.18 ¶2); the provider is told, not asked. */
+  unconditionalFormalCheck?: { article: string; notes?: string };
   notes?: string;
 }
 
@@ -154,7 +156,7 @@ export function parseProfile(raw: unknown, file: string): JurisdictionProfile {
   const article = (x: unknown, field: string): string =>
     ARTICLE.test(str(x, field)) ? (x as string) : fail(field, `"${x}" is not an article like "云南 第二十九条"`);
 
-  const p = obj(raw, '(root)', ['id', 'name', 'regulation', 'calendar', 'approvalStages', 'autoApproveUnconditional', 'approvalBasis', 'sla'], ['notes', 'openApprovalStages', 'openObjectionAtOnce']);
+  const p = obj(raw, '(root)', ['id', 'name', 'regulation', 'calendar', 'approvalStages', 'autoApproveUnconditional', 'approvalBasis', 'sla'], ['notes', 'openApprovalStages', 'openObjectionAtOnce', 'unconditionalFormalCheck']);
   const id = str(p.id, 'id');
   if (!/^[a-z0-9-]+$/.test(id)) fail('id', `"${id}" must be lower-case letters, digits and hyphens`);
 
@@ -208,6 +210,14 @@ export function parseProfile(raw: unknown, file: string): JurisdictionProfile {
     openObjectionAtOnce = { article: article(o.article, 'openObjectionAtOnce.article'), ...(oNotes !== undefined && { notes: oNotes }) };
   }
 
+  let unconditionalFormalCheck: JurisdictionProfile['unconditionalFormalCheck'];
+  if (p.unconditionalFormalCheck !== undefined) {
+    if (p.autoApproveUnconditional !== true) fail('unconditionalFormalCheck', 'needs autoApproveUnconditional: true (the grant follows the check)');
+    const o = obj(p.unconditionalFormalCheck, 'unconditionalFormalCheck', ['article'], ['notes']);
+    const oNotes = optStr(o.notes, 'unconditionalFormalCheck.notes');
+    unconditionalFormalCheck = { article: article(o.article, 'unconditionalFormalCheck.article'), ...(oNotes !== undefined && { notes: oNotes }) };
+  }
+
   const regulationNotes = optStr(r.notes, 'regulation.notes');
   const approvalNotes = optStr(ab.notes, 'approvalBasis.notes');
   const notes = optStr(p.notes, 'notes');
@@ -222,6 +232,7 @@ export function parseProfile(raw: unknown, file: string): JurisdictionProfile {
     approvalBasis: { article: article(ab.article, 'approvalBasis.article'), ...(approvalNotes !== undefined && { notes: approvalNotes }) },
     sla,
     ...(openObjectionAtOnce !== undefined && { openObjectionAtOnce }),
+    ...(unconditionalFormalCheck !== undefined && { unconditionalFormalCheck }),
     ...(notes !== undefined && { notes }),
   };
 }

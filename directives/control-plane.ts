@@ -71,6 +71,7 @@ export const PLATFORM_OPERATIONS: { readonly Query: Record<string, ControlOperat
     revokeGrant: { audiences: REVIEWERS, audit: (a) => ({ target: on('grant', a.id), reason: text(a.reason) }) },
     suspend: { audiences: REVIEWERS, audit: (a) => ({ target: on(String(a.target ?? '').toLowerCase(), a.id), reason: text(a.reason) }) },
     answerObjection: { audiences: ['provider'], audit: (a) => ({ target: on('objection', a.id), reason: text(a.answer) }) },
+    forwardObjection: { audiences: ['admin'], audit: (a) => ({ target: on('objection', a.id) }) },
     extendObjection: { audiences: ['provider'], audit: (a) => ({ target: on('objection', a.id), reason: text(a.reason) }) },
     grantEmergencyAccess: { audiences: ['admin'], audit: (a) => ({ target: on('institution', a.institution), reason: text(a.reason) }) },
     scopeGrant: { audiences: ['admin'], audit: (a) => ({ target: on('grant', a.id), reason: on('division', a.divisionCode) ?? '解除区划限定 / division scope lifted' }) },

@@ -383,6 +383,12 @@ export const MIGRATIONS: readonly Migration[] = [
       -- A stage with no statutory deadline has no due day (Guiyang-Gui'an Art.22 ¶2: the big-data
       -- department's review).
       ALTER TABLE application ALTER COLUMN due_on DROP NOT NULL;
+      -- An objection lodged with the data authority, which forwards it to the institution within 2
+      -- working days (Yunnan Art.22 ¶2): 'forwarding' until then, due_on the forwarding's due day.
+      ALTER TABLE objection DROP CONSTRAINT objection_status_check;
+      ALTER TABLE objection ADD CONSTRAINT objection_status_check CHECK (status IN ('forwarding', 'open', 'answered'));
+      ALTER TABLE objection ADD COLUMN through_authority boolean NOT NULL DEFAULT false;
+      ALTER TABLE objection ADD COLUMN forwarded_at timestamptz;
     `,
   },
 ];

@@ -67,6 +67,8 @@ export interface JurisdictionProfile {
   openObjectionAtOnce?: { article: string; notes?: string };
   /** Unconditional sharing is granted once the data authority's formal check passes, within unconditionalShareAnswer (Ganzi Art.18 ¶2); the provider is told, not asked. */
   unconditionalFormalCheck?: { article: string; notes?: string };
+  /** An objection may be lodged with the data authority, which forwards it within these working days (Yunnan Art.22 ¶2). */
+  objectionForwarding?: { workingDays: number; article: string; notes?: string };
   notes?: string;
 }
 
@@ -156,7 +158,7 @@ export function parseProfile(raw: unknown, file: string): JurisdictionProfile {
   const article = (x: unknown, field: string): string =>
     ARTICLE.test(str(x, field)) ? (x as string) : fail(field, `"${x}" is not an article like "云南 第二十九条"`);
 
-  const p = obj(raw, '(root)', ['id', 'name', 'regulation', 'calendar', 'approvalStages', 'autoApproveUnconditional', 'approvalBasis', 'sla'], ['notes', 'openApprovalStages', 'openObjectionAtOnce', 'unconditionalFormalCheck']);
+  const p = obj(raw, '(root)', ['id', 'name', 'regulation', 'calendar', 'approvalStages', 'autoApproveUnconditional', 'approvalBasis', 'sla'], ['notes', 'openApprovalStages', 'openObjectionAtOnce', 'unconditionalFormalCheck', 'objectionForwarding']);
   const id = str(p.id, 'id');
   if (!/^[a-z0-9-]+$/.test(id)) fail('id', `"${id}" must be lower-case letters, digits and hyphens`);
 
@@ -218,6 +220,14 @@ export function parseProfile(raw: unknown, file: string): JurisdictionProfile {
     unconditionalFormalCheck = { article: article(o.article, 'unconditionalFormalCheck.article'), ...(oNotes !== undefined && { notes: oNotes }) };
   }
 
+  let objectionForwarding: JurisdictionProfile['objectionForwarding'];
+  if (p.objectionForwarding !== undefined) {
+    const o = obj(p.objectionForwarding, 'objectionForwarding', ['workingDays', 'article'], ['notes']);
+    if (!(Number.isInteger(o.workingDays) && (o.workingDays as number) >= 0)) fail('objectionForwarding.workingDays', 'expected a whole number ≥ 0');
+    const oNotes = optStr(o.notes, 'objectionForwarding.notes');
+    objectionForwarding = { workingDays: o.workingDays as number, article: article(o.article, 'objectionForwarding.article'), ...(oNotes !== undefined && { notes: oNotes }) };
+  }
+
   const regulationNotes = optStr(r.notes, 'regulation.notes');
   const approvalNotes = optStr(ab.notes, 'approvalBasis.notes');
   const notes = optStr(p.notes, 'notes');
@@ -233,6 +243,7 @@ export function parseProfile(raw: unknown, file: string): JurisdictionProfile {
     sla,
     ...(openObjectionAtOnce !== undefined && { openObjectionAtOnce }),
     ...(unconditionalFormalCheck !== undefined && { unconditionalFormalCheck }),
+    ...(objectionForwarding !== undefined && { objectionForwarding }),
     ...(notes !== undefined && { notes }),
   };
 }

@@ -1,4 +1,5 @@
-// Issue 17, delivery deadlines: an approved application must be delivered within the profile's
+// Issue 17, Yunnan's procedures. Objections lodged through the data authority, forwarded within 2
+// working days (Art.22 ¶2). Delivery deadlines: an approved application must be delivered within the profile's
 // *Delivery days (Yunnan Art.29 ¶2: 同意共享的，应当在答复之日起5个工作日内完成数据共享). The application
 // shows deliveryDueOn; its provider records the delivery (the article makes completing the share the
 // provider's act); lateDeliveries lists what is late. Through the gateway, on the embedded store and on
@@ -11,6 +12,7 @@ import { describeWithPostgres, dropSchemas, TEST_DATABASE_URL, uniqueSchemaPrefi
 import { startStack, type Stack } from './support/stack';
 import { PROVINCE_AUTHORITY } from './support/institutions';
 import { calendarFor, deadlineFor, loadProfile } from '../subgraphs/platform/profiles/profile';
+import { personAt, DEFAULT_SEED } from '../subgraphs/seed/generator';
 
 const DELIVERY = 'id status decidedAt deliveryDueOn deliveredAt deliveryLate steps { action dueOn note }';
 const RECORD = `mutation($id: ID!, $note: String) { recordDelivery(id: $id, note: $note) { ${DELIVERY} } }`;
@@ -86,6 +88,35 @@ function deliverySuite(env: () => NodeJS.ProcessEnv, options: { sql?: Sql } = {}
     expect(early.errors[0].extensions.code).toBe('BAD_USER_INPUT');
     const byApplicant: any = await graphql(stack.gatewayUrl, LATE, undefined, institution);
     expect(byApplicant.errors[0].extensions.code).toBe('FORBIDDEN');
+  });
+
+  it('Yunnan Art.22 ¶2: an objection lodged with the data authority is forwarded within 2 working days; the provider\'s 5 then run from the forwarding', async () => {
+    const me = personAt(DEFAULT_SEED, 9);
+    const subject = { authorization: `Bearer ${await credentials.subjectToken(me.idNumber)}` };
+    const OBJECTION = 'id status throughAuthority filedAt forwardedAt dueOn overdue';
+    const raised: any = await graphql(stack.gatewayUrl, `mutation($ref: String!) { raiseObjection(dataset: "530000-GA-0001", recordRef: $ref, field: "householdAddress", description: "户籍地址有误", throughAuthority: true) { ${OBJECTION} } }`, { ref: `Person:${me.idNumber}` }, subject);
+    expect(raised.errors).toBeUndefined();
+    const objection = raised.data.raiseObjection;
+    expect(objection).toMatchObject({ status: 'forwarding', throughAuthority: true, forwardedAt: null, overdue: false });
+    expect(objection.dueOn).toBe(calendar.addWorkingDays(new Date(objection.filedAt), profile.objectionForwarding!.workingDays));
+    expect(profile.objectionForwarding).toMatchObject({ workingDays: 2, article: '云南 第二十二条' });
+
+    // The provider cannot answer before it has it; only the authority forwards.
+    const early: any = await graphql(stack.gatewayUrl, 'mutation($id: ID!) { answerObjection(id: $id, corrected: false, answer: "x") { status } }', { id: objection.id }, provider);
+    expect(early.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    const FORWARD = `mutation($id: ID!) { forwardObjection(id: $id) { ${OBJECTION} } }`;
+    const byProvider: any = await graphql(stack.gatewayUrl, FORWARD, { id: objection.id }, provider);
+    expect(byProvider.errors[0].extensions.code).toBe('FORBIDDEN');
+
+    const forwarded: any = await graphql(stack.gatewayUrl, FORWARD, { id: objection.id }, admin);
+    expect(forwarded.errors).toBeUndefined();
+    const open = forwarded.data.forwardObjection;
+    expect(open).toMatchObject({ status: 'open', forwardedAt: expect.stringMatching(/^\d{4}-/) });
+    expect(open.dueOn).toBe(deadlineFor(profile, 'objectionAnswer', new Date(open.forwardedAt), calendar).due);
+    const again: any = await graphql(stack.gatewayUrl, FORWARD, { id: objection.id }, admin);
+    expect(again.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    const answered: any = await graphql(stack.gatewayUrl, 'mutation($id: ID!) { answerObjection(id: $id, corrected: false, answer: "经核实无误") { status } }', { id: objection.id }, provider);
+    expect(answered.data.answerObjection.status).toBe('answered');
   });
 
   if (options.sql) {

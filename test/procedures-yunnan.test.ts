@@ -1,5 +1,6 @@
 // Issue 17, Yunnan's procedures. Objections lodged through the data authority, forwarded within 2
-// working days (Art.22 ¶2). Delivery deadlines: an approved application must be delivered within the profile's
+// working days (Art.22 ¶2). A withdrawal of open data noticed to its users and reviewed (复核, Art.36 ¶2).
+// Delivery deadlines: an approved application must be delivered within the profile's
 // *Delivery days (Yunnan Art.29 ¶2: 同意共享的，应当在答复之日起5个工作日内完成数据共享). The application
 // shows deliveryDueOn; its provider records the delivery (the article makes completing the share the
 // provider's act); lateDeliveries lists what is late. Through the gateway, on the embedded store and on
@@ -18,11 +19,15 @@ const DELIVERY = 'id status decidedAt deliveryDueOn deliveredAt deliveryLate ste
 const RECORD = `mutation($id: ID!, $note: String) { recordDelivery(id: $id, note: $note) { ${DELIVERY} } }`;
 const LATE = `{ lateDeliveries { ${DELIVERY} } }`;
 
+const DEVELOPER = 'yn-realname-developer';
+
 type Sql = (text: string, params: unknown[]) => Promise<unknown[]>;
 
 function deliverySuite(env: () => NodeJS.ProcessEnv, options: { sql?: Sql } = {}): void {
   const credentials = new Credentials();
-  const grantsFile = writeGrantsFile([]);
+  // A developer using open data of 人口基础信息 (for the withdrawal's notice, Art.36 ¶2).
+  const grantsFile = writeGrantsFile([{ id: 'yn-open-developer', grantee: { kind: 'developer', id: DEVELOPER }, scenario: 'realname-verification', fields: ['Query.verifyPersonIdentity'],
+    validFrom: '2025-01-01T00:00:00Z', validUntil: new Date(Date.now() + 300 * 86_400_000).toISOString() }]);
   const profile = loadProfile('yunnan');
   const calendar = calendarFor(profile);
   let stack: Stack;
@@ -117,6 +122,36 @@ function deliverySuite(env: () => NodeJS.ProcessEnv, options: { sql?: Sql } = {}
     expect(again.errors[0].extensions.code).toBe('BAD_USER_INPUT');
     const answered: any = await graphql(stack.gatewayUrl, 'mutation($id: ID!) { answerObjection(id: $id, corrected: false, answer: "经核实无误") { status } }', { id: objection.id }, provider);
     expect(answered.data.answerObjection.status).toBe('answered');
+  });
+
+  it('Yunnan Art.36 ¶2: a withdrawal of open data is noticed to the developers using it, who may ask the data authority to review it; a reversal lifts it', async () => {
+    const developer = { 'x-api-key': credentials.apiKey(DEVELOPER) };
+    const withdrawn: any = await graphql(stack.gatewayUrl, 'mutation { suspend(target: DATASET, id: "530000-GA-0001", scope: OPEN, reason: "数据主体提出撤回要求，核实中") { id } }', undefined, provider);
+    expect(withdrawn.errors).toBeUndefined();
+    const suspensionId = withdrawn.data.suspend.id;
+    const notices: any = await graphql(stack.gatewayUrl, '{ withdrawalNotices { suspensionId grantId dataset reason liftedAt } }', undefined, developer);
+    expect(notices.errors).toBeUndefined();
+    expect(notices.data.withdrawalNotices).toEqual([{ suspensionId, grantId: 'yn-open-developer', dataset: '530000-GA-0001', reason: '数据主体提出撤回要求，核实中', liftedAt: null }]);
+    const notForInstitutions: any = await graphql(stack.gatewayUrl, '{ withdrawalNotices { suspensionId } }', undefined, institution);
+    expect(notForInstitutions.errors[0].extensions.code).toBe('FORBIDDEN');
+
+    const REQUEST = 'mutation($id: ID!, $reason: String!) { requestWithdrawalReview(suspensionId: $id, reason: $reason) { id status } }';
+    const blank: any = await graphql(stack.gatewayUrl, REQUEST, { id: suspensionId, reason: ' ' }, developer);
+    expect(blank.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    const requested: any = await graphql(stack.gatewayUrl, REQUEST, { id: suspensionId, reason: '实名核验仅返回比对结果，不含个人信息' }, developer);
+    expect(requested.errors).toBeUndefined();
+    expect(requested.data.requestWithdrawalReview.status).toBe('pending');
+
+    const DECIDE_REVIEW = 'mutation($id: ID!, $reverse: Boolean!) { decideWithdrawalReview(id: $id, reverse: $reverse, note: "经复核，撤回依据不足") { status decidedBy } }';
+    const byProvider: any = await graphql(stack.gatewayUrl, DECIDE_REVIEW, { id: requested.data.requestWithdrawalReview.id, reverse: true }, provider);
+    expect(byProvider.errors[0].extensions.code).toBe('FORBIDDEN');
+    const reversed: any = await graphql(stack.gatewayUrl, DECIDE_REVIEW, { id: requested.data.requestWithdrawalReview.id, reverse: true }, admin);
+    expect(reversed.errors).toBeUndefined();
+    expect(reversed.data.decideWithdrawalReview.status).toBe('reversed');
+    const after: any = await graphql(stack.gatewayUrl, '{ withdrawalNotices { suspensionId liftedAt } }', undefined, developer);
+    expect(after.data.withdrawalNotices.find((n: any) => n.suspensionId === suspensionId).liftedAt).toMatch(/^\d{4}-/);
+    const again: any = await graphql(stack.gatewayUrl, DECIDE_REVIEW, { id: requested.data.requestWithdrawalReview.id, reverse: false }, admin);
+    expect(again.errors[0].extensions.code).toBe('BAD_USER_INPUT');
   });
 
   if (options.sql) {

@@ -389,6 +389,26 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE objection ADD CONSTRAINT objection_status_check CHECK (status IN ('forwarding', 'open', 'answered'));
       ALTER TABLE objection ADD COLUMN through_authority boolean NOT NULL DEFAULT false;
       ALTER TABLE objection ADD COLUMN forwarded_at timestamptz;
+      -- Withdrawal of open data (Yunnan Art.36 ¶2): notice to the developers using it, and 复核 by the authority.
+      CREATE TABLE withdrawal_notice (
+        suspension_id text NOT NULL REFERENCES suspension (id),
+        grant_id text NOT NULL,
+        developer_id text NOT NULL,
+        noticed_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (suspension_id, grant_id)
+      );
+      CREATE INDEX withdrawal_notice_developer_idx ON withdrawal_notice (developer_id);
+      CREATE TABLE withdrawal_review (
+        id text PRIMARY KEY,
+        suspension_id text NOT NULL REFERENCES suspension (id),
+        requested_by text NOT NULL,
+        reason text NOT NULL,
+        status text NOT NULL CHECK (status IN ('pending', 'upheld', 'reversed')),
+        requested_at timestamptz NOT NULL DEFAULT now(),
+        decided_by text,
+        decision_note text,
+        decided_at timestamptz
+      );
     `,
   },
 ];

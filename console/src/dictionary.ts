@@ -117,6 +117,7 @@ export const EN: Record<string, string> = {
   明文: 'plain',
   下一步办理: 'Acts next',
   本环节期限: 'Due by',
+  无法定期限: 'no statutory deadline',
   授权: 'Grant',
   拒绝依据: 'Legal basis of refusal',
   有效期: 'Validity',

@@ -13,6 +13,7 @@ import { actsOn } from '../../directives/jurisdiction';
 import { adminAreaOf, divisionOfGrantee, divisionOfInstitution, divisionOfTarget, granteeInAreaSql, requireAdminArea, requireInArea } from './institution-registry';
 import { GRANT_SELECT, toGrant, type PolicyChangeNotifier } from './policy-state';
 import { isoColumn } from './sql-dates';
+import { noticeWithdrawal } from './withdrawal-review';
 
 type Context = SubgraphContext<Record<string, never>>;
 
@@ -190,9 +191,11 @@ export function grantResolvers(deps: GrantDeps): GraphQLResolverMap<Context> {
         if (target === 'dataset' && ![...deps.catalog.datasets.values()].some((d) => d.code === args.id)) throw badUserInput('数据集不存在', 'no such dataset code', { argument: 'id' });
         if (!args.reason.trim()) throw badUserInput('请说明暂停理由', 'give the reason', { argument: 'reason' });
         const id = `suspension-${crypto.randomUUID()}`;
-        await changePolicy(ctx.db, deps.notifier, (tx) =>
-          tx.query('INSERT INTO suspension (id, target_kind, target_id, scope, reason, created_by) VALUES ($1, $2, $3, $4, $5, $6)', [id, target, args.id, scope, args.reason, actorOf(ctx)]),
-        );
+        await changePolicy(ctx.db, deps.notifier, async (tx) => {
+          await tx.query('INSERT INTO suspension (id, target_kind, target_id, scope, reason, created_by) VALUES ($1, $2, $3, $4, $5, $6)', [id, target, args.id, scope, args.reason, actorOf(ctx)]);
+          // A withdrawal from opening is noticed to those using the data (Yunnan Art.36 ¶2).
+          if (target === 'dataset' && scope !== 'share') await noticeWithdrawal(tx, deps.catalog, id, args.id);
+        });
         return (await ctx.db.query(`SELECT ${SUSPENSION_SELECT} FROM suspension WHERE id = $1`, [id]))[0];
       },
       scopeGrant: async (_: unknown, args: { id: string; divisionCode?: string | null }, ctx: Context) => {

@@ -9,7 +9,9 @@ import { AuditAppender } from './audit/appender';
 import { auditResolvers } from './audit-resolvers';
 import { auditRoutes } from './audit-routes';
 import { MIGRATIONS } from './migrations';
-import { applicationResolvers } from './application-resolvers';
+import { applicationResolvers, APPLICATION_SELECT } from './application-resolvers';
+import { deliveryResolvers } from './delivery';
+import { withdrawalResolvers } from './withdrawal-review';
 import { catalogResolvers } from './catalog-resolvers';
 import { catalogChangeResolvers } from './catalog-change-resolvers';
 import { LiveCatalog, seedCatalog } from './catalog-store';
@@ -90,6 +92,8 @@ export const platformDomain: DomainModule<Record<string, never>> = {
     catalogResolvers(live, { baseUrl: process.env.PUBLIC_BASE_URL ?? 'http://localhost:4000' }) as never,
     catalogChangeResolvers({ live, profile, calendar, notifier, maskSettings }) as never,
     applicationResolvers({ catalog, profile, calendar, notifier, maskSettings }),
+    deliveryResolvers({ catalog, profile, calendar }, APPLICATION_SELECT),
+    withdrawalResolvers({ catalog, notifier }),
     grantResolvers({ catalog, notifier, maskSettings }),
     objectionResolvers({ catalog, profile, calendar }),
     feedbackResolvers({ catalog, profile, calendar }),

@@ -399,4 +399,44 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 13,
+    name: 'delivery_deadlines',
+    sql: `
+      -- Delivery after approval (Yunnan Art.29 ¶2: 同意共享的……在答复之日起5个工作日内完成数据共享):
+      -- its due date, set at approval from the profile's *Delivery entry, and when the provider completed it.
+      ALTER TABLE application ADD COLUMN delivery_due_on date;
+      ALTER TABLE application ADD COLUMN delivered_at timestamptz;
+      CREATE INDEX application_delivery_idx ON application (status, delivery_due_on);
+      -- A stage with no statutory deadline has no due day (Guiyang-Gui'an Art.22 ¶2: the big-data
+      -- department's review).
+      ALTER TABLE application ALTER COLUMN due_on DROP NOT NULL;
+      -- An objection lodged with the data authority, which forwards it to the institution within 2
+      -- working days (Yunnan Art.22 ¶2): 'forwarding' until then, due_on the forwarding's due day.
+      ALTER TABLE objection DROP CONSTRAINT objection_status_check;
+      ALTER TABLE objection ADD CONSTRAINT objection_status_check CHECK (status IN ('forwarding', 'open', 'answered'));
+      ALTER TABLE objection ADD COLUMN through_authority boolean NOT NULL DEFAULT false;
+      ALTER TABLE objection ADD COLUMN forwarded_at timestamptz;
+      -- Withdrawal of open data (Yunnan Art.36 ¶2): notice to the developers using it, and 复核 by the authority.
+      CREATE TABLE withdrawal_notice (
+        suspension_id text NOT NULL REFERENCES suspension (id),
+        grant_id text NOT NULL,
+        developer_id text NOT NULL,
+        noticed_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (suspension_id, grant_id)
+      );
+      CREATE INDEX withdrawal_notice_developer_idx ON withdrawal_notice (developer_id);
+      CREATE TABLE withdrawal_review (
+        id text PRIMARY KEY,
+        suspension_id text NOT NULL REFERENCES suspension (id),
+        requested_by text NOT NULL,
+        reason text NOT NULL,
+        status text NOT NULL CHECK (status IN ('pending', 'upheld', 'reversed')),
+        requested_at timestamptz NOT NULL DEFAULT now(),
+        decided_by text,
+        decision_note text,
+        decided_at timestamptz
+      );
+    `,
+  },
 ];

@@ -60,7 +60,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<RequestRecord> {
     }
     const key = `${claimOf(options.context as RequestRecord | undefined)}\n${options.request.query}\n${JSON.stringify(options.request.variables ?? {})}`;
     const shared = this.inFlight.get(key);
-    if (shared) return structuredClone(await shared);
+    if (shared) return copyOfResponse(await shared);
     const call = this.processGuarded(options).finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, call);
     return call;
@@ -153,4 +153,18 @@ export function expandEntities(response: SubgraphResponse, positions: readonly n
     return positions.flatMap((at, original) => (at === path[1] ? [{ ...error, path: ['_entities', original, ...path.slice(2)] }] : []));
   });
   return { ...response, data: { ...response.data, _entities: positions.map((at) => entities[at]) }, ...(errors ? { errors } : {}) };
+}
+
+/**
+ * A waiter's own copy of a shared subgraph response. The body is plain data (structuredClone); the
+ * fetch Headers are copied apart, as structuredClone refuses them on Node 24 (DataCloneError).
+ */
+function copyOfResponse(response: SubgraphResponse): SubgraphResponse {
+  const { http, ...body } = response;
+  if (!http) return structuredClone(body);
+  // A Headers object of its own (the fetch one; @apollo/gateway reads it through FetcherHeaders).
+  const headers = new Headers();
+  const entries = http.headers.entries();
+  for (let entry = entries.next(); !entry.done; entry = entries.next()) headers.append(entry.value[0], entry.value[1]);
+  return { ...structuredClone(body), http: { ...http, headers: headers as unknown as typeof http.headers } };
 }

@@ -14,6 +14,9 @@ const NEEDS = {
 
 export type SecretNeed = keyof typeof NEEDS;
 
+/** Every need: a deployment checks (test/deploy.test.ts) that it provides each one's secret. */
+export const SECRET_NEEDS = Object.keys(NEEDS) as SecretNeed[];
+
 export function requireSecret(settings: GatewaySettings, need: SecretNeed): string {
   const { setting, variable, without } = NEEDS[need];
   const value = settings[setting];

@@ -1,7 +1,7 @@
 // A real nginx in front of gateway replicas, for the replica suite: the Debian package installed on
 // first use (CI machines start without it), then run as a child process in the foreground with
-// everything it writes (pid, logs, temp files) in a temporary directory, so it runs as root without
-// touching /var or port 80.
+// everything it writes (pid, logs, temp files) in a temporary directory, so it runs as root
+// without touching port 80. It runs the shipped deploy/nginx.conf, addresses changed (testNginxConfig).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -85,8 +85,6 @@ export function freePort(): Promise<number> {
 export interface NginxOptions {
   /** host:port of every upstream server, e.g. the gateway replicas. */
   upstreams: string[];
-  /** Idle keep-alive connections nginx keeps to the upstreams (per worker). */
-  keepalive?: number;
 }
 
 export interface Nginx {
@@ -95,62 +93,37 @@ export interface Nginx {
   port: number;
   dir: string;
   process: ChildProcess;
-  /** The access log's lines so far: `<client> <status> <upstream_addr> <upstream_status> <request_time> "<request>"`. */
+  /** The access log's lines so far: `<client> <status> <upstream_addr> <upstream_status> <request_time> "<method> <path>"`. */
   accessLog(): string[];
   errorLog(): string;
   stop(): Promise<void>;
 }
 
-/** Temp-path directives of the modules this nginx build has (nginx-light may leave some out). */
-function tempPaths(binary: string, dir: string): string {
-  const built = spawnSync(binary, ['-V'], { encoding: 'utf8' }).stderr ?? '';
-  return ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
-    .filter((name) => !built.includes(`--without-http_${name}_module`))
-    .map((name) => `  ${name}_temp_path ${path.join(dir, 'temp', name)};`)
-    .join('\n');
-}
+/** The proxy the deployment ships (deploy/compose.yaml mounts it). */
+export const SHIPPED_NGINX_CONF = path.resolve(__dirname, '../../deploy/nginx.conf');
 
-function config(binary: string, dir: string, port: number, options: NginxOptions): string {
-  const servers = options.upstreams.map((u) => `    server ${u} max_fails=1 fail_timeout=10s;`).join('\n');
-  return `# written by test/support/nginx.ts
-worker_processes 1;
-pid ${path.join(dir, 'nginx.pid')};
-error_log ${path.join(dir, 'error.log')} warn;
-
-events {
-  worker_connections 1024;
-}
-
-http {
-  log_format replicas '$remote_addr $status $upstream_addr $upstream_status $request_time "$request"';
-  access_log ${path.join(dir, 'access.log')} replicas;
-${tempPaths(binary, dir)}
-
-  upstream gateways {
-    # round-robin (the default)
-${servers}
-    keepalive ${options.keepalive ?? 16};
+/**
+ * The shipped deploy/nginx.conf with only the addresses changed: the upstream servers (the test's
+ * replicas, keeping the shipped lines' parameters) and the listen address (loopback, a free port).
+ * One header is added for the harness: which replica answered (the shipped proxy does not reveal it).
+ */
+export function testNginxConfig(shipped: string, port: number, upstreams: string[]): string {
+  const servers = /^([ \t]*)server[ \t]+\S+([ \t][^;\n]*)?;[ \t]*\n/gm;
+  const first = new RegExp(servers.source, 'm').exec(shipped);
+  if (!first) throw new Error(`${SHIPPED_NGINX_CONF} has no upstream server line`);
+  const [, indent, parameters = ''] = first;
+  const lines = upstreams.map((u) => `${indent}server ${u}${parameters};\n`).join('');
+  const steps: [RegExp, string][] = [
+    [/^([ \t]*upstream gateways \{[^\n]*\n(?:[ \t]*#[^\n]*\n)*)/m, `$1${lines}`],
+    [/^([ \t]*)listen[ \t]+80;/m, `$1listen 127.0.0.1:${port};`],
+    [/^([ \t]*)proxy_pass http:\/\/gateways;/m, '$&\n$1add_header X-Upstream-Addr $upstream_addr always; # test harness only'],
+  ];
+  let config = shipped.replace(servers, '');
+  for (const [pattern, replacement] of steps) {
+    if (!pattern.test(config)) throw new Error(`${SHIPPED_NGINX_CONF}: nothing matches ${pattern}`);
+    config = config.replace(pattern, replacement);
   }
-
-  server {
-    listen 127.0.0.1:${port};
-    location / {
-      proxy_pass http://gateways;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host $host;
-      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-      # A replica that refuses the connection or times out is skipped. A POST that a replica had
-      # already received is not sent again (nginx's default without non_idempotent): a request a
-      # killed replica had accepted answers 502 rather than being replayed behind the client's back.
-      proxy_next_upstream error timeout;
-      proxy_connect_timeout 2s;
-      # Test harness only: which replica answered (a production proxy would not reveal this).
-      add_header X-Upstream-Addr $upstream_addr always;
-    }
-  }
-}
-`;
+  return config;
 }
 
 /** Starts nginx in the foreground as a child process; resolves once it accepts connections. */
@@ -171,20 +144,22 @@ export async function startNginx(options: NginxOptions): Promise<Nginx> {
 
 async function startOnce(binary: string, port: number, options: NginxOptions): Promise<Nginx> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pd-nginx-'));
-  // The master runs as root, its worker as nobody: the worker must reach the temp paths.
+  // The master runs as root, its workers as an unprivileged user: they must reach the temp paths.
   fs.chmodSync(dir, 0o755);
-  fs.mkdirSync(path.join(dir, 'temp'), { mode: 0o755 });
   const confFile = path.join(dir, 'nginx.conf');
-  fs.writeFileSync(confFile, config(binary, dir, port, options));
-  const errorLogFile = path.join(dir, 'error.log');
-  const accessLogFile = path.join(dir, 'access.log');
-  const readFile = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '');
+  fs.writeFileSync(confFile, testNginxConfig(fs.readFileSync(SHIPPED_NGINX_CONF, 'utf8'), port, options.upstreams));
 
-  // -e: the error log before the configuration is read (the package's default is under /var/log).
-  const child = spawn(binary, ['-p', `${dir}/`, '-c', confFile, '-e', errorLogFile, '-g', 'daemon off;'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const output: string[] = [];
-  child.stdout!.on('data', (chunk) => output.push(String(chunk)));
-  child.stderr!.on('data', (chunk) => output.push(String(chunk)));
+  // The shipped file logs to stdout (access) and stderr (errors), as in a container. Its stdout is a
+  // file here (nginx opens /dev/stdout, which a socket, node's pipe, refuses); -e: errors before the
+  // configuration is read (the package's default is under /var/log); the pid file here.
+  const accessLogFile = path.join(dir, 'access.log');
+  const accessLogFd = fs.openSync(accessLogFile, 'a');
+  const child = spawn(binary, ['-p', `${dir}/`, '-c', confFile, '-e', 'stderr', '-g', `daemon off; pid ${path.join(dir, 'nginx.pid')};`], { stdio: ['ignore', accessLogFd, 'pipe'] });
+  fs.closeSync(accessLogFd);
+  const stderr: string[] = [];
+  child.stderr!.on('data', (chunk) => stderr.push(String(chunk)));
+  const readAccessLog = () => (fs.existsSync(accessLogFile) ? fs.readFileSync(accessLogFile, 'utf8') : '');
+  const output = () => `${readAccessLog()}${stderr.join('')}`.trim();
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const running = () => child.exitCode === null && child.signalCode === null;
 
@@ -212,14 +187,13 @@ async function startOnce(binary: string, port: number, options: NginxOptions): P
   const deadline = Date.now() + 15_000;
   for (;;) {
     if (!running()) {
-      const reason = `${output.join('')}\n${readFile(errorLogFile)}`.trim();
       fs.rmSync(dir, { recursive: true, force: true });
-      throw new Error(`nginx exited with ${child.exitCode ?? child.signalCode}: ${reason}`);
+      throw new Error(`nginx exited with ${child.exitCode ?? child.signalCode}: ${output()}`);
     }
     if (await accepts(port)) break;
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`nginx did not accept connections on 127.0.0.1:${port} within 15 s: ${output.join('')}`);
+      throw new Error(`nginx did not accept connections on 127.0.0.1:${port} within 15 s: ${output()}`);
     }
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -228,8 +202,8 @@ async function startOnce(binary: string, port: number, options: NginxOptions): P
     port,
     dir,
     process: child,
-    accessLog: () => readFile(accessLogFile).split('\n').filter(Boolean),
-    errorLog: () => readFile(errorLogFile),
+    accessLog: () => readAccessLog().split('\n').filter(Boolean),
+    errorLog: () => stderr.join(''),
     stop,
   };
 }

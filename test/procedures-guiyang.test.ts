@@ -1,7 +1,7 @@
 // Issue 17, Guiyang-Gui'an's procedures as its text sets them, through the gateway on the embedded store:
 // the big-data department's first stage has no statutory deadline (Art.22 ¶2), the provider's 5 working
 // days run from the forwarding; open-data applications go to the provider alone, 10 working days (Art.30 ¶2).
-import { application, APPLY, DECIDE, INSTITUTION } from './support/applications';
+import { acceptAgreementsInForce, application, APPLY, DECIDE, INSTITUTION } from './support/applications';
 import { Credentials, writeGrantsFile } from './support/credentials';
 import { TEST_SCALE } from './support/federation-suite';
 import { graphql } from './support/graphql';
@@ -58,7 +58,8 @@ describe("Guiyang-Gui'an procedures (issue 17)", () => {
 
   it("Guiyang-Gui'an Art.30 ¶2: an open-data application is answered by the provider alone within 10 working days of receipt", async () => {
     const developer = { 'x-api-key': credentials.apiKey('gy-open-developer') };
-    const input = { ...application('gy-open'), fields: ['Query.verifyPersonIdentity'], plain: [], purpose: 'OPEN', acceptSecurityCommitment: true, acceptUseAgreement: true };
+    await acceptAgreementsInForce(stack.gatewayUrl, developer);
+    const input = { ...application('gy-open'), fields: ['Query.verifyPersonIdentity'], plain: [], purpose: 'OPEN' };
     const filed: any = await graphql(stack.gatewayUrl, APPLY, { input }, developer);
     expect(filed.errors).toBeUndefined();
     const app = await mine(filed.data.applyForAccess.id, developer);

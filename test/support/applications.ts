@@ -1,6 +1,7 @@
 // The control plane's application flow as the suites drive it through a gateway: an institution files
 // an application for Person.name, the provider approves it (it becomes a grant). Shared by
 // test/control-plane.test.ts and test/replicas.test.ts.
+import { graphql } from './graphql';
 export const INSTITUTION = '11530100015301017M';
 export const POLICE = '11530000015200013A'; // provider of 人口基础信息 (Person)
 export const PERSON_NAME = 'query($id: ID!) { person(idNumber: $id) { name gender } }';
@@ -20,3 +21,13 @@ export const application = (scenario: string) => ({
   validFrom: new Date(Date.now() - 60_000).toISOString(),
   validUntil: new Date(Date.now() + 30 * 86_400_000).toISOString(),
 });
+
+/** A developer accepts, through the API, every agreement in force (what the portal asks before open-data applications and keys). */
+export async function acceptAgreementsInForce(gatewayUrl: string, developer: Record<string, string>): Promise<void> {
+  const inForce: any = await graphql(gatewayUrl, '{ agreements { kind version } }', {}, developer);
+  if (inForce.errors) throw new Error(`agreements: ${JSON.stringify(inForce.errors)}`);
+  for (const { kind, version } of inForce.data.agreements) {
+    const accepted: any = await graphql(gatewayUrl, 'mutation($kind: String!, $version: String!) { acceptAgreement(kind: $kind, version: $version) { accepted } }', { kind, version }, developer);
+    if (accepted.errors) throw new Error(`acceptAgreement ${kind} v${version}: ${JSON.stringify(accepted.errors)}`);
+  }
+}

@@ -40,6 +40,8 @@ export const PLATFORM_OPERATIONS: { readonly Query: Record<string, ControlOperat
   Query: {
     catalog: { audiences: EVERYONE },
     catalogExport: { audiences: EVERYONE },
+    // Which regulation governs, and until when (Ganzi Art.45).
+    jurisdiction: { audiences: EVERYONE },
     applications: { audiences: APPLICANTS },
     grants: { audiences: APPLICANTS },
     objections: { audiences: ['subject', 'institution'] },
@@ -59,6 +61,10 @@ export const PLATFORM_OPERATIONS: { readonly Query: Record<string, ControlOperat
     agreements: { audiences: ['developer'] },
     apiKeys: { audiences: ['developer'] },
     myUsage: { audiences: ['developer'] },
+    // 需求清单 (Yunnan Art.28 ¶2 …, Ganzi Art.21): filers, the providers named and the authorities.
+    dataDemands: { audiences: ['institution'] },
+    // Guiyang Art.22 ¶4: grants whose usage feedback is overdue, for the authority.
+    overdueUsageFeedback: { audiences: ['admin'] },
   },
   Mutation: {
     applyForAccess: { audiences: APPLICANTS, audit: (a) => ({ target: on('scenario', (a.input as { scenario?: unknown } | undefined)?.scenario) }) },
@@ -90,6 +96,8 @@ export const PLATFORM_OPERATIONS: { readonly Query: Record<string, ControlOperat
     createApiKey: { audiences: ['developer'], audit: (a) => ({ target: on('app', a.appId) }) },
     rotateApiKey: { audiences: ['developer'], audit: (a) => ({ target: on('api-key', a.id), reason: typeof a.overlapHours === 'number' ? `overlap ${a.overlapHours} h` : undefined }) },
     revokeApiKey: { audiences: ['developer'], audit: (a) => ({ target: on('api-key', a.id), reason: text(a.reason) }) },
+    fileDataDemand: { audiences: ['institution'], audit: (a) => ({ target: on('provider', (a.input as { providerCode?: unknown } | undefined)?.providerCode) }) },
+    answerDataDemand: { audiences: REVIEWERS, audit: (a) => ({ target: on('demand', a.id), reason: [text(a.outcome), text(a.answer)].filter(Boolean).join(': ') || undefined }) },
   },
 };
 

@@ -371,4 +371,28 @@ export const MIGRATIONS: readonly Migration[] = [
          '一、数据提供单位经审核同意后，通过公共数据平台向申请人开放所申请的有条件开放公共数据（《云南省公共数据管理办法（试行）》第三十五条；《昆明市公共数据管理办法》第十九条）；二、申请人应在协议约定的场景、字段和有效期内利用数据，用于公共治理、公益事业的按有关规定有条件无偿使用（《昆明市公共数据管理办法》第二十二条）；三、申请人不得将数据用于约定以外的目的，不得超出授权范围加工、传播；四、数据提供单位有权了解数据利用情况，申请人应如实反馈；五、数据主体认为开放的数据侵犯其权益而提出撤回要求的，申请人应配合中止利用（《云南省公共数据管理办法（试行）》第三十六条）；六、协议以平台记录的接受时间和版本为准，新版本发布后须重新接受方可继续申请密钥。');
     `,
   },
+  {
+    version: 14,
+    name: 'data_demands',
+    sql: `
+      -- 需求清单 (Yunnan Art.28 ¶2, Kunming Art.16 ¶2, Guiyang Art.22 ¶5, Ganzi Art.21): an institution's
+      -- demand for data the catalog does not list, and its answer. due_on is null where the profile
+      -- sets no day count.
+      CREATE TABLE data_demand (
+        id text PRIMARY KEY,
+        institution text NOT NULL,
+        operator text NOT NULL,
+        provider_code text,
+        description text NOT NULL,
+        need_basis text NOT NULL,
+        status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'agreed', 'declined')),
+        filed_at timestamptz NOT NULL,
+        due_on date,
+        answer text,
+        answered_by text,
+        answered_at timestamptz
+      );
+      CREATE INDEX data_demand_pending_idx ON data_demand (due_on) WHERE status = 'pending';
+    `,
+  },
 ];

@@ -25,6 +25,7 @@ export const PROCEDURES = {
   catalogUpdate: 'a provider\'s update of its catalog after its legal basis or duties changed; from that change',
   catalogReview: 'the data authority\'s review (审定) of a catalog change; from the proposal',
   catalogAmendment: 'a provider\'s amendment of a catalog change the authority returned; from the return',
+  demandAnswer: 'response to a demand (需求清单) for data not in the catalog; from the filing',
 } as const;
 export type Procedure = keyof typeof PROCEDURES;
 
@@ -52,7 +53,8 @@ export type ApprovalStage = (typeof APPROVAL_STAGES)[number];
 export interface JurisdictionProfile {
   id: string;
   name: string;
-  regulation: { title: string; inForce: string | null; notes?: string };
+  /** validUntil: the last day the regulation is in force, where it has a term (Ganzi Art.45: 2 years). */
+  regulation: { title: string; inForce: string | null; validUntil?: string; notes?: string };
   /** Calendar JSON file in subgraphs/platform/calendar/. */
   calendar: string;
   /** Reviewers of a conditional-share application, in order. */
@@ -154,9 +156,12 @@ export function parseProfile(raw: unknown, file: string): JurisdictionProfile {
   const id = str(p.id, 'id');
   if (!/^[a-z0-9-]+$/.test(id)) fail('id', `"${id}" must be lower-case letters, digits and hyphens`);
 
-  const r = obj(p.regulation, 'regulation', ['title', 'inForce'], ['notes']);
+  const r = obj(p.regulation, 'regulation', ['title', 'inForce'], ['validUntil', 'notes']);
   const inForce = r.inForce === null ? null : str(r.inForce, 'regulation.inForce');
   if (inForce !== null && !/^\d{4}-\d{2}-\d{2}$/.test(inForce)) fail('regulation.inForce', `"${inForce}" must be YYYY-MM-DD or null`);
+  const validUntil = optStr(r.validUntil, 'regulation.validUntil');
+  if (validUntil !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(validUntil)) fail('regulation.validUntil', `"${validUntil}" must be YYYY-MM-DD`);
+  if (validUntil !== undefined && inForce !== null && validUntil < inForce) fail('regulation.validUntil', 'is before inForce');
 
   const calendar = str(p.calendar, 'calendar');
   if (path.basename(calendar) !== calendar || !fs.existsSync(path.join(CALENDAR_DIR, calendar))) {
@@ -196,7 +201,7 @@ export function parseProfile(raw: unknown, file: string): JurisdictionProfile {
   return {
     id,
     name: str(p.name, 'name'),
-    regulation: { title: str(r.title, 'regulation.title'), inForce, ...(regulationNotes !== undefined && { notes: regulationNotes }) },
+    regulation: { title: str(r.title, 'regulation.title'), inForce, ...(validUntil !== undefined && { validUntil }), ...(regulationNotes !== undefined && { notes: regulationNotes }) },
     calendar,
     approvalStages: stages,
     autoApproveUnconditional: p.autoApproveUnconditional as boolean,
@@ -204,4 +209,9 @@ export function parseProfile(raw: unknown, file: string): JurisdictionProfile {
     sla,
     ...(notes !== undefined && { notes }),
   };
+}
+
+/** Whether the profile's regulation has lapsed on `day` (YYYY-MM-DD, Beijing): its term ended (Ganzi Art.45). */
+export function regulationLapsed(profile: JurisdictionProfile, day: string): boolean {
+  return profile.regulation.validUntil !== undefined && day > profile.regulation.validUntil;
 }

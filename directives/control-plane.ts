@@ -63,6 +63,8 @@ export const PLATFORM_OPERATIONS: { readonly Query: Record<string, ControlOperat
     myUsage: { audiences: ['developer'] },
     // 需求清单 (Yunnan Art.28 ¶2 …, Ganzi Art.21): filers, the providers named and the authorities.
     dataDemands: { audiences: ['institution'] },
+    // 数据回流 (Yunnan Art.18): requesters, the providers addressed and the authorities.
+    dataReturns: { audiences: ['institution'] },
     // Guiyang Art.22 ¶4: grants whose usage feedback is overdue, for the authority.
     overdueUsageFeedback: { audiences: ['admin'] },
   },
@@ -97,6 +99,8 @@ export const PLATFORM_OPERATIONS: { readonly Query: Record<string, ControlOperat
     rotateApiKey: { audiences: ['developer'], audit: (a) => ({ target: on('api-key', a.id), reason: typeof a.overlapHours === 'number' ? `overlap ${a.overlapHours} h` : undefined }) },
     revokeApiKey: { audiences: ['developer'], audit: (a) => ({ target: on('api-key', a.id), reason: text(a.reason) }) },
     fileDataDemand: { audiences: ['institution'], audit: (a) => ({ target: on('provider', (a.input as { providerCode?: unknown } | undefined)?.providerCode) }) },
+    requestDataReturn: { audiences: ['institution'], audit: (a) => ({ target: on('scenario', (a.input as { scenario?: unknown } | undefined)?.scenario), reason: text((a.input as { reason?: unknown } | undefined)?.reason) }) },
+    answerDataReturn: { audiences: ['provider'], audit: (a) => ({ target: on('data-return', a.id), reason: text(a.answer) }) },
     answerDataDemand: { audiences: REVIEWERS, audit: (a) => ({ target: on('demand', a.id), reason: [text(a.outcome), text(a.answer)].filter(Boolean).join(': ') || undefined }) },
   },
 };

@@ -119,6 +119,47 @@ function proceduresSuite(profileId: string, env: () => NodeJS.ProcessEnv, sql?: 
     });
   }
 
+  {
+    // Every profile answers data returns in Yunnan's 5 working days (the others inherit it): run on each store.
+    it('Yunnan Art.18: a data-return request is answered by the higher-level provider within 5 working days, as a grant scoped to the requester\'s division', async () => {
+      const RETURN = `id status divisionScope dueOn overdue grantId answeredBy`;
+      const REQUEST = `mutation($input: DataReturnInput!) { requestDataReturn(input: $input) { ${RETURN} } }`;
+      const ANSWER_RETURN = `mutation($id: ID!, $approve: Boolean!, $answer: String!) { answerDataReturn(id: $id, approve: $approve, answer: $answer) { ${RETURN} } }`;
+      const input = { scenario: 'data-return-kunming', fields: ['Person.name', 'Query.personsByDivision'], reason: '昆明市低保对象动态管理，需回流本市户籍人口姓名', validUntil: new Date(Date.now() + 30 * 86_400_000).toISOString() };
+
+      // A body of the provider's own level gets nothing returned: Art.18 is from a higher level to a lower one.
+      const sameLevel: any = await graphql(stack.gatewayUrl, REQUEST, { input }, otherProvider);
+      expect(sameLevel.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', problem: 'NOT_A_LOWER_LEVEL' });
+      const noReason: any = await graphql(stack.gatewayUrl, REQUEST, { input: { ...input, reason: '' } }, institution);
+      expect(noReason.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'reason' });
+
+      const filed: any = await graphql(stack.gatewayUrl, REQUEST, { input }, institution);
+      expect(filed.errors).toBeUndefined();
+      const expected = deadlineFor(profile, 'dataReturnAnswer', new Date(), calendarFor(profile)).due;
+      expect(filed.data.requestDataReturn).toMatchObject({ status: 'PENDING', divisionScope: '5301', dueOn: expected, overdue: false, grantId: null });
+      const id = filed.data.requestDataReturn.id;
+      const notTheProvider: any = await graphql(stack.gatewayUrl, ANSWER_RETURN, { id, approve: true, answer: '同意' }, otherProvider);
+      expect(notTheProvider.errors[0].extensions.code).toBe('FORBIDDEN');
+
+      const approved: any = await graphql(stack.gatewayUrl, ANSWER_RETURN, { id, approve: true, answer: '同意回流昆明市数据' }, provider);
+      expect(approved.errors).toBeUndefined();
+      expect(approved.data.answerDataReturn).toMatchObject({ status: 'APPROVED', grantId: `grant-${id}`, answeredBy: `institution:${POLICE}/reviewer` });
+      const again: any = await graphql(stack.gatewayUrl, ANSWER_RETURN, { id, approve: false, answer: '撤回' }, provider);
+      expect(again.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+
+      const grants: any = await graphql(stack.gatewayUrl, '{ grants { id divisionScope status } }', undefined, institution);
+      expect(grants.data.grants).toContainEqual({ id: `grant-${id}`, divisionScope: '5301', status: 'active' });
+      // The grant lists the province's people only inside Kunming (5301).
+      const people: any = await graphql(stack.gatewayUrl, '{ personsByDivision(divisionCode: "530000", first: 200) { totalCount edges { node { divisionCode name } } } }', undefined, { ...institution, 'x-scenario-id': input.scenario });
+      expect(people.errors).toBeUndefined();
+      expect(people.data.personsByDivision.totalCount).toBeGreaterThan(0);
+      for (const { node } of people.data.personsByDivision.edges) {
+        expect(node.divisionCode).toMatch(/^5301/);
+        expect(node.name).toEqual(expect.any(String));
+      }
+    });
+  }
+
   if (profileId === 'guiyang-guian') {
     it('Guiyang Art.22 ¶4: grants without usage feedback past 10 working days are listed for the authority until the feedback comes', async () => {
       const filed: any = await graphql(stack.gatewayUrl, APPLY, { input: application('feedback-due') }, institution);

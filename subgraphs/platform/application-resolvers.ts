@@ -68,7 +68,7 @@ interface ApplicationRow {
   dueOn: string;
 }
 
-const SCENARIO_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+export const SCENARIO_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 
 /** Longest reason for plain values a reviewer is asked to read. */
 const MAX_PLAIN_REASON = 2000;

@@ -17,6 +17,7 @@ import { grantResolvers } from './grant-resolvers';
 import { objectionResolvers } from './objection-resolvers';
 import { feedbackResolvers } from './feedback-resolvers';
 import { demandListResolvers } from './demand-lists';
+import { dataReturnResolvers } from './data-returns';
 import { jurisdictionResolvers, lapsedWarning } from './jurisdiction-resolvers';
 import { operationResolvers } from './operation-resolvers';
 import { institutionResolvers } from './institution-resolvers';
@@ -94,6 +95,7 @@ export const platformDomain: DomainModule<Record<string, never>> = {
     objectionResolvers({ catalog, profile, calendar }),
     feedbackResolvers({ catalog, profile, calendar }),
     demandListResolvers({ profile, calendar }),
+    dataReturnResolvers({ catalog, profile, calendar, notifier }),
     jurisdictionResolvers({ profile }),
     operationResolvers({ notifier }),
     institutionResolvers({ notifier }),

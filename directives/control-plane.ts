@@ -65,6 +65,8 @@ export const PLATFORM_OPERATIONS: { readonly Query: Record<string, ControlOperat
     dataDemands: { audiences: ['institution'] },
     // 数据回流 (Yunnan Art.18): requesters, the providers addressed and the authorities.
     dataReturns: { audiences: ['institution'] },
+    // 数据安全事件 (Yunnan Art.43(8), Ganzi Art.37): reporters, the providers concerned and the authorities.
+    securityIncidents: { audiences: ['institution'] },
     // Guiyang Art.22 ¶4: grants whose usage feedback is overdue, for the authority.
     overdueUsageFeedback: { audiences: ['admin'] },
   },
@@ -101,6 +103,7 @@ export const PLATFORM_OPERATIONS: { readonly Query: Record<string, ControlOperat
     fileDataDemand: { audiences: ['institution'], audit: (a) => ({ target: on('provider', (a.input as { providerCode?: unknown } | undefined)?.providerCode) }) },
     requestDataReturn: { audiences: ['institution'], audit: (a) => ({ target: on('scenario', (a.input as { scenario?: unknown } | undefined)?.scenario), reason: text((a.input as { reason?: unknown } | undefined)?.reason) }) },
     answerDataReturn: { audiences: ['provider'], audit: (a) => ({ target: on('data-return', a.id), reason: text(a.answer) }) },
+    reportSecurityIncident: { audiences: ['institution'], audit: (a) => ({ target: on('datasets', ((a.input as { datasets?: unknown } | undefined)?.datasets as string[] | undefined)?.join(',')) }) },
     answerDataDemand: { audiences: REVIEWERS, audit: (a) => ({ target: on('demand', a.id), reason: [text(a.outcome), text(a.answer)].filter(Boolean).join(': ') || undefined }) },
   },
 };

@@ -280,7 +280,7 @@ describe('control-plane holes (issue 11)', () => {
       expect(subject.queries.filter((q: string) => CONTROL_QUERIES.includes(q))).toEqual(['myAccesses', 'objections']);
 
       const operator = await operations(county);
-      expect(operator.mutations).toEqual(['applyForAccess', 'disputeCatalogAttribute', 'fileDataDemand', 'raiseObjection', 'requestDataReturn', 'submitUsageFeedback']);
+      expect(operator.mutations).toEqual(['applyForAccess', 'disputeCatalogAttribute', 'fileDataDemand', 'raiseObjection', 'reportSecurityIncident', 'requestDataReturn', 'submitUsageFeedback']);
       expect(operator.queries).not.toEqual(expect.arrayContaining(['auditRecords']));
 
       const provider = await operations(police);

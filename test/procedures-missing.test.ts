@@ -1,6 +1,7 @@
 // Issue 17's missing procedures, through the gateway on the profile each belongs to: demand lists
 // (需求清单) with their response deadline, usage feedback overdue, and the regulation's term.
-import { application, APPLY, DECIDE, INSTITUTION, POLICE } from './support/applications';
+import { application, APPLY, DECIDE, INSTITUTION, PERSON_NAME, POLICE } from './support/applications';
+import { DEFAULT_SEED, personIdAt } from '../subgraphs/seed/generator';
 import { Credentials, writeGrantsFile } from './support/credentials';
 import { TEST_SCALE } from './support/federation-suite';
 import { graphql } from './support/graphql';
@@ -157,6 +158,44 @@ function proceduresSuite(profileId: string, env: () => NodeJS.ProcessEnv, sql?: 
         expect(node.divisionCode).toMatch(/^5301/);
         expect(node.name).toEqual(expect.any(String));
       }
+    });
+  }
+
+  if (profileId !== 'guiyang-guian') {
+    const article = profileId === 'ganzi' ? 'Ganzi Art.37' : 'Yunnan Art.43(8)';
+    it(`${article}: a security incident reaches the authority and the providers concerned and suspends the grants it touches`, async () => {
+      const INCIDENT = `mutation($input: SecurityIncidentInput!) { reportSecurityIncident(input: $input) { id datasets providerCodes suspendedGrants } }`;
+      const scenario = `incident-${profileId}`;
+      const headers = { ...institution, 'x-scenario-id': scenario };
+      const id = personIdAt(DEFAULT_SEED, 3);
+      const filed: any = await graphql(stack.gatewayUrl, APPLY, { input: application(scenario) }, institution);
+      const approved: any = await graphql(stack.gatewayUrl, DECIDE, { id: filed.data.applyForAccess.id, approve: true }, provider);
+      const grantId = approved.data.decideApplication.grantId;
+      const before: any = await graphql(stack.gatewayUrl, PERSON_NAME, { id }, headers);
+      expect(before.data.person.name).toEqual(expect.any(String));
+      const catalog: any = await graphql(stack.gatewayUrl, '{ catalog { code fields { coordinate } } }');
+      const personDataset = catalog.data.catalog.find((d: any) => d.fields.some((f: any) => f.coordinate === 'Person.name')).code;
+
+      const unknown: any = await graphql(stack.gatewayUrl, INCIDENT, { input: { description: '接口日志外泄', datasets: ['no-such-dataset'] } }, institution);
+      expect(unknown.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'datasets' });
+      const still: any = await graphql(stack.gatewayUrl, PERSON_NAME, { id }, headers);
+      expect(still.data.person.name).toEqual(before.data.person.name);
+
+      const reported: any = await graphql(stack.gatewayUrl, INCIDENT, { input: { description: '核对系统接口日志外泄，含姓名字段', datasets: [personDataset] } }, institution);
+      expect(reported.errors).toBeUndefined();
+      expect(reported.data.reportSecurityIncident).toMatchObject({ datasets: [personDataset], providerCodes: [POLICE] });
+      expect(reported.data.reportSecurityIncident.suspendedGrants).toContain(grantId);
+      const after: any = await graphql(stack.gatewayUrl, PERSON_NAME, { id }, headers);
+      expect(after.data.person.name).toBeNull();
+      expect(after.errors.length).toBeGreaterThan(0);
+
+      const incidentId = reported.data.reportSecurityIncident.id;
+      const seenBy = async (headers_: Record<string, string>) => ((await graphql(stack.gatewayUrl, '{ securityIncidents { id } }', undefined, headers_)) as any).data.securityIncidents.map((i: any) => i.id);
+      expect(await seenBy(admin)).toContain(incidentId);
+      expect(await seenBy(provider)).toContain(incidentId);
+      expect(await seenBy(otherProvider)).not.toContain(incidentId);
+      const suspensions: any = await graphql(stack.gatewayUrl, '{ suspensions { targetKind targetId reason } }', undefined, admin);
+      expect(suspensions.data.suspensions).toContainEqual({ targetKind: 'grant', targetId: grantId, reason: expect.stringContaining(incidentId) });
     });
   }
 

@@ -18,6 +18,7 @@ import { objectionResolvers } from './objection-resolvers';
 import { feedbackResolvers } from './feedback-resolvers';
 import { demandListResolvers } from './demand-lists';
 import { dataReturnResolvers } from './data-returns';
+import { securityIncidentResolvers } from './security-incidents';
 import { jurisdictionResolvers, lapsedWarning } from './jurisdiction-resolvers';
 import { operationResolvers } from './operation-resolvers';
 import { institutionResolvers } from './institution-resolvers';
@@ -96,6 +97,7 @@ export const platformDomain: DomainModule<Record<string, never>> = {
     feedbackResolvers({ catalog, profile, calendar }),
     demandListResolvers({ profile, calendar }),
     dataReturnResolvers({ catalog, profile, calendar, notifier }),
+    securityIncidentResolvers({ catalog, notifier }),
     jurisdictionResolvers({ profile }),
     operationResolvers({ notifier }),
     institutionResolvers({ notifier }),

@@ -373,7 +373,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 14,
-    name: 'demands_and_data_returns',
+    name: 'demands_returns_incidents',
     sql: `
       -- 需求清单 (Yunnan Art.28 ¶2, Kunming Art.16 ¶2, Guiyang Art.22 ¶5, Ganzi Art.21): an institution's
       -- demand for data the catalog does not list, and its answer. due_on is null where the profile
@@ -414,6 +414,18 @@ export const MIGRATIONS: readonly Migration[] = [
         grant_id text
       );
       CREATE INDEX data_return_pending_idx ON data_return (due_on) WHERE status = 'pending';
+      -- 数据安全事件 (Yunnan Art.43(8), Ganzi Art.37): who reported what on which datasets, the providers
+      -- it concerns, and the grants its report suspended.
+      CREATE TABLE security_incident (
+        id text PRIMARY KEY,
+        institution text NOT NULL,
+        reported_by text NOT NULL,
+        description text NOT NULL,
+        datasets text[] NOT NULL,
+        provider_codes text[] NOT NULL,
+        suspended_grants text[] NOT NULL,
+        reported_at timestamptz NOT NULL DEFAULT now()
+      );
     `,
   },
 ];

@@ -19,6 +19,9 @@ const DEMANDS = `query($overdue: Boolean) { dataDemands(overdue: $overdue) { ${D
 const OVERDUE_FEEDBACK = '{ overdueUsageFeedback { grantId institution dueOn } }';
 const OTHER_PROVIDER = '115300000152000215'; // 云南省市场监督管理局: a provider, not the one named
 
+/** Ganzi Art.18 ¶2's contents of a conditional-share application. */
+const CONTENTS = { businessGoal: '低保对象动态核对，按月复核', securityMeasures: '专网访问、操作留痕、结果不落地' };
+
 const demand = (providerCode?: string) => ({ description: '全省农村低收入人口动态监测名单（目录未列）', needBasis: '《社会救助暂行办法》第十一条：低保家庭经济状况核对', ...(providerCode && { providerCode }) });
 
 function proceduresSuite(profileId: string, env: () => NodeJS.ProcessEnv, sql?: Sql): void {
@@ -83,6 +86,22 @@ function proceduresSuite(profileId: string, env: () => NodeJS.ProcessEnv, sql?: 
       expect(twice.errors[0].extensions.code).toBe('BAD_USER_INPUT');
       const mine: any = await graphql(stack.gatewayUrl, DEMANDS, {}, institution);
       expect(mine.data.dataDemands.find((d: any) => d.id === filed.id)).toMatchObject({ status: 'AGREED', answer: '同意，5个工作日内完成汇聚并提供数据服务' });
+    });
+
+    it('Ganzi Art.18 ¶2: a conditional-share application without its need basis, business goal or security measures is refused with a coded error, and nothing is filed', async () => {
+      const before: any = await graphql(stack.gatewayUrl, '{ applications { id } }', undefined, institution);
+      const { legalBasis: _unused, ...withoutBasis } = application('contents-missing');
+      const bare: any = await graphql(stack.gatewayUrl, APPLY, { input: withoutBasis }, institution);
+      expect(bare.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'legalBasis', missing: ['legalBasis', 'businessGoal', 'securityMeasures'] });
+      expect(bare.errors[0].message).toMatch(/需求依据、业务目标、安全保障措施 \/ .*甘孜 第十八条/);
+      const noMeasures: any = await graphql(stack.gatewayUrl, APPLY, { input: { ...application('contents-missing'), businessGoal: CONTENTS.businessGoal, securityMeasures: ' ' } }, institution);
+      expect(noMeasures.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', missing: ['securityMeasures'] });
+      const after: any = await graphql(stack.gatewayUrl, '{ applications { id } }', undefined, institution);
+      expect(after.data.applications).toEqual(before.data.applications);
+
+      const complete: any = await graphql(stack.gatewayUrl, `mutation($input: ApplicationInput!) { applyForAccess(input: $input) { status businessGoal securityMeasures } }`, { input: { ...application('contents-complete'), ...CONTENTS } }, institution);
+      expect(complete.errors).toBeUndefined();
+      expect(complete.data.applyForAccess).toEqual({ status: 'PENDING', ...CONTENTS });
     });
 
     it('Ganzi Art.45: the jurisdiction says its measures are valid until 2027-05-15', async () => {
@@ -168,7 +187,7 @@ function proceduresSuite(profileId: string, env: () => NodeJS.ProcessEnv, sql?: 
       const scenario = `incident-${profileId}`;
       const headers = { ...institution, 'x-scenario-id': scenario };
       const id = personIdAt(DEFAULT_SEED, 3);
-      const filed: any = await graphql(stack.gatewayUrl, APPLY, { input: application(scenario) }, institution);
+      const filed: any = await graphql(stack.gatewayUrl, APPLY, { input: { ...application(scenario), ...CONTENTS } }, institution);
       const approved: any = await graphql(stack.gatewayUrl, DECIDE, { id: filed.data.applyForAccess.id, approve: true }, provider);
       const grantId = approved.data.decideApplication.grantId;
       const before: any = await graphql(stack.gatewayUrl, PERSON_NAME, { id }, headers);

@@ -414,6 +414,9 @@ export const MIGRATIONS: readonly Migration[] = [
         grant_id text
       );
       CREATE INDEX data_return_pending_idx ON data_return (due_on) WHERE status = 'pending';
+      -- Ganzi Art.18 ¶2: what a conditional-share application states besides its scenario and basis.
+      ALTER TABLE application ADD COLUMN business_goal text;
+      ALTER TABLE application ADD COLUMN security_measures text;
       -- 数据安全事件 (Yunnan Art.43(8), Ganzi Art.37): who reported what on which datasets, the providers
       -- it concerns, and the grants its report suspended.
       CREATE TABLE security_incident (

@@ -5,6 +5,7 @@
 // can tell a statutory figure from a value the platform chose where a regulation is silent.
 import fs from 'node:fs';
 import path from 'node:path';
+import { isApplicationContent, type ApplicationContent } from '../../../directives/application-contents';
 import { BUNDLED_CALENDAR_FILE, CALENDAR_DIR, CHINA_TIME_ZONE, loadCalendar, WorkingCalendar } from '../calendar/working-days';
 
 export const ACTIVE_PROFILE_ENV = 'JURISDICTION_PROFILE';
@@ -63,6 +64,8 @@ export interface JurisdictionProfile {
   autoApproveUnconditional: boolean;
   approvalBasis: { article: string; notes?: string };
   sla: Record<Procedure, SlaEntry>;
+  /** What a conditional-share application must state beyond its scenario, where the regulation lists it (Ganzi Art.18 ¶2). */
+  conditionalShareContents?: { required: ApplicationContent[]; article: string };
   notes?: string;
 }
 
@@ -152,7 +155,7 @@ export function parseProfile(raw: unknown, file: string): JurisdictionProfile {
   const article = (x: unknown, field: string): string =>
     ARTICLE.test(str(x, field)) ? (x as string) : fail(field, `"${x}" is not an article like "云南 第二十九条"`);
 
-  const p = obj(raw, '(root)', ['id', 'name', 'regulation', 'calendar', 'approvalStages', 'autoApproveUnconditional', 'approvalBasis', 'sla'], ['notes']);
+  const p = obj(raw, '(root)', ['id', 'name', 'regulation', 'calendar', 'approvalStages', 'autoApproveUnconditional', 'approvalBasis', 'sla'], ['conditionalShareContents', 'notes']);
   const id = str(p.id, 'id');
   if (!/^[a-z0-9-]+$/.test(id)) fail('id', `"${id}" must be lower-case letters, digits and hyphens`);
 
@@ -195,6 +198,14 @@ export function parseProfile(raw: unknown, file: string): JurisdictionProfile {
     sla[proc] = { workingDays: days as number | null, article: art, basis, ...(e.extendableTo !== undefined && { extendableTo: e.extendableTo as number }), ...(notes !== undefined && { notes }) };
   }
 
+  let contents: JurisdictionProfile['conditionalShareContents'];
+  if (p.conditionalShareContents !== undefined) {
+    const c = obj(p.conditionalShareContents, 'conditionalShareContents', ['required', 'article']);
+    if (!Array.isArray(c.required) || !c.required.length) fail('conditionalShareContents.required', 'expected a non-empty list');
+    const required = (c.required as unknown[]).map((x, i) => (isApplicationContent(x) ? x : fail(`conditionalShareContents.required[${i}]`, `"${x}" is not legalBasis, businessGoal or securityMeasures`)));
+    contents = { required, article: article(c.article, 'conditionalShareContents.article') };
+  }
+
   const regulationNotes = optStr(r.notes, 'regulation.notes');
   const approvalNotes = optStr(ab.notes, 'approvalBasis.notes');
   const notes = optStr(p.notes, 'notes');
@@ -207,6 +218,7 @@ export function parseProfile(raw: unknown, file: string): JurisdictionProfile {
     autoApproveUnconditional: p.autoApproveUnconditional as boolean,
     approvalBasis: { article: article(ab.article, 'approvalBasis.article'), ...(approvalNotes !== undefined && { notes: approvalNotes }) },
     sla,
+    ...(contents !== undefined && { conditionalShareContents: contents }),
     ...(notes !== undefined && { notes }),
   };
 }

@@ -97,6 +97,11 @@ describe('what the regulations set', () => {
     expect(deadlineFor(loadProfile('ganzi'), 'demandAnswer', beijing('2026-01-09'), cal).due).toBe('2026-01-16');
   });
 
+  it('Ganzi Art.18 ¶2: only Ganzi lists what a conditional-share application must state', () => {
+    expect(loadProfile('ganzi').conditionalShareContents).toEqual({ required: ['legalBasis', 'businessGoal', 'securityMeasures'], article: '甘孜 第十八条' });
+    for (const id of ['yunnan', 'kunming', 'guiyang-guian']) expect(loadProfile(id).conditionalShareContents).toBeUndefined();
+  });
+
   it('Ganzi Art.45: the measures are valid for 2 years from 2025-05-16, then lapse; the others have no term', () => {
     const ganzi = loadProfile('ganzi');
     expect(ganzi.regulation).toMatchObject({ inForce: '2025-05-16', validUntil: '2027-05-15' });
@@ -198,6 +203,7 @@ describe('strict validation', () => {
     ['a missing calendar', (p: any) => { p.calendar = 'cn-2031.json'; }, 'yunnan.json: calendar: "cn-2031.json" is not a file in subgraphs/platform/calendar/'],
     ['a bad extension', (p: any) => { p.sla.objectionAnswer.extendableTo = 3; }, 'sla.objectionAnswer.extendableTo: expected a whole number larger than workingDays'],
     ['a term ending before it starts', (p: any) => { p.regulation.inForce = '2025-05-16'; p.regulation.validUntil = '2025-01-01'; }, 'yunnan.json: regulation.validUntil: is before inForce'],
+    ['an unknown application content', (p: any) => { p.conditionalShareContents = { required: ['horoscope'], article: '甘孜 第十八条' }; }, 'yunnan.json: conditionalShareContents.required[0]: "horoscope" is not legalBasis, businessGoal or securityMeasures'],
     ['a term that is not a date', (p: any) => { p.regulation.validUntil = 'two years'; }, 'yunnan.json: regulation.validUntil: "two years" must be YYYY-MM-DD'],
   ])('rejects %s, naming file and field', (_what, mutate, message) => {
     const p = fresh();

@@ -24,6 +24,9 @@ export const HIGH_LEVELS: ReadonlySet<DataLevel> = new Set<DataLevel>(['L4', 'IM
  */
 export const HIGH_LEVEL_REVIEW = ['big-data-department', 'provider'] as const;
 
+/** The data authority's formal check of an unconditional-share application (Ganzi Art.18 ¶2 形式审核): its one stage. */
+export const FORMAL_CHECK_STAGE = 'big-data-department';
+
 export function isHighLevel(level: DataLevel | undefined): boolean {
   return level !== undefined && HIGH_LEVELS.has(level);
 }
@@ -80,14 +83,16 @@ export interface ReviewPath {
 export function reviewPath(
   levels: ApplicationLevels,
   application: { purpose: 'SHARE' | 'OPEN'; unconditional: boolean },
-  profile: { approvalStages: readonly string[]; autoApproveUnconditional: boolean },
+  profile: { approvalStages: readonly string[]; openApprovalStages?: readonly string[]; autoApproveUnconditional: boolean; unconditionalFormalCheck?: unknown },
 ): ReviewPath {
   const profileWouldAutoApprove = application.purpose === 'SHARE' && application.unconditional && profile.autoApproveUnconditional;
   const levelReview = levels.highLevel.length > 0 || levels.importantOrCore.length > 0;
-  const autoApprove = profileWouldAutoApprove && !levelReview;
+  // Ganzi Art.18 ¶2: the grant follows the data authority's formal check (1 working day), a stage of its own.
+  const formalCheck = profileWouldAutoApprove && !levelReview && profile.unconditionalFormalCheck !== undefined;
+  const autoApprove = profileWouldAutoApprove && !levelReview && !formalCheck;
   return {
     autoApprove,
-    stages: autoApprove ? ['platform'] : levelReview ? [...HIGH_LEVEL_REVIEW] : [...profile.approvalStages],
+    stages: autoApprove ? ['platform'] : formalCheck ? [FORMAL_CHECK_STAGE] : levelReview ? [...HIGH_LEVEL_REVIEW] : [...(application.purpose === 'OPEN' ? profile.openApprovalStages ?? profile.approvalStages : profile.approvalStages)],
     levelReview,
     autoApprovalWithheld: profileWouldAutoApprove && levelReview,
   };

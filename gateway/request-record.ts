@@ -15,7 +15,7 @@ import { normaliseIp, type CallerKey } from './limits/rate-limits';
 import { rootFieldArguments, type RootFieldArgument } from './root-field-arguments';
 
 /** Root query fields whose arguments name data subjects, and the argument that does. */
-export const SUBJECT_ARGUMENTS: Readonly<Record<string, string>> = { person: 'idNumber', persons: 'idNumbers', verifyPersonIdentity: 'idNumber' };
+export const SUBJECT_ARGUMENTS: Readonly<Record<string, string>> = { person: 'idNumber', persons: 'idNumbers', verifyPersonIdentity: 'idNumber', verifyLicenceHeld: 'creditCode' };
 
 /** What the policy's walk of the answer found: whose records came back, which records were out of scope. */
 export interface AnswerFacts {

@@ -10,6 +10,8 @@ export const OPERATIONS_PATH = '/internal/operations';
 export const CATALOG_PATH = '/internal/catalog';
 /** GET ?id=&digest=: a platform-issued API key's state (api-key.ts ApiKeyState); 404 when no key has the id. */
 export const API_KEY_PATH = '/internal/api-key';
+/** GET: the ids of every platform-issued API key ({ ids: string[] }), so a gateway refuses unknown ids without a read each. */
+export const API_KEY_IDS_PATH = '/internal/api-key-ids';
 /** POST {entries}: a batch of audit entries (audit-entry.ts), answered once committed. */
 export const AUDIT_PATH = '/internal/audit';
 

@@ -14,8 +14,8 @@ import { TEST_SCALE } from './support/federation-suite';
 import { replicaEnv, startGatewayProcess, type GatewayProcess } from './support/gateway-process';
 import { graphql, type GraphQLResult } from './support/graphql';
 import { describeWithPostgres, dropSchemas, redisAvailable, TEST_DATABASE_URL, TEST_REDIS_URL, uniqueSchemaPrefix } from './support/services';
-import { PROVINCE_AUTHORITY } from './support/institutions';
-import { startStack, type Stack } from './support/stack';
+import { KUNMING_AUTHORITY, PROVINCE_AUTHORITY } from './support/institutions';
+import { metricsUrlOf, readCounter, startStack, type Stack } from './support/stack';
 
 const ENTITY = creditCodeAt(DEFAULT_SEED, 1);
 /** The same code with a wrong check character (GB 32100). */
@@ -27,6 +27,17 @@ const ROTATE = `mutation($id: ID!, $hours: Int) { rotateApiKey(id: $id, overlapH
 const REVOKE = `mutation($id: ID!, $reason: String!) { revokeApiKey(id: $id, reason: $reason) { ${KEY_FIELDS} } }`;
 const REGISTER = 'mutation($name: String!, $code: String!) { registerApp(name: $name, creditCode: $code) { id name creditCode status createdAt } }';
 const ACCEPT = 'mutation($kind: String!, $version: String!) { acceptAgreement(kind: $kind, version: $version) { kind version accepted } }';
+const PUBLISH = 'mutation($kind: String!, $version: String!, $title: String!, $text: String!) { publishAgreement(kind: $kind, version: $version, title: $title, text: $text) { kind version title text publishedAt accepted } }';
+const APPLY_OPEN = 'mutation($input: ApplicationInput!) { applyForAccess(input: $input) { id status commitmentAccepted agreementAccepted } }';
+const OPEN_APPLICATION = {
+  purpose: 'OPEN',
+  scenario: 'keys-realname',
+  scenarioName: '实名核验小程序',
+  description: '用户注册时核验身份证号与姓名是否一致',
+  fields: ['Query.verifyPersonIdentity'],
+  validFrom: new Date(Date.now() - 60_000).toISOString(),
+  validUntil: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+};
 const AGREEMENTS = '{ agreements { kind version title text publishedAt accepted } }';
 
 const codes = (result: GraphQLResult) => (result.errors ?? []).map((e) => e.extensions?.code);
@@ -234,6 +245,31 @@ function apiKeysSuite(env: () => NodeJS.ProcessEnv, options: { replicas: boolean
     ]));
   });
 
+  it('refuses a flood of unknown key ids with a bounded number of platform reads; a key created meanwhile works on every replica', async () => {
+    const keyReads = () => readCounter(metricsUrlOf(stack.subgraphUrls.platform), 'platform_api_key_reads_total');
+    const FLOOD = 300;
+    const before = await keyReads();
+    for (const url of gateways()) {
+      for (let batch = 0; batch < FLOOD / 20; batch += 1) {
+        const answers = await Promise.all(
+          Array.from({ length: 20 }, () => graphql(url, OPEN_FIELD, { code: ENTITY }, { 'x-api-key': `pdk_${crypto.randomBytes(8).toString('hex')}_${crypto.randomBytes(32).toString('hex')}` })),
+        );
+        for (const answer of answers) expect(answer.errors?.[0].extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'API_KEY' });
+      }
+    }
+    // Without the negative cache every made-up id costs a read; with it, a few id-set reads a second.
+    expect((await keyReads()) - before).toBeLessThan((FLOOD * gateways().length) / 10);
+
+    // A key created now is found at once despite the cached id sets (the creation is announced).
+    const [app]: any[] = (await graphql(stack.gatewayUrl, '{ myApps { id status } }', undefined, developer) as any).data.myApps;
+    const made: any = await graphql(stack.gatewayUrl, CREATE, { app: app.id, name: '洪峰之后' }, developer);
+    expect(made.errors).toBeUndefined();
+    for (const url of gateways()) {
+      const answer: any = await graphql(url, OPEN_FIELD, { code: ENTITY }, { 'x-api-key': made.data.createApiKey.key });
+      expect(answer.errors).toBeUndefined();
+    }
+  });
+
   it('fails closed when the platform cannot be reached and nothing is cached', async () => {
     const created: any = await graphql(stack.gatewayUrl, CREATE, { app: (await graphql(stack.gatewayUrl, '{ myApps { id } }', undefined, developer) as any).data.myApps[0].id, name: '断网' }, developer);
     const { key } = created.data.createApiKey;
@@ -274,15 +310,36 @@ function apiKeysSuite(env: () => NodeJS.ProcessEnv, options: { replicas: boolean
     }
   });
 
-  // Publishing is a database change (no operation for it yet): only the PostgreSQL run reaches the table.
-  (options.sql ? it : it.skip)('asks for acceptance again once a new version of an agreement is published', async () => {
+  it('lets a province admin publish a new agreement version, after which developers accept it again (Yunnan Art.35)', async () => {
     const mine: any = await graphql(stack.gatewayUrl, '{ myApps { id } apiKeys { id status } }', undefined, developer);
     const live = mine.data.apiKeys.find((k: any) => k.status === 'active');
-    await options.sql!(`INSERT INTO agreement (kind, version, title, body, published_at) VALUES ('use-agreement', '2', '公共数据开放利用协议', '第二版', now())`, []);
+    const admin = { authorization: `Bearer ${await credentials.token({ org: PROVINCE_AUTHORITY, roles: ['admin'], div: '530000', sub: 'admin-keys' })}` };
+    const cityAdmin = { authorization: `Bearer ${await credentials.token({ org: KUNMING_AUTHORITY, roles: ['admin'], div: '530100', sub: 'admin-km' })}` };
+    const vars = { kind: 'use-agreement', version: '2', title: '公共数据开放利用协议', text: '第二版：新增数据利用情况年度反馈义务。' };
+    // Bad input, a city authority, a developer: coded refusals, nothing published.
+    const byCity = await graphql(stack.gatewayUrl, PUBLISH, vars, cityAdmin);
+    expect(byCity.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'OUTSIDE_AREA' });
+    const byDeveloper = await graphql(stack.gatewayUrl, PUBLISH, vars, developer);
+    expect(byDeveloper.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    for (const [bad, argument] of [[{ kind: 'privacy-policy' }, 'kind'], [{ version: '2 final' }, 'version'], [{ version: '1' }, 'version'], [{ title: ' ' }, 'title'], [{ text: '' }, 'text']] as const) {
+      const refused = await graphql(stack.gatewayUrl, PUBLISH, { ...vars, ...bad }, admin);
+      expect(refused.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument });
+      expect(refused.errors?.[0].message).toMatch(/[\u4e00-\u9fff].* \/ [a-z]/);
+    }
+    const unchanged: any = await graphql(stack.gatewayUrl, AGREEMENTS, undefined, developer);
+    expect(unchanged.data.agreements.map((a: any) => [a.kind, a.version, a.accepted])).toEqual([['security-commitment', '1', true], ['use-agreement', '1', true]]);
+
+    const published: any = await graphql(stack.gatewayUrl, PUBLISH, vars, admin);
+    expect(published.errors).toBeUndefined();
+    expect(published.data.publishAgreement).toMatchObject({ kind: 'use-agreement', version: '2', text: vars.text, accepted: false });
     const agreements: any = await graphql(stack.gatewayUrl, AGREEMENTS, undefined, developer);
     expect(agreements.data.agreements.map((a: any) => [a.kind, a.version, a.accepted])).toEqual([['security-commitment', '1', true], ['use-agreement', '2', false]]);
     const refused = await graphql(stack.gatewayUrl, CREATE, { app: mine.data.myApps[0].id, name: '新版前' }, developer);
     expect(refused.errors?.[0].extensions).toMatchObject({ code: 'AGREEMENTS_NOT_ACCEPTED', missing: [{ kind: 'use-agreement', version: '2' }] });
+    // Conditional open data waits for the recorded acceptance too; what the input says does not count (Yunnan Art.35).
+    const openNotYet = await graphql(stack.gatewayUrl, APPLY_OPEN, { input: { ...OPEN_APPLICATION, acceptSecurityCommitment: true, acceptUseAgreement: true } }, developer);
+    expect(openNotYet.errors?.[0].extensions).toMatchObject({ code: 'AGREEMENTS_NOT_ACCEPTED', missing: [{ kind: 'use-agreement', version: '2' }] });
+    expect(((await graphql(stack.gatewayUrl, '{ applications { id } }', undefined, developer)) as any).data.applications).toEqual([]);
     // The key issued under version 1 (the fail-closed test's) keeps working, but is not rotated under the old text.
     expect(live).toBeDefined();
     const rotate = await graphql(stack.gatewayUrl, ROTATE, { id: live.id }, developer);
@@ -292,6 +349,16 @@ function apiKeysSuite(env: () => NodeJS.ProcessEnv, options: { replicas: boolean
     await graphql(stack.gatewayUrl, ACCEPT, { kind: 'use-agreement', version: '2' }, developer);
     const created: any = await graphql(stack.gatewayUrl, CREATE, { app: mine.data.myApps[0].id, name: '新版后' }, developer);
     expect(created.errors).toBeUndefined();
+    const open: any = await graphql(stack.gatewayUrl, APPLY_OPEN, { input: OPEN_APPLICATION }, developer);
+    expect(open.errors).toBeUndefined();
+    expect(open.data.applyForAccess).toMatchObject({ status: 'PENDING', commitmentAccepted: true, agreementAccepted: true });
+    if (options.sql) {
+      // The old acceptance stays recorded beside the new one; the publisher is recorded.
+      const accepted = await options.sql(`SELECT kind, version FROM agreement_acceptance WHERE developer_id = 'dev-keys-001' ORDER BY kind, version`, []);
+      expect(accepted).toEqual([{ kind: 'security-commitment', version: '1' }, { kind: 'use-agreement', version: '1' }, { kind: 'use-agreement', version: '2' }]);
+      const [v2] = await options.sql(`SELECT published_by FROM agreement WHERE kind = 'use-agreement' AND version = '2'`, []);
+      expect(v2.published_by).toBe(`institution:${PROVINCE_AUTHORITY}/admin-keys`);
+    }
   });
 
   it('keeps the development keys working beside the platform\'s', async () => {

@@ -17,6 +17,7 @@ import { replicaEnv, startGatewayProcess } from './support/gateway-process';
 import { graphql } from './support/graphql';
 import { describeWithPostgres, dropSchemas, TEST_DATABASE_URL, uniqueSchemaPrefix } from './support/services';
 import { startStack, type Stack } from './support/stack';
+import { chinaDay } from '../subgraphs/platform/sql-dates';
 import { PROVINCE_AUTHORITY } from './support/institutions';
 
 const INSTITUTION = '11530100015301017M';
@@ -34,7 +35,7 @@ const GRANT = {
 };
 const PERSON_QUERY = 'query($ids: [ID!]!) { persons(idNumbers: $ids) { name gender } }';
 
-function auditSuite(env: () => NodeJS.ProcessEnv, verifyChain?: () => Promise<void>): void {
+function auditSuite(env: () => NodeJS.ProcessEnv, verifyChain?: () => Promise<void>, tamper?: (sql: string, params: unknown[]) => Promise<void>): void {
   const credentials = new Credentials();
   const grantsFile = writeGrantsFile([GRANT]);
   let stack: Stack;
@@ -208,6 +209,33 @@ function auditSuite(env: () => NodeJS.ProcessEnv, verifyChain?: () => Promise<vo
     expect(refused.errors[0].extensions.code).toBe('FORBIDDEN');
   });
 
+  it('gives a provider its requests per day by dataset, institution and scenario over a bounded range, and refuses a bad range', async () => {
+    const police = { authorization: `Bearer ${await credentials.token({ org: POLICE, roles: ['provider'], div: '530000' })}` };
+    const PER_DAY = 'query($from: String!, $to: String!) { auditUsagePerDay(from: $from, to: $to) { day dataset institution scenario requests } }';
+    const today = chinaDay(new Date());
+    const from = chinaDay(new Date(Date.now() - 6 * 86_400_000));
+    const series: any = await graphql(stack.gatewayUrl, PER_DAY, { from, to: today }, police);
+    expect(series.errors).toBeUndefined();
+    const rows = series.data.auditUsagePerDay;
+    for (const row of rows) {
+      expect(row.dataset).toBe('530000-GA-0001'); // its own datasets only
+      expect(row.day >= from && row.day <= today).toBe(true);
+    }
+    const ours = rows.filter((r: any) => r.institution === INSTITUTION && r.scenario === 'audit-test');
+    expect(ours.length).toBeGreaterThan(0);
+    // The same requests as the totals over the same range.
+    const totals: any = await graphql(stack.gatewayUrl, '{ auditUsage(from: "' + new Date(Date.parse(`${from}T00:00:00+08:00`)).toISOString() + '") { dataset institution scenario requests } }', undefined, police);
+    const total = totals.data.auditUsage.find((u: any) => u.dataset === '530000-GA-0001' && u.institution === INSTITUTION && u.scenario === 'audit-test');
+    expect(ours.reduce((sum: number, r: any) => sum + r.requests, 0)).toBe(total.requests);
+    for (const [range, argument] of [[{ from: today, to: from }, 'to'], [{ from: '2026-01-01', to: '2026-06-30' }, 'to'], [{ from: '2026-02-30', to: today }, 'from'], [{ from, to: 'today' }, 'to']] as const) {
+      const refused: any = await graphql(stack.gatewayUrl, PER_DAY, range, police);
+      expect(refused.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument });
+      expect(refused.errors[0].message).toMatch(/[\u4e00-\u9fff].* \/ [a-z]/);
+    }
+    const byInstitution: any = await graphql(stack.gatewayUrl, PER_DAY, { from, to: today }, institution);
+    expect(byInstitution.errors[0].extensions.code).toBe('FORBIDDEN');
+  });
+
   it('answers with partial data when a subgraph is down, and stops calling it once its circuit opens', async () => {
     const env = { ...replicaEnv(stack.subgraphUrls, credentials, grantsFile), SUBGRAPH_URL_LEGAL_ENTITY: 'http://127.0.0.1:9/graphql', BREAKER_FAILURES: '2', BREAKER_COOLDOWN_MS: '60000' };
     const degraded = await startGatewayProcess(env);
@@ -251,7 +279,29 @@ function auditSuite(env: () => NodeJS.ProcessEnv, verifyChain?: () => Promise<vo
       await blind.stop();
     }
   });
+
+  // Last: on PostgreSQL it alters a record, and the chain stays broken after it.
+  it('shows data authorities the chain verified through its head, and the first broken link once a record is altered in the store (Yunnan Art.43(6))', async () => {
+    const STATUS = '{ auditChainStatus { verified checkedAt checked verifiedThroughSeq headSeq brokenAtSeq problem } }';
+    const intact: any = await graphql(stack.gatewayUrl, STATUS, undefined, admin);
+    expect(intact.errors).toBeUndefined();
+    const status = intact.data.auditChainStatus;
+    expect(status).toMatchObject({ verified: true, brokenAtSeq: null, problem: null });
+    expect(status.checked).toBeGreaterThan(10);
+    expect(status.verifiedThroughSeq).toBe(status.headSeq);
+    expect(Date.parse(status.checkedAt)).toBeGreaterThan(Date.now() - 60_000);
+    // Only data authorities ask.
+    const refused: any = await graphql(stack.gatewayUrl, STATUS, undefined, institution);
+    expect(refused.errors[0].extensions.code).toBe('FORBIDDEN');
+    if (!tamper) return;
+    const seq = Math.floor(status.headSeq / 2);
+    await tamper('UPDATE audit_record SET latency_ms = latency_ms + 1 WHERE seq = $1', [seq]);
+    const broken: any = await graphql(stack.gatewayUrl, STATUS, undefined, admin);
+    expect(broken.data.auditChainStatus).toMatchObject({ verified: false, brokenAtSeq: seq, verifiedThroughSeq: seq - 1 });
+    expect(broken.data.auditChainStatus.problem).toContain(`第${seq}条记录被篡改`);
+  });
 }
+
 
 describe('audit on PGlite (embedded default)', () => {
   auditSuite(() => ({ DATABASE_URL: '' }));
@@ -266,6 +316,14 @@ describeWithPostgres('audit', () => {
       try {
         const result = await verifyAuditStore(db);
         expect(result).toMatchObject({ ok: true });
+      } finally {
+        await db.close();
+      }
+    },
+    async (sql, params) => {
+      const db = await openDatabase({ url: TEST_DATABASE_URL, schema: `${prefix}platform` });
+      try {
+        await db.query(sql, params);
       } finally {
         await db.close();
       }

@@ -326,6 +326,20 @@ describeWithBrowser('the web console in chromium', () => {
     expect(after.data.person.name).toMatch(/^\p{Script=Han}+$/u);
     await screenshot(page, 'operator-query');
     await operator.context.close();
+
+    // The provider's use of its datasets: requests per day, in all and for the operator's institution
+    // (once the gateway has shipped the query's audit record: the page is reloaded until it shows).
+    const usage = await signedIn(tokens.provider);
+    const institutionDays = usage.page.locator(`svg[aria-label="每日请求数 · 机构 ${INSTITUTION}"]`);
+    for (let attempt = 0; attempt < 20 && !(await institutionDays.count()); attempt += 1) {
+      await usage.page.goto(`${base}/console/usage`);
+      await usage.page.locator('svg[aria-label="每日请求数"]').waitFor();
+      await institutionDays.or(usage.page.locator('tbody tr').first()).first().waitFor();
+    }
+    await expect(institutionDays.locator('rect.bar').count()).resolves.toBeGreaterThan(0);
+    await expectAccessibleForms(usage.page, 'form[aria-label="时间范围"]');
+    await screenshot(usage.page, 'provider-usage-per-day');
+    await usage.context.close();
   });
 
   it('data subject: sees the access to their record in a timeline and raises an objection (Yunnan Art.22, 24)', async () => {
@@ -355,8 +369,8 @@ describeWithBrowser('the web console in chromium', () => {
   it('every page of every role: each control labelled, each form usable from the keyboard alone', async () => {
     const pages: Record<string, string[]> = {
       operator: ['catalog', 'apply', 'applications', 'grants', 'query', 'objections'],
-      provider: ['review', 'objections', 'usage', 'catalog-changes', 'audit'],
-      admin: ['grants', 'suspensions', 'emergency', 'safelist', 'catalog-changes', 'audit', 'usage'],
+      provider: ['review', 'objections', 'usage', 'emergency-notices', 'catalog-changes', 'audit'],
+      admin: ['grants', 'suspensions', 'emergency', 'agreements', 'safelist', 'catalog-changes', 'audit', 'usage'],
       citizen: ['my-accesses', 'objections'],
     };
     for (const [role, paths] of Object.entries(pages)) {
@@ -409,7 +423,22 @@ describeWithBrowser('the web console in chromium', () => {
     const record = page.locator('tbody tr', { hasText: 'Person.name' }).first();
     await record.waitFor();
     await expect(record.textContent()).resolves.toContain(INSTITUTION);
+    // The hash chain, verified on request: intact, through the head (Yunnan Art.43(6)).
+    await pressButton(page, '校验哈希链');
+    await expectShown(page, page.getByTestId('chain-status').filter({ hasText: '哈希链完整' }));
+    await expect(page.getByTestId('chain-status').textContent()).resolves.toMatch(/已校验至第\d+条记录/);
     await screenshot(page, 'admin-audit');
+
+    // Publishes a new version of the use agreement (Yunnan Art.35): developers accept it again.
+    await page.goto(`${base}/console/agreements`);
+    await page.getByLabel('协议种类').selectOption('use-agreement');
+    await typeInto(page, /^版本号/, '2');
+    await typeInto(page, /^标题/, '公共数据开放利用协议');
+    await typeInto(page, /^正文/, '第二版：申请人每年反馈数据利用情况。');
+    await expectAccessibleForms(page, 'form[aria-label="发布协议新版本"]');
+    await pressButton(page, '发布', 'form[aria-label="发布协议新版本"]');
+    await expectShown(page, page.getByRole('status').filter({ hasText: '已发布 use-agreement v2' }));
+    await screenshot(page, 'admin-agreements');
 
     // Grants emergency access (突发事件): time-boxed, flagged among the grants.
     const rescuer = creditCodeAt(DEFAULT_SEED, 1);
@@ -426,6 +455,16 @@ describeWithBrowser('the web console in chromium', () => {
     await emergency.waitFor();
     await expect(emergency.textContent()).resolves.toContain('应急');
     await expect(emergency.textContent()).resolves.toContain(rescuer);
+    // The provider of those fields is told the purpose, fields and period (Ganzi Art.38).
+    const told = await signedIn(tokens.provider);
+    await told.page.goto(`${base}/console/emergency-notices`);
+    const notice = told.page.locator('article', { hasText: 'flood-rescue' });
+    await notice.waitFor();
+    await expect(notice.textContent()).resolves.toContain('洪涝灾害转移安置，核对受灾人员');
+    await expect(notice.textContent()).resolves.toContain('Person.name, Person.householdAddress');
+    await expect(notice.textContent()).resolves.toContain('待期满后复核');
+    await screenshot(told.page, 'provider-emergency-notice');
+    await told.context.close();
 
     // Suspends the institution: its next query is refused.
     await page.goto(`${base}/console/suspensions`);

@@ -128,7 +128,9 @@ describe('control-plane holes (issue 11)', () => {
       }
       // A developer's open-data application for a root field goes to the provider of its dataset too.
       const developer = { 'x-api-key': credentials.apiKey('realname-newcomer') };
-      const open: any = await graphql(stack.gatewayUrl, APPLY, { input: { ...apply('newcomer-realname', ['Query.verifyPersonIdentity']), purpose: 'OPEN', acceptSecurityCommitment: true, acceptUseAgreement: true } }, developer);
+      // Conditional open data needs the agreements in force accepted and recorded (Yunnan Art.35).
+      for (const kind of ['security-commitment', 'use-agreement']) await graphql(stack.gatewayUrl, 'mutation($kind: String!) { acceptAgreement(kind: $kind, version: "1") { accepted } }', { kind }, developer);
+      const open: any = await graphql(stack.gatewayUrl, APPLY, { input: { ...apply('newcomer-realname', ['Query.verifyPersonIdentity']), purpose: 'OPEN' } }, developer);
       const decided = await approved(open, police);
       const verified: any = await graphql(stack.gatewayUrl, 'query($id: ID!) { verifyPersonIdentity(idNumber: $id, name: "张三") }', { id: personAt(DEFAULT_SEED, 5).idNumber }, { ...developer, 'x-scenario-id': 'newcomer-realname' });
       expect(decided.grantId).toBeTruthy();
@@ -260,7 +262,7 @@ describe('control-plane holes (issue 11)', () => {
       const names = (type: any) => (type?.fields ?? []).map((f: any) => f.name).sort();
       return { queries: names(result.data.__schema.queryType), mutations: names(result.data.__schema.mutationType) };
     };
-    const CONTROL_QUERIES = ['agreements', 'apiKeys', 'applications', 'auditRecords', 'auditUsage', 'emergencyGrantsForReview', 'grants', 'myAccesses', 'myApps', 'myUsage', 'objections', 'overdueApplications', 'registeredOperations', 'suspensions', 'usageFeedback'];
+    const CONTROL_QUERIES = ['agreements', 'apiKeys', 'applications', 'auditChainStatus', 'auditRecords', 'auditUsage', 'auditUsagePerDay', 'emergencyGrantsForReview', 'emergencyNotices', 'grants', 'myAccesses', 'myApps', 'myUsage', 'objections', 'overdueApplications', 'registeredOperations', 'suspensions', 'usageFeedback'];
 
     it('anonymous callers see the catalog and no control operation at all', async () => {
       const anonymous = await operations({});
@@ -291,10 +293,14 @@ describe('control-plane holes (issue 11)', () => {
       expect(provider.mutations).not.toContain('decideCatalogChange');
       expect(provider.queries).toEqual(expect.arrayContaining(['auditRecords', 'auditUsage']));
       expect(provider.queries).not.toContain('suspensions');
+      expect(provider.queries).toEqual(expect.arrayContaining(['auditUsagePerDay', 'emergencyNotices']));
+      expect(provider.queries).not.toContain('auditChainStatus');
+      expect(provider.mutations).not.toContain('reviewEmergencyGrant');
+      expect(provider.mutations).not.toContain('publishAgreement');
 
       const adminOps = await operations(admin);
-      expect(adminOps.mutations).toEqual(expect.arrayContaining(['liftSuspension', 'grantEmergencyAccess', 'scopeGrant', 'suspend', 'registerOperation', 'retireOperation', 'decideCatalogChange']));
-      expect(adminOps.queries).toEqual(expect.arrayContaining(['suspensions', 'auditRecords', 'registeredOperations', 'overdueApplications']));
+      expect(adminOps.mutations).toEqual(expect.arrayContaining(['liftSuspension', 'grantEmergencyAccess', 'scopeGrant', 'suspend', 'registerOperation', 'retireOperation', 'decideCatalogChange', 'reviewEmergencyGrant', 'publishAgreement']));
+      expect(adminOps.queries).toEqual(expect.arrayContaining(['suspensions', 'auditRecords', 'registeredOperations', 'overdueApplications', 'auditChainStatus', 'emergencyGrantsForReview']));
     });
 
     it('what a caller does not see, it cannot call', async () => {

@@ -159,7 +159,7 @@ describeWithPostgres('levels act, Yunnan profile (one review stage of its own), 
 
     it('refuses an open-data application for IMPORTANT data at filing (Data Security Law Art.21; GB/T 43697-2024; Ganzi Art.25)', async () => {
       const refused: any = await graphql(url(), APPLY, {
-        input: { ...application('levels-open-important', ['Query.persons']), purpose: 'OPEN', acceptSecurityCommitment: true, acceptUseAgreement: true },
+        input: { ...application('levels-open-important', ['Query.persons']), purpose: 'OPEN' },
       }, headers.developer);
       expect(refused.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'fields', problem: 'LEVEL_FORBIDS_OPEN' });
       expect(refused.errors[0].message).toContain('Query.persons为IMPORTANT级（重要数据、核心数据），不予开放');
@@ -220,15 +220,17 @@ describeWithPostgres('levels act, Yunnan profile (one review stage of its own), 
   });
 });
 
-describe('levels act, Ganzi profile (auto-approves unconditional data, Ganzi Art.18 ¶2), embedded defaults', () => {
+describe('levels act, Ganzi profile (grants unconditional data on a formal check, Ganzi Art.18 ¶2), embedded defaults', () => {
   levelsSuite('ganzi', () => ({ DATABASE_URL: '' }), ({ stack, headers }) => {
     const url = () => stack().gatewayUrl;
 
-    it('never approves IMPORTANT data automatically: Query.persons goes to the data authority and the provider, where an L3 unconditional field is granted at once (Data Security Law Art.21)', async () => {
+    it('never approves IMPORTANT data automatically: Query.persons goes to the data authority and the provider, where an L3 unconditional field is granted on the authority\'s formal check (Data Security Law Art.21)', async () => {
       const ordinary: any = await graphql(url(), APPLY, { input: application('levels-auto-l3', ['Person.gender']) }, headers.institution);
       expect(ordinary.errors).toBeUndefined();
-      expect(ordinary.data.applyForAccess).toMatchObject({ status: 'APPROVED', stages: ['platform'], grantId: expect.stringMatching(/^grant-/) });
-      expect(ordinary.data.applyForAccess.steps.map((s: any) => s.action)).toEqual(['filed', 'auto-approved']);
+      // Below L4 the data authority's formal check is the one stage; its pass is the grant (Ganzi Art.18 ¶2).
+      expect(ordinary.data.applyForAccess).toMatchObject({ status: 'PENDING', stages: ['big-data-department'], grantId: null });
+      const checked: any = await graphql(url(), DECIDE, { id: ordinary.data.applyForAccess.id }, headers.admin);
+      expect(checked.data.decideApplication).toMatchObject({ status: 'APPROVED', grantId: expect.stringMatching(/^grant-/) });
 
       const filed: any = await graphql(url(), APPLY, { input: application('levels-auto-important', ['Query.persons', 'Person.gender']) }, headers.institution);
       expect(filed.errors).toBeUndefined();

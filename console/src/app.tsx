@@ -17,7 +17,9 @@ import { SuspensionsPage } from './pages/suspensions';
 import { EmergencyPage } from './pages/emergency';
 import { SafelistPage } from './pages/safelist';
 import { CatalogChangesPage } from './pages/catalog-changes';
+import { AgreementsPage } from './pages/agreements';
 import { AuditPage } from './pages/audit';
+import { EmergencyNoticesPage } from './pages/emergency-notices';
 import { MyAccessesPage } from './pages/my-accesses';
 import { DeveloperPage } from './pages/developer';
 import { QueryPage } from './pages/query';
@@ -40,11 +42,13 @@ export const PAGES: PageEntry[] = [
   { path: 'review', title: '审核队列', roles: ['provider', 'admin'], render: () => <ReviewQueuePage /> },
   { path: 'objections', title: '异议', roles: ['provider', 'admin', 'subject', 'institution'], render: (s) => <ObjectionsPage session={s} /> },
   { path: 'usage', title: '数据使用情况', roles: ['provider', 'admin'], render: () => <UsagePage /> },
+  { path: 'emergency-notices', title: '应急授权告知', roles: ['provider'], render: () => <EmergencyNoticesPage /> },
   { path: 'suspensions', title: '暂停', roles: ['admin'], render: () => <SuspensionsPage /> },
   { path: 'emergency', title: '应急授权', roles: ['admin'], render: () => <EmergencyPage /> },
+  { path: 'agreements', title: '协议发布', roles: ['admin'], render: () => <AgreementsPage /> },
   { path: 'safelist', title: '操作白名单', roles: ['admin'], render: () => <SafelistPage /> },
   { path: 'catalog-changes', title: '目录变更审定', roles: ['admin', 'provider'], render: () => <CatalogChangesPage /> },
-  { path: 'audit', title: '审计查询', roles: ['admin', 'provider'], render: () => <AuditPage /> },
+  { path: 'audit', title: '审计查询', roles: ['admin', 'provider'], render: (s) => <AuditPage admin={s?.role === 'admin'} /> },
   { path: 'my-accesses', title: '谁查询了我', roles: ['subject'], render: () => <MyAccessesPage /> },
   { path: 'developer', title: '开发者门户', roles: ['developer'], render: () => <DeveloperPage /> },
 ];

@@ -63,7 +63,7 @@ function verifiedIdentities(requestContext: GraphQLRequestContextWillSendRespons
 }
 
 /** Root fields that read the audit log: a reader sees every access this replica has answered before. */
-const READS_AUDIT = /\b(auditRecords|myAccesses|auditUsage|catalogChangeImpact)\b/;
+const READS_AUDIT = /\b(auditRecords|myAccesses|auditUsage|catalogChangeImpact|productUsage)\b/;
 
 export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlugin<RequestRecord> {
   const { settled } = options;

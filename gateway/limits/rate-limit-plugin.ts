@@ -1,6 +1,6 @@
 // Apollo Server plugin applying the rate limits of ./rate-limits once an operation is known (after
 // parsing and validation, before planning): one point per operation from the caller's budgets, and,
-// for every verifyPersonIdentity root field, one point from the caller's verification budgets (all
+// for every verification root field (verifyPersonIdentity, verifyLicenceHeld), one point from the caller's verification budgets (all
 // subjects, this subject) — and from its guarded-mode budget when the subject is guarded. After the
 // answer, every NO_MATCH counts against the subject's failure budget. A denial ends the request with
 // 429 RATE_LIMITED (retry-after), or 503 RATE_LIMIT_UNAVAILABLE when the limits could not be checked.
@@ -14,8 +14,8 @@ import { deniedError, UNAVAILABLE_RETRY_AFTER_SECONDS, type CallerKey, type Rate
 /** What the plugin reads from the request context: the request record (gateway/request-record.ts). */
 export type RateLimitedContext = RequestRecord & BaseContext;
 
-/** Root query fields answering yes/no about a data subject. */
-const VERIFY_FIELDS = new Set(['verifyPersonIdentity']);
+/** Root query fields answering yes/no about a data subject (verification products, directives/products.ts): one budget for all. */
+const VERIFY_FIELDS = new Set(['verifyPersonIdentity', 'verifyLicenceHeld']);
 
 /**
  * The client's address: the socket's peer, or — behind `trustedProxyHops` reverse proxies that each

@@ -41,8 +41,8 @@ export interface DomainModule<Loaders> {
   permissions?: Record<string, Record<string, unknown>>;
   /** Runs before each GraphQL request is resolved (e.g. bring a cached catalog up to date). */
   prepare?(db: Database): Promise<void>;
-  /** Extra plain HTTP routes (e.g. internal endpoints), given the database and settings. */
-  routes?(db: Database, settings: SubgraphSettings): PlainRoutes;
+  /** Extra plain HTTP routes (e.g. internal endpoints), given the database, settings and the /metrics registry. */
+  routes?(db: Database, settings: SubgraphSettings, metrics: client.Registry): PlainRoutes;
 }
 
 export interface RunningSubgraph {
@@ -124,7 +124,7 @@ export async function runSubgraph<Loaders>(domain: DomainModule<Loaders>): Promi
       return { loaders: domain.createLoaders(db), db, caller, callerKind: callerKindOf(caller) };
     },
     routes: {
-      ...domain.routes?.(db, settings),
+      ...domain.routes?.(db, settings, registry),
       'GET /healthz': () => ({ status: 200, body: 'ok' }),
       'GET /metrics': async () => ({
         status: 200,

@@ -4,9 +4,33 @@ import { creditCodeArgument, creditCodesArgument, divisionPrefixArgument } from 
 import { listPage } from '../common/listing';
 import { scopeCondition } from '../common/division-scope';
 import type { SubgraphContext } from '../common/run-subgraph';
+import type { Queryable } from '../../lib/db/database';
 import { LEGAL_ENTITY_COLUMNS, type LegalEntityLoaders } from './loaders';
+import { chosen, divisionLattice, releaseAggregate } from '../common/aggregate-release';
+
+/** The lattice of legalEntityCounts: the schema's LegalEntityKind and LegalEntityStatus. */
+const KINDS = ['ENTERPRISE', 'INDIVIDUAL_BUSINESS', 'FARMER_COOPERATIVE', 'GOVERNMENT_AGENCY', 'PUBLIC_INSTITUTION', 'SOCIAL_ORGANISATION'] as const;
+const STATUSES = ['ACTIVE', 'DEREGISTERED', 'REVOKED'] as const;
 
 type Context = SubgraphContext<LegalEntityLoaders>;
+
+export interface LegalEntityCountsFilter {
+  divisionCode: string;
+  kinds?: readonly string[] | null;
+  statuses?: readonly string[] | null;
+}
+
+/** The legalEntityCounts product (schema/legal-entity.graphql): one GROUP BY in this database, released on the fixed grid. */
+export function countLegalEntities(db: Queryable, args: LegalEntityCountsFilter, scope?: readonly string[]) {
+  const divisions = divisionLattice(args.divisionCode, scope);
+  return releaseAggregate(
+    db,
+    'Query.legalEntityCounts',
+    [['divisionCode', divisions.codes], ['kind', chosen(KINDS, args.kinds)], ['status', chosen(STATUSES, args.statuses)]],
+    `SELECT division_code AS "divisionCode", kind, status, count(*)::int AS count FROM legal_entity WHERE division_code LIKE $1 GROUP BY 1, 2, 3`,
+    [divisions.like],
+  );
+}
 
 export const legalEntityResolvers: GraphQLResolverMap<Context> = {
   Query: {
@@ -25,6 +49,7 @@ export const legalEntityResolvers: GraphQLResolverMap<Context> = {
         after: args.after,
       });
     },
+    legalEntityCounts: (_: unknown, args: LegalEntityCountsFilter, ctx: Context) => countLegalEntities(ctx.db, args, ctx.caller?.divisionScopes?.['Query.legalEntityCounts']),
   },
   LegalEntity: {
     __resolveReference: (ref: { creditCode: string }, ctx: Context) => ctx.loaders.entityByCode.load(ref.creditCode),

@@ -1,15 +1,44 @@
 import type { GraphQLResolverMap } from '../../lib/package-internals';
 import type { LicenceRecord } from '../seed/records';
-import { divisionPrefixArgument } from '../common/arguments';
+import { creditCodeArgument, divisionPrefixArgument } from '../common/arguments';
+import { chosen, divisionLattice, releaseAggregate } from '../common/aggregate-release';
 import { badUserInput } from '../common/errors';
 import { listPage } from '../common/listing';
 import { scopeCondition } from '../common/division-scope';
 import type { SubgraphContext } from '../common/run-subgraph';
+import type { Queryable } from '../../lib/db/database';
 import { LICENCE_COLUMNS, type LicenceLoaders } from './loaders';
 
 type Context = SubgraphContext<LicenceLoaders>;
 
 const LICENCE_NUMBER = /^[A-Z0-9-]{1,40}$/;
+
+/** The lattice of licenceCounts: the schema's LicenceType and LicenceStatus. */
+const TYPES = ['RESIDENT_ID_CARD', 'DRIVING_LICENCE', 'MARRIAGE_CERTIFICATE', 'PRACTISING_CERTIFICATE', 'BUSINESS_LICENCE', 'FOOD_BUSINESS_PERMIT', 'CONSTRUCTION_PERMIT'] as const;
+const STATUSES = ['VALID', 'EXPIRED', 'REVOKED'] as const;
+
+/** Today in Beijing (YYYY-MM-DD): a licence valid until today is still valid today. */
+function chinaToday(now = new Date()): string {
+  return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+export interface LicenceCountsFilter {
+  divisionCode: string;
+  types?: readonly string[] | null;
+  statuses?: readonly string[] | null;
+}
+
+/** The licenceCounts product (schema/licence.graphql): one GROUP BY in this database, released on the fixed grid. */
+export function countLicences(db: Queryable, args: LicenceCountsFilter, scope?: readonly string[]) {
+  const divisions = divisionLattice(args.divisionCode, scope);
+  return releaseAggregate(
+    db,
+    'Query.licenceCounts',
+    [['divisionCode', divisions.codes], ['type', chosen(TYPES, args.types)], ['status', chosen(STATUSES, args.statuses)]],
+    `SELECT division_code AS "divisionCode", type, status, count(*)::int AS count FROM licence WHERE division_code LIKE $1 GROUP BY 1, 2, 3`,
+    [divisions.like],
+  );
+}
 
 export const licenceResolvers: GraphQLResolverMap<Context> = {
   Query: {
@@ -34,6 +63,16 @@ export const licenceResolvers: GraphQLResolverMap<Context> = {
         first: args.first,
         after: args.after,
       });
+    },
+    licenceCounts: (_: unknown, args: LicenceCountsFilter, ctx: Context) => countLicences(ctx.db, args, ctx.caller?.divisionScopes?.['Query.licenceCounts']),
+    // A verification product: yes/no over declared fields (holder, type, status, validUntil), nothing else disclosed.
+    verifyLicenceHeld: async (_: unknown, args: { creditCode: string; type: string }, ctx: Context) => {
+      const rows = await ctx.db.query(
+        `SELECT 1 FROM licence WHERE holder_kind = 'LEGAL_ENTITY' AND holder_id = $1 AND type = $2 AND status = 'VALID'
+           AND (valid_until IS NULL OR valid_until >= $3::date) LIMIT 1`,
+        [creditCodeArgument(args.creditCode), args.type, chinaToday()],
+      );
+      return rows.length ? 'MATCH' : 'NO_MATCH';
     },
   },
   Licence: {

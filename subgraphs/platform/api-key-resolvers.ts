@@ -1,15 +1,14 @@
 // API keys issued by the platform (issue 15 item 2), managed by their developer: created for one of
 // its apps once both agreements in force are accepted (Yunnan Art.35), shown once, stored only as a
 // digest; rotated (the old key keeps working beside the new one for the overlap, then expires) and
-// revoked. Rotation and revocation bump the policy version and are announced, so every gateway drops
+// revoked. Creation, rotation and revocation bump the policy version and are announced, so every gateway drops
 // the key from its cache at once (gateway/identity/platform-keys.ts).
 import type { GraphQLResolverMap } from '../../lib/package-internals';
-import { GraphQLError } from 'graphql';
 import type { Queryable } from '../../lib/db/database';
 import { newPlatformKey } from '../../protocol/api-key';
 import { badUserInput } from '../common/errors';
 import type { SubgraphContext } from '../common/run-subgraph';
-import { currentAgreements, developerOf } from './developer-apps';
+import { developerOf, requireAgreementsAccepted } from './developer-apps';
 import { changePolicy } from './grant-writer';
 import type { PolicyChangeNotifier } from './policy-state';
 import { isoColumn } from './sql-dates';
@@ -37,17 +36,6 @@ const LIVE = `revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`
 
 async function keyOf(db: Queryable, id: string) {
   return (await db.query<{ id: string; status: string }>(`SELECT ${KEY_SELECT} FROM api_key WHERE id = $1`, [id]))[0];
-}
-
-/** Keys are issued only under the agreements in force, accepted (Yunnan Art.35: 签署安全承诺书，签订开放利用协议). */
-async function requireAgreementsAccepted(db: Queryable, developer: string): Promise<void> {
-  const missing = (await currentAgreements(db, developer)).filter((a) => !a.accepted);
-  if (missing.length) {
-    throw new GraphQLError(
-      `须先接受现行的${missing.map((a) => a.title).join('和')}（云南省公共数据管理办法第三十五条） / accept the agreements in force first: ${missing.map((a) => `${a.kind} v${a.version}`).join(', ')} (Yunnan Art.35)`,
-      { extensions: { code: 'AGREEMENTS_NOT_ACCEPTED', missing: missing.map((a) => ({ kind: a.kind, version: a.version })) } },
-    );
-  }
 }
 
 function checkName(name: string): string {
@@ -87,7 +75,9 @@ export function apiKeyResolvers(deps: { notifier: PolicyChangeNotifier }): Graph
         if (!app) throw badUserInput('没有此应用', 'you have no app with this id', { argument: 'appId' });
         if (app.status !== 'active') throw badUserInput('应用已撤销，不能再发放密钥', 'the app is withdrawn: no keys are issued for it', { argument: 'appId' });
         await requireAgreementsAccepted(ctx.db, developer);
-        const made = await ctx.db.transaction(async (tx) => {
+        // Announced like a policy change: gateways drop their set of known key ids (their negative
+        // cache, gateway/identity/platform-keys.ts), so the new key works at once on every replica.
+        const made = await changePolicy(ctx.db, deps.notifier, async (tx) => {
           const [{ live }] = await tx.query<{ live: number }>(`SELECT count(*)::int AS live FROM api_key WHERE app_id = $1 AND ${LIVE}`, [args.appId]);
           if (live >= LIVE_KEYS_PER_APP) throw badUserInput(`每个应用最多${LIVE_KEYS_PER_APP}个有效密钥，请先吊销不用的密钥`, `an app holds at most ${LIVE_KEYS_PER_APP} keys in use: revoke one first`, { argument: 'appId' });
           return issue(tx, developer, args.appId, name);

@@ -7,7 +7,7 @@
 import crypto from 'node:crypto';
 import type { GraphQLResolverMap } from '../../lib/package-internals';
 import { approvingDataset, type Catalog } from '../../directives/catalog';
-import { applicationLevels, highLevelCoordinates, isImportantOrCore, reviewPath } from '../../directives/levels';
+import { applicationLevels, FORMAL_CHECK_STAGE, highLevelCoordinates, isImportantOrCore, reviewPath } from '../../directives/levels';
 import type { Queryable } from '../../lib/db/database';
 import type { WorkingCalendar } from './calendar/working-days';
 import { deadlineFor, type JurisdictionProfile, type Procedure } from './profiles/profile';
@@ -20,6 +20,8 @@ import { adminAreaOf, divisionOfInstitution, inAreaSql, requireAdminArea, requir
 import type { PolicyChangeNotifier } from './policy-state';
 import { isoColumn, chinaDay } from './sql-dates';
 import { APPLICATION_CONTENTS, missingContents } from '../../directives/application-contents';
+import { requireAgreementsAccepted } from './developer-apps';
+import { scheduleDelivery } from './delivery';
 
 type Context = SubgraphContext<Record<string, never>>;
 
@@ -44,15 +46,14 @@ interface ApplicationInput {
   plainReason?: string;
   validFrom: string;
   validUntil: string;
-  acceptSecurityCommitment?: boolean;
-  acceptUseAgreement?: boolean;
 }
 
 export const APPLICATION_SELECT = `id, applicant_kind AS "applicantKind", applicant_id AS "applicantId", operator, upper(purpose) AS purpose,
   scenario, scenario_name AS "scenarioName", description, legal_basis AS "legalBasis", business_goal AS "businessGoal", security_measures AS "securityMeasures", fields, plain, plain_reason AS "plainReason", provider_code AS "providerCode",
   ${isoColumn('valid_from')} AS "validFrom", ${isoColumn('valid_until')} AS "validUntil", stages, stage_index AS "stageIndex", upper(status) AS status,
   ${isoColumn('filed_at')} AS "filedAt", due_on::text AS "dueOn", ${isoColumn('decided_at')} AS "decidedAt", refusal_basis AS "refusalBasis",
-  commitment_accepted AS "commitmentAccepted", agreement_accepted AS "agreementAccepted", grant_id AS "grantId"`;
+  commitment_accepted AS "commitmentAccepted", agreement_accepted AS "agreementAccepted", grant_id AS "grantId",
+  delivery_due_on::text AS "deliveryDueOn", ${isoColumn('delivered_at')} AS "deliveredAt"`;
 
 interface ApplicationRow {
   id: string;
@@ -68,7 +69,8 @@ interface ApplicationRow {
   stages: string[];
   stageIndex: number;
   status: 'PENDING' | 'APPROVED' | 'REFUSED';
-  dueOn: string;
+  dueOn: string | null;
+  filedAt: string;
 }
 
 export const SCENARIO_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
@@ -108,6 +110,23 @@ function dueOn(deps: ApplicationDeps, procedure: Procedure, from: Date): { due: 
   }
 }
 
+/** 无法定期限 — the note of a stage the text gives no deadline. */
+export const NO_STATUTORY_DEADLINE = '无法定期限 / no statutory deadline';
+
+/**
+ * The profile's own big-data-department stage has no deadline in the text (Guiyang-Gui'an Art.22 ¶2:
+ * 审核通过的，转至数据提供方 — the provider's 5 working days run from the forwarding). A stage the
+ * levels imposed keeps the conditional answer deadline (see reviewPath).
+ */
+function untimedStage(profile: JurisdictionProfile, stage: string, levelReview: boolean): boolean {
+  return stage === 'big-data-department' && !levelReview && profile.approvalStages.includes('big-data-department');
+}
+
+/** An application whose one stage is the authority's formal check (Ganzi Art.18 ¶2). */
+function formalCheckOnly(profile: JurisdictionProfile, application: ApplicationRow): boolean {
+  return profile.unconditionalFormalCheck !== undefined && application.stages.length === 1 && application.stages[0] === FORMAL_CHECK_STAGE;
+}
+
 async function addStep(tx: Queryable, id: string, stage: string, action: string, actor: string, at: Date, due: string | null, note: string | null): Promise<void> {
   await tx.query(
     `INSERT INTO application_step (application_id, seq, stage, action, actor, at, due_on, note)
@@ -133,13 +152,15 @@ function levelReviewNote(highLevel: string[], importantOrCore: string[], wouldAu
  * first (inference control): a masked value no mask can protect refuses the approval; masks narrowed
  * for this grantee are recorded as a step the applicant and the approver both read.
  */
-async function approve(tx: Queryable, deps: GrantInferenceDeps, row: ApplicationRow, stage: string, at: Date): Promise<string> {
+async function approve(tx: Queryable, deps: ApplicationDeps, row: ApplicationRow, stage: string, at: Date, deliveredNow = stage === 'platform'): Promise<string> {
   const grantId = `grant-${row.id}`;
   const grant = { id: grantId, grantee: { kind: row.applicantKind, id: row.applicantId }, scenario: row.scenario, fields: row.fields, plain: row.plain, validFrom: row.validFrom, validUntil: row.validUntil };
   const review = await reviewGrant(tx, deps, grant, at);
   refuseConflicts(review);
   await upsertGrant(tx, grant, row.id);
   await tx.query(`UPDATE application SET status = 'approved', decided_at = $2, grant_id = $3 WHERE id = $1`, [row.id, at.toISOString(), grantId]);
+  // The delivery deadline starts (Yunnan Art.29); the platform's own approval is the delivery itself.
+  await scheduleDelivery(tx, deps, row, at, deliveredNow);
   const notes = maskNotes(review);
   if (notes.length) await addStep(tx, row.id, stage, 'masks-narrowed', 'platform', at, null, notes.join('\n'));
   return grantId;
@@ -174,7 +195,7 @@ export function applicationResolvers(deps: ApplicationDeps): GraphQLResolverMap<
     Application: {
       currentStage: (a: ApplicationRow) => (a.status === 'PENDING' ? a.stages[a.stageIndex] : null),
       highLevelFields: (a: ApplicationRow) => highLevelCoordinates(deps.catalog, a.fields),
-      overdue: (a: ApplicationRow) => a.status === 'PENDING' && a.dueOn < chinaDay(now()),
+      overdue: (a: ApplicationRow) => a.status === 'PENDING' && a.dueOn !== null && a.dueOn < chinaDay(now()),
       steps: (a: ApplicationRow, _: unknown, ctx: Context) =>
         ctx.db.query(`SELECT stage, action, actor, ${isoColumn('at')} AS at, due_on::text AS "dueOn", note FROM application_step WHERE application_id = $1 ORDER BY seq`, [a.id]),
     },
@@ -222,9 +243,8 @@ export function applicationResolvers(deps: ApplicationDeps): GraphQLResolverMap<
           throw badUserInput(`明文理由不得超过${MAX_PLAIN_REASON}字`, `plainReason may be at most ${MAX_PLAIN_REASON} characters`, { argument: 'plainReason' });
         }
         const { from, until } = checkValidity(input.validFrom, input.validUntil, now());
-        if (purpose === 'OPEN' && !(input.acceptSecurityCommitment && input.acceptUseAgreement)) {
-          throw badUserInput('有条件开放须签署安全承诺书和开放利用协议', 'conditional open data needs the security commitment and the use agreement accepted (Yunnan Art.35)', { argument: 'acceptUseAgreement' });
-        }
+        // Yunnan Art.35: the developer's recorded acceptance of the agreements in force, not a flag it sends.
+        if (purpose === 'OPEN') await requireAgreementsAccepted(ctx.db, caller.id);
         const unconditional = policies.every((p) => p.attribute === 'UNCONDITIONAL');
         // Ganzi Art.18 ¶2: a conditional-share application states its need basis, business goal and security measures.
         const contents = deps.profile.conditionalShareContents;
@@ -240,7 +260,8 @@ export function applicationResolvers(deps: ApplicationDeps): GraphQLResolverMap<
         // A stage the levels imposed gets the answer deadline of conditional data: a person reviews it, as conditional data.
         const procedure: Procedure = purpose === 'OPEN' ? 'conditionalOpenAnswer' : unconditional && !path.levelReview ? 'unconditionalShareAnswer' : 'conditionalShareAnswer';
         const filedAt = now();
-        const { due, note } = dueOn(deps, procedure, filedAt);
+        const untimed = untimedStage(deps.profile, stages[0], path.levelReview);
+        const { due, note } = untimed ? { due: null, note: `${NO_STATUTORY_DEADLINE}（${deps.profile.approvalBasis.article}）` } : dueOn(deps, procedure, filedAt);
         const levelNote = path.levelReview ? levelReviewNote(levels.highLevel, levels.importantOrCore, path.autoApprovalWithheld) : null;
         const id = `app-${crypto.randomUUID()}`;
         const actor = actorOf(ctx.caller);
@@ -251,7 +272,7 @@ export function applicationResolvers(deps: ApplicationDeps): GraphQLResolverMap<
              VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,'pending',$16,$17,$18,$19,$20,$21,$22)`,
             [id, applicantKind, caller.id, caller.operator ?? caller.id, purpose.toLowerCase(), input.scenario, input.scenarioName, input.description, input.legalBasis ?? null,
               input.fields, plain, [...providers][0], new Date(from).toISOString(), new Date(until).toISOString(), stages, filedAt.toISOString(), due,
-              input.acceptSecurityCommitment ?? false, input.acceptUseAgreement ?? false, plainReason, input.businessGoal?.trim() || null, input.securityMeasures?.trim() || null],
+              purpose === 'OPEN', purpose === 'OPEN', plainReason, input.businessGoal?.trim() || null, input.securityMeasures?.trim() || null],
           );
           await addStep(tx, id, stages[0], 'filed', actor, filedAt, due, [levelNote, note].filter(Boolean).join('\n') || null);
           // Inference control at filing too: the applicant learns at once what cannot be granted as asked.
@@ -292,6 +313,12 @@ export function applicationResolvers(deps: ApplicationDeps): GraphQLResolverMap<
             await tx.query('UPDATE application SET stage_index = stage_index + 1, due_on = $2 WHERE id = $1', [application.id, due]);
             await addStep(tx, application.id, stage, 'approved', actor, at, null, args.note ?? null);
             await addStep(tx, application.id, next, 'forwarded', actor, at, due, note ?? null);
+          } else if (formalCheckOnly(deps.profile, application)) {
+            // Ganzi Art.18 ¶2: 审核结果自动同步至公共数据提供单位，申请单位自动取得数据使用授权.
+            await approve(tx, deps, application, stage, at, true);
+            await addStep(tx, application.id, stage, 'approved', actor, at, null, args.note ?? null);
+            await addStep(tx, application.id, 'provider', 'notified', 'platform', at, null,
+              `形式审核结果已同步至数据提供单位 / the formal check's result was sent to the provider (${deps.profile.unconditionalFormalCheck!.article})`);
           } else {
             await approve(tx, deps, application, stage, at);
             await addStep(tx, application.id, stage, 'approved', actor, at, null, args.note ?? null);

@@ -10,6 +10,9 @@ import type { Queryable } from '../../lib/db/database';
 import { validateCreditCode } from '../../lib/identifiers';
 import { badUserInput } from '../common/errors';
 import type { SubgraphContext } from '../common/run-subgraph';
+import { isProvinceArea } from '../../directives/jurisdiction';
+import { outsideArea, requireAdminArea } from './institution-registry';
+import { actorOf } from './permissions';
 import { isoColumn } from './sql-dates';
 
 type Context = SubgraphContext<Record<string, never>>;
@@ -46,6 +49,27 @@ export async function currentAgreements(db: Queryable, developer: string): Promi
   );
 }
 
+/** Keys and conditional open data only under the agreements in force, accepted (Yunnan Art.35: 签署安全承诺书，签订开放利用协议). */
+export async function requireAgreementsAccepted(db: Queryable, developer: string): Promise<void> {
+  const missing = (await currentAgreements(db, developer)).filter((a) => !a.accepted);
+  if (missing.length) {
+    throw new GraphQLError(
+      `须先接受现行的${missing.map((a) => a.title).join('和')}（云南省公共数据管理办法第三十五条） / accept the agreements in force first: ${missing.map((a) => `${a.kind} v${a.version}`).join(', ')} (Yunnan Art.35)`,
+      { extensions: { code: 'AGREEMENTS_NOT_ACCEPTED', missing: missing.map((a) => ({ kind: a.kind, version: a.version })) } },
+    );
+  }
+}
+
+const VERSION = /^[0-9A-Za-z][0-9A-Za-z.-]{0,19}$/;
+const TITLE_MAX = 100;
+const TEXT_MAX = 20_000;
+
+function checkKind(kind: string): void {
+  if (!(AGREEMENT_KINDS as readonly string[]).includes(kind)) {
+    throw badUserInput(`协议种类应为 ${AGREEMENT_KINDS.join('、')}`, `the kind must be one of ${AGREEMENT_KINDS.join(', ')}`, { argument: 'kind' });
+  }
+}
+
 export function developerAppResolvers(): GraphQLResolverMap<Context> {
   return {
     Query: {
@@ -73,9 +97,7 @@ export function developerAppResolvers(): GraphQLResolverMap<Context> {
       },
       acceptAgreement: async (_: unknown, args: { kind: string; version: string }, ctx: Context) => {
         const developer = developerOf(ctx);
-        if (!(AGREEMENT_KINDS as readonly string[]).includes(args.kind)) {
-          throw badUserInput(`协议种类应为 ${AGREEMENT_KINDS.join('、')}`, `the kind must be one of ${AGREEMENT_KINDS.join(', ')}`, { argument: 'kind' });
-        }
+        checkKind(args.kind);
         // Only the version in force can be accepted: accepting an old text would not cover the new one.
         const current = (await currentAgreements(ctx.db, developer)).find((a) => a.kind === args.kind);
         if (!current || current.version !== args.version) {
@@ -83,6 +105,27 @@ export function developerAppResolvers(): GraphQLResolverMap<Context> {
         }
         await ctx.db.query('INSERT INTO agreement_acceptance (developer_id, kind, version) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [developer, args.kind, args.version]);
         return { ...current, accepted: true };
+      },
+      // A new version is in force at once: every developer sees it as not accepted, and keys and
+      // conditional open data wait for its acceptance (Yunnan Art.35). Older versions and their
+      // acceptances stay recorded. Texts are province-wide, so only a province authority publishes.
+      publishAgreement: async (_: unknown, args: { kind: string; version: string; title: string; text: string }, ctx: Context) => {
+        const area = await requireAdminArea(ctx);
+        if (!isProvinceArea(area)) throw outsideArea('协议文本全省统一，发布', 'agreements are province-wide: publishing one');
+        checkKind(args.kind);
+        const version = args.version.trim();
+        if (!VERSION.test(version)) throw badUserInput('版本号应为1至20个字母、数字、点或连字符', 'the version must be 1 to 20 letters, digits, dots or hyphens', { argument: 'version' });
+        const title = args.title.trim();
+        if (!title || Array.from(title).length > TITLE_MAX) throw badUserInput(`标题应为1至${TITLE_MAX}个字符`, `the title must have 1 to ${TITLE_MAX} characters`, { argument: 'title' });
+        const text = args.text.trim();
+        if (!text || Array.from(text).length > TEXT_MAX) throw badUserInput(`正文应为1至${TEXT_MAX}个字符`, `the text must have 1 to ${TEXT_MAX} characters`, { argument: 'text' });
+        const rows = await ctx.db.query<AgreementRow>(
+          `INSERT INTO agreement (kind, version, title, body, published_by) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING
+           RETURNING kind, version, title, body AS text, ${isoColumn('published_at')} AS "publishedAt", false AS accepted`,
+          [args.kind, version, title, text, actorOf(ctx.caller)],
+        );
+        if (!rows.length) throw badUserInput('该版本已发布，协议文本不可更改，请使用新版本号', 'this version is already published and a text is never changed: use a new version', { argument: 'version' });
+        return rows[0];
       },
     },
   };

@@ -13,6 +13,7 @@ import { actsOn } from '../../directives/jurisdiction';
 import { adminAreaOf, divisionOfGrantee, divisionOfInstitution, divisionOfTarget, granteeInAreaSql, requireAdminArea, requireInArea } from './institution-registry';
 import { GRANT_SELECT, toGrant, type PolicyChangeNotifier } from './policy-state';
 import { isoColumn } from './sql-dates';
+import { noticeWithdrawal } from './withdrawal-review';
 
 type Context = SubgraphContext<Record<string, never>>;
 
@@ -33,6 +34,14 @@ const grantView = (row: Parameters<typeof toGrant>[0], at: Date) => {
   const grant = toGrant(row);
   return { ...grant, granteeKind: grant.grantee.kind, granteeId: grant.grantee.id, plain: grant.plain ?? [], emergency: grant.emergency ?? false, status: grantStatus(grant, at), divisionScope: grant.divisionScope ?? null };
 };
+
+const REVIEW_NOTE_MAX = 2000;
+
+/** A provider's notice of an emergency grant over its fields (Ganzi Art.38: purpose, scope and period), with the review once made. */
+const NOTICE_SELECT = `n.grant_id AS "grantId", g.grantee_id AS institution, g.scenario, g.emergency_purpose AS purpose, n.fields,
+  ${isoColumn('g.valid_from')} AS "validFrom", ${isoColumn('g.valid_until')} AS "validUntil", ${isoColumn('n.notified_at')} AS "notifiedAt",
+  upper(r.outcome) AS "reviewOutcome", CASE WHEN r.reviewed_at IS NULL THEN NULL ELSE ${isoColumn('r.reviewed_at')} END AS "reviewedAt"
+  FROM emergency_notice n JOIN grant_record g ON g.id = n.grant_id LEFT JOIN emergency_review r ON r.grant_id = n.grant_id`;
 
 const actorOf = (ctx: Context) => `${ctx.caller?.id}/${ctx.caller?.operator ?? ''}`;
 
@@ -64,7 +73,16 @@ export function grantResolvers(deps: GrantDeps): GraphQLResolverMap<Context> {
       emergencyGrantsForReview: async (_: unknown, __: unknown, ctx: Context) => {
         const params: unknown[] = [now().toISOString()];
         const inArea = granteeInAreaSql(await requireAdminArea(ctx), params);
-        return (await ctx.db.query(`SELECT ${GRANT_SELECT} FROM grant_record WHERE emergency AND valid_until <= $1 AND ${inArea} ORDER BY valid_until`, params)).map((r) => grantView(r as never, now()));
+        // Reviewed ones are done (reviewEmergencyGrant).
+        return (await ctx.db.query(
+          `SELECT ${GRANT_SELECT} FROM grant_record WHERE emergency AND valid_until <= $1 AND ${inArea}
+           AND NOT EXISTS (SELECT 1 FROM emergency_review r WHERE r.grant_id = grant_record.id) ORDER BY valid_until`,
+          params,
+        )).map((r) => grantView(r as never, now()));
+      },
+      emergencyNotices: async (_: unknown, __: unknown, ctx: Context) => {
+        if (!(ctx.caller?.roles ?? []).includes('provider') || !ctx.caller?.id) throw forbidden('仅数据提供单位可查看应急授权告知', 'only data providers read emergency notices');
+        return ctx.db.query(`SELECT ${NOTICE_SELECT} WHERE n.provider_code = $1 ORDER BY n.notified_at DESC LIMIT 500`, [ctx.caller.id]);
       },
       suspensions: async (_: unknown, args: { includeLifted?: boolean }, ctx: Context) => {
         const area = await requireAdminArea(ctx);
@@ -120,11 +138,44 @@ export function grantResolvers(deps: GrantDeps): GraphQLResolverMap<Context> {
           validUntil: new Date(start.getTime() + args.hours * 3600_000).toISOString(),
           emergency: true,
         };
+        // Each provider whose fields the grant covers is told its purpose, fields and period (Ganzi Art.38).
+        const byProvider = new Map<string, string[]>();
+        for (const f of args.fields) {
+          const provider = approvingDataset(deps.catalog, f)!.providerCode;
+          byProvider.set(provider, [...(byProvider.get(provider) ?? []), f]);
+        }
         await changePolicy(ctx.db, deps.notifier, async (tx) => {
           refuseConflicts(await reviewGrant(tx, deps, grant, start));
           await upsertGrant(tx, grant);
+          await tx.query('UPDATE grant_record SET emergency_purpose = $2 WHERE id = $1', [grant.id, args.reason.trim()]);
+          for (const [provider, fields] of byProvider) {
+            await tx.query('INSERT INTO emergency_notice (grant_id, provider_code, fields) VALUES ($1, $2, $3)', [grant.id, provider, fields]);
+          }
         });
         return grantView((await ctx.db.query(`SELECT ${GRANT_SELECT} FROM grant_record WHERE id = $1`, [grant.id]))[0] as never, now());
+      },
+      // Ganzi Art.38: an expired emergency grant is reviewed by an authority of the grantee's area,
+      // once; the outcome is recorded (who, when, why) and reaches the providers' notices.
+      reviewEmergencyGrant: async (_: unknown, args: { grant: string; outcome: 'JUSTIFIED' | 'UNJUSTIFIED'; note: string }, ctx: Context) => {
+        const area = await requireAdminArea(ctx);
+        const [grant] = await ctx.db.query<{ kind: string; id: string; emergency: boolean; expired: boolean; reviewed: boolean }>(
+          `SELECT grantee_kind AS kind, grantee_id AS id, emergency, valid_until <= $2 AS expired,
+             EXISTS (SELECT 1 FROM emergency_review r WHERE r.grant_id = grant_record.id) AS reviewed
+           FROM grant_record WHERE id = $1`,
+          [args.grant, now().toISOString()],
+        );
+        if (!grant || !grant.emergency) throw badUserInput('没有此应急授权', 'no emergency grant with this id', { argument: 'grant' });
+        requireInArea(area, await divisionOfGrantee(ctx.db, grant), `授权${args.grant}的被授权机构`, `the grantee of grant ${args.grant}`);
+        if (!grant.expired) throw badUserInput('应急授权期满后方可复核', 'an emergency grant is reviewed once it has expired', { argument: 'grant' });
+        const note = args.note.trim();
+        if (!note || Array.from(note).length > REVIEW_NOTE_MAX) throw badUserInput(`请写明复核意见（至多${REVIEW_NOTE_MAX}字）`, `give the review's note (at most ${REVIEW_NOTE_MAX} characters)`, { argument: 'note' });
+        const rows = await ctx.db.query(
+          `INSERT INTO emergency_review (grant_id, outcome, note, reviewed_by) VALUES ($1, $2, $3, $4) ON CONFLICT (grant_id) DO NOTHING
+           RETURNING grant_id AS "grantId", upper(outcome) AS outcome, note, reviewed_by AS "reviewedBy", ${isoColumn('reviewed_at')} AS "reviewedAt"`,
+          [args.grant, args.outcome.toLowerCase(), note, actorOf(ctx)],
+        );
+        if (!rows.length || grant.reviewed) throw badUserInput('该应急授权已复核', 'this emergency grant is already reviewed', { argument: 'grant' });
+        return rows[0];
       },
       suspend: async (_: unknown, args: { target: string; id: string; scope?: string; reason: string }, ctx: Context) => {
         const target = args.target.toLowerCase();
@@ -140,9 +191,11 @@ export function grantResolvers(deps: GrantDeps): GraphQLResolverMap<Context> {
         if (target === 'dataset' && ![...deps.catalog.datasets.values()].some((d) => d.code === args.id)) throw badUserInput('数据集不存在', 'no such dataset code', { argument: 'id' });
         if (!args.reason.trim()) throw badUserInput('请说明暂停理由', 'give the reason', { argument: 'reason' });
         const id = `suspension-${crypto.randomUUID()}`;
-        await changePolicy(ctx.db, deps.notifier, (tx) =>
-          tx.query('INSERT INTO suspension (id, target_kind, target_id, scope, reason, created_by) VALUES ($1, $2, $3, $4, $5, $6)', [id, target, args.id, scope, args.reason, actorOf(ctx)]),
-        );
+        await changePolicy(ctx.db, deps.notifier, async (tx) => {
+          await tx.query('INSERT INTO suspension (id, target_kind, target_id, scope, reason, created_by) VALUES ($1, $2, $3, $4, $5, $6)', [id, target, args.id, scope, args.reason, actorOf(ctx)]);
+          // A withdrawal from opening is noticed to those using the data (Yunnan Art.36 ¶2).
+          if (target === 'dataset' && scope !== 'share') await noticeWithdrawal(tx, deps.catalog, id, args.id);
+        });
         return (await ctx.db.query(`SELECT ${SUSPENSION_SELECT} FROM suspension WHERE id = $1`, [id]))[0];
       },
       scopeGrant: async (_: unknown, args: { id: string; divisionCode?: string | null }, ctx: Context) => {

@@ -9,7 +9,9 @@ import { AuditAppender } from './audit/appender';
 import { auditResolvers } from './audit-resolvers';
 import { auditRoutes } from './audit-routes';
 import { MIGRATIONS } from './migrations';
-import { applicationResolvers } from './application-resolvers';
+import { applicationResolvers, APPLICATION_SELECT } from './application-resolvers';
+import { deliveryResolvers } from './delivery';
+import { withdrawalResolvers } from './withdrawal-review';
 import { catalogResolvers } from './catalog-resolvers';
 import { catalogChangeResolvers } from './catalog-change-resolvers';
 import { LiveCatalog, seedCatalog } from './catalog-store';
@@ -25,6 +27,7 @@ import { institutionResolvers } from './institution-resolvers';
 import { developerAppResolvers } from './developer-apps';
 import { apiKeyResolvers } from './api-key-resolvers';
 import { developerUsageResolvers } from './developer-usage';
+import { productUsageResolvers } from './product-usage';
 import { loadInstitutionsFiles } from './institution-registry';
 import { calendarFor, loadActiveProfile } from './profiles/profile';
 import type { GraphQLResolverMap } from '../../lib/package-internals';
@@ -39,6 +42,7 @@ import { PLATFORM_PERMISSIONS } from './permissions';
 import { changePolicy, upsertGrant } from './grant-writer';
 import { PolicyChangeNotifier } from './policy-state';
 import { policyRoutes } from './policy-routes';
+import client from 'prom-client';
 import { parseGrant } from '../../directives/grants';
 import { chinaDate, checkMaskSettings } from '../../directives/inference';
 import { maskSettingsFromEnv } from '../../directives/mask-settings';
@@ -92,6 +96,8 @@ export const platformDomain: DomainModule<Record<string, never>> = {
     catalogResolvers(live, { baseUrl: process.env.PUBLIC_BASE_URL ?? 'http://localhost:4000' }) as never,
     catalogChangeResolvers({ live, profile, calendar, notifier, maskSettings }) as never,
     applicationResolvers({ catalog, profile, calendar, notifier, maskSettings }),
+    deliveryResolvers({ catalog, profile, calendar }, APPLICATION_SELECT),
+    withdrawalResolvers({ catalog, notifier }),
     grantResolvers({ catalog, notifier, maskSettings }),
     objectionResolvers({ catalog, profile, calendar }),
     feedbackResolvers({ catalog, profile, calendar }),
@@ -104,9 +110,15 @@ export const platformDomain: DomainModule<Record<string, never>> = {
     developerAppResolvers(),
     apiKeyResolvers({ notifier }),
     developerUsageResolvers(),
+    productUsageResolvers(),
   ),
   permissions: PLATFORM_PERMISSIONS,
-  routes: (db, settings) => ({ ...auditRoutes(new AuditAppender(db), settings.gatewaySecret), ...policyRoutes(db, settings.gatewaySecret) }),
+  routes: (db, settings, metrics) => ({
+    ...auditRoutes(new AuditAppender(db), settings.gatewaySecret),
+    ...policyRoutes(db, settings.gatewaySecret, {
+      keyReads: new client.Counter({ name: 'platform_api_key_reads_total', help: "Gateways' reads of API keys: one key's state (read=key) or the set of key ids (read=ids)", labelNames: ['read'], registers: [metrics] }),
+    }),
+  }),
 };
 
 if (require.main === module) {

@@ -372,6 +372,74 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 12,
+    name: 'console_gaps',
+    sql: `
+      -- Who published each agreement's version (an admin, through publishAgreement); the seeded
+      -- first versions have none.
+      ALTER TABLE agreement ADD COLUMN published_by text;
+      -- Emergency grants (Ganzi Art.38): the purpose is kept with the grant, the providers whose fields
+      -- it covers get a notice of purpose, fields and period, and an admin reviews the grant once it
+      -- has expired (justified or not), recorded once.
+      ALTER TABLE grant_record ADD COLUMN emergency_purpose text;
+      CREATE TABLE emergency_notice (
+        grant_id text NOT NULL REFERENCES grant_record (id),
+        provider_code text NOT NULL,
+        fields text[] NOT NULL,
+        notified_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (grant_id, provider_code)
+      );
+      CREATE INDEX emergency_notice_provider_idx ON emergency_notice (provider_code, notified_at);
+      CREATE TABLE emergency_review (
+        grant_id text PRIMARY KEY REFERENCES grant_record (id),
+        outcome text NOT NULL CHECK (outcome IN ('justified', 'unjustified')),
+        note text NOT NULL,
+        reviewed_by text NOT NULL,
+        reviewed_at timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
+  {
+    version: 13,
+    name: 'delivery_deadlines',
+    sql: `
+      -- Delivery after approval (Yunnan Art.29 ¶2: 同意共享的……在答复之日起5个工作日内完成数据共享):
+      -- its due date, set at approval from the profile's *Delivery entry, and when the provider completed it.
+      ALTER TABLE application ADD COLUMN delivery_due_on date;
+      ALTER TABLE application ADD COLUMN delivered_at timestamptz;
+      CREATE INDEX application_delivery_idx ON application (status, delivery_due_on);
+      -- A stage with no statutory deadline has no due day (Guiyang-Gui'an Art.22 ¶2: the big-data
+      -- department's review).
+      ALTER TABLE application ALTER COLUMN due_on DROP NOT NULL;
+      -- An objection lodged with the data authority, which forwards it to the institution within 2
+      -- working days (Yunnan Art.22 ¶2): 'forwarding' until then, due_on the forwarding's due day.
+      ALTER TABLE objection DROP CONSTRAINT objection_status_check;
+      ALTER TABLE objection ADD CONSTRAINT objection_status_check CHECK (status IN ('forwarding', 'open', 'answered'));
+      ALTER TABLE objection ADD COLUMN through_authority boolean NOT NULL DEFAULT false;
+      ALTER TABLE objection ADD COLUMN forwarded_at timestamptz;
+      -- Withdrawal of open data (Yunnan Art.36 ¶2): notice to the developers using it, and 复核 by the authority.
+      CREATE TABLE withdrawal_notice (
+        suspension_id text NOT NULL REFERENCES suspension (id),
+        grant_id text NOT NULL,
+        developer_id text NOT NULL,
+        noticed_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (suspension_id, grant_id)
+      );
+      CREATE INDEX withdrawal_notice_developer_idx ON withdrawal_notice (developer_id);
+      CREATE TABLE withdrawal_review (
+        id text PRIMARY KEY,
+        suspension_id text NOT NULL REFERENCES suspension (id),
+        requested_by text NOT NULL,
+        reason text NOT NULL,
+        status text NOT NULL CHECK (status IN ('pending', 'upheld', 'reversed')),
+        requested_at timestamptz NOT NULL DEFAULT now(),
+        decided_by text,
+        decision_note text,
+        decided_at timestamptz
+      );
+    `,
+  },
+  {
     version: 14,
     name: 'demands_returns_incidents',
     sql: `

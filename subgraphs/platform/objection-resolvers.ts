@@ -9,7 +9,8 @@ import { deadlineFor, type JurisdictionProfile } from './profiles/profile';
 import { badUserInput } from '../common/errors';
 import type { SubgraphContext } from '../common/run-subgraph';
 import { forbidden } from './permissions';
-import { adminAreaOf, inAreaSql } from './institution-registry';
+import { adminAreaOf, divisionOfInstitution, inAreaSql, requireAdminArea, requireInArea } from './institution-registry';
+import { CHINA_TIME_ZONE } from './calendar/working-days';
 import { isoColumn, chinaDay } from './sql-dates';
 
 type Context = SubgraphContext<Record<string, never>>;
@@ -22,7 +23,8 @@ export interface ObjectionDeps {
 }
 
 const SELECT = `id, raised_by_kind AS "raisedByKind", dataset, record_ref AS "recordRef", field, description, status,
-  ${isoColumn('filed_at')} AS "filedAt", due_on::text AS "dueOn", extended, corrected, answer, ${isoColumn('answered_at')} AS "answeredAt", provider_code AS "providerCode", raised_by AS "raisedBy"`;
+  ${isoColumn('filed_at')} AS "filedAt", due_on::text AS "dueOn", extended, corrected, answer, ${isoColumn('answered_at')} AS "answeredAt", provider_code AS "providerCode", raised_by AS "raisedBy",
+  through_authority AS "throughAuthority", ${isoColumn('forwarded_at')} AS "forwardedAt"`;
 
 interface ObjectionRow {
   id: string;
@@ -41,6 +43,7 @@ export function objectionResolvers(deps: ObjectionDeps): GraphQLResolverMap<Cont
     const row = await load(ctx, id);
     if (!row) throw badUserInput('异议不存在', 'no such objection', { argument: 'id' });
     if (ctx.caller?.id !== row.providerCode) throw forbidden('只有数据提供单位可以处理该异议', 'only the dataset\'s provider handles this objection');
+    if (row.status === 'forwarding') throw badUserInput('异议尚待数据主管部门转交', 'the objection awaits forwarding by the data authority', { argument: 'id' });
     if (row.status !== 'open') throw badUserInput('异议已答复', 'the objection is already answered', { argument: 'id' });
     return row;
   };
@@ -61,10 +64,10 @@ export function objectionResolvers(deps: ObjectionDeps): GraphQLResolverMap<Cont
       },
     },
     Objection: {
-      overdue: (o: ObjectionRow) => o.status === 'open' && o.dueOn < chinaDay(now()),
+      overdue: (o: ObjectionRow) => (o.status === 'open' || o.status === 'forwarding') && o.dueOn < chinaDay(now()),
     },
     Mutation: {
-      raiseObjection: async (_: unknown, args: { dataset: string; recordRef: string; field?: string; description: string }, ctx: Context) => {
+      raiseObjection: async (_: unknown, args: { dataset: string; recordRef: string; field?: string; description: string; throughAuthority?: boolean }, ctx: Context) => {
         const caller = ctx.caller!;
         const dataset = [...deps.catalog.datasets.values()].find((d) => d.code === args.dataset);
         if (!dataset) throw badUserInput('数据集不存在', 'no such dataset code', { argument: 'dataset' });
@@ -75,12 +78,22 @@ export function objectionResolvers(deps: ObjectionDeps): GraphQLResolverMap<Cont
         if (args.field && !deps.catalog.fields.has(`${dataset.typeName}.${args.field}`)) throw badUserInput('字段不存在', 'no such field', { argument: 'field' });
         if (!args.description.trim() || args.description.length > 2000) throw badUserInput('请说明异议内容（2000字以内）', 'describe the objection (up to 2,000 characters)', { argument: 'description' });
         const filedAt = now();
-        const { due } = deadlineFor(deps.profile, 'objectionAnswer', filedAt, deps.calendar);
+        // Open data objected to: checked at once where the profile says so (Guiyang-Gui'an Art.31 立即进行核实).
+        const openAttribute = args.field ? deps.catalog.fields.get(`${dataset.typeName}.${args.field}`)?.open?.attribute : undefined;
+        const atOnce = deps.profile.openObjectionAtOnce && openAttribute !== undefined && openAttribute !== 'NONE';
+        const forwarding = deps.profile.objectionForwarding;
+        if (args.throughAuthority && !forwarding) {
+          throw badUserInput('本地区异议须向数据提供单位提出', 'in this jurisdiction an objection goes to the provider, not through the data authority', { argument: 'throughAuthority' });
+        }
+        // Through the authority: due the forwarding's day (Yunnan Art.22 ¶2); the provider's days run from the forwarding.
+        const due = args.throughAuthority ? deps.calendar.addWorkingDays(filedAt, forwarding!.workingDays, CHINA_TIME_ZONE)
+          : atOnce ? chinaDay(filedAt) : deadlineFor(deps.profile, 'objectionAnswer', filedAt, deps.calendar).due;
         const id = `objection-${crypto.randomUUID()}`;
         await ctx.db.query(
-          `INSERT INTO objection (id, raised_by_kind, raised_by, dataset, provider_code, record_ref, field, description, status, filed_at, due_on)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9, $10)`,
-          [id, caller.kind, caller.id, dataset.code, dataset.providerCode, args.recordRef, args.field ?? null, args.description, filedAt.toISOString(), due],
+          `INSERT INTO objection (id, raised_by_kind, raised_by, dataset, provider_code, record_ref, field, description, status, filed_at, due_on, through_authority)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $11, $9, $10, $12)`,
+          [id, caller.kind, caller.id, dataset.code, dataset.providerCode, args.recordRef, args.field ?? null, args.description, filedAt.toISOString(), due,
+            args.throughAuthority ? 'forwarding' : 'open', args.throughAuthority ?? false],
         );
         return load(ctx, id);
       },
@@ -88,6 +101,17 @@ export function objectionResolvers(deps: ObjectionDeps): GraphQLResolverMap<Cont
         await mustProvide(ctx, args.id);
         if (!args.answer.trim()) throw badUserInput('请填写答复', 'write the answer', { argument: 'answer' });
         await ctx.db.query(`UPDATE objection SET status = 'answered', corrected = $2, answer = $3, answered_at = $4 WHERE id = $1`, [args.id, args.corrected, args.answer, now().toISOString()]);
+        return load(ctx, args.id);
+      },
+      // The data authority forwards an objection lodged with it (Yunnan Art.22 ¶2); the institution's days start now.
+      forwardObjection: async (_: unknown, args: { id: string }, ctx: Context) => {
+        const row = await load(ctx, args.id);
+        if (!row) throw badUserInput('异议不存在', 'no such objection', { argument: 'id' });
+        requireInArea(await requireAdminArea(ctx), await divisionOfInstitution(ctx.db, row.providerCode), `异议${row.id}的数据提供单位`, `the provider of objection ${row.id}`);
+        if (row.status !== 'forwarding') throw badUserInput('该异议无须转交或已转交', 'the objection is not awaiting forwarding', { argument: 'id' });
+        const at = now();
+        const { due } = deadlineFor(deps.profile, 'objectionAnswer', at, deps.calendar);
+        await ctx.db.query(`UPDATE objection SET status = 'open', forwarded_at = $2, due_on = $3 WHERE id = $1 AND status = 'forwarding'`, [args.id, at.toISOString(), due]);
         return load(ctx, args.id);
       },
       extendObjection: async (_: unknown, args: { id: string; reason: string }, ctx: Context) => {

@@ -5,7 +5,7 @@
 import type { Database } from '../../lib/db/database';
 import type { PlainResponse, PlainRoutes } from '../../lib/http/http-server';
 import type { ApiKeyState } from '../../protocol/api-key';
-import { API_KEY_PATH, CATALOG_PATH, OPERATIONS_PATH, POLICY_STATE_PATH } from '../../protocol/internal-paths';
+import { API_KEY_IDS_PATH, API_KEY_PATH, CATALOG_PATH, OPERATIONS_PATH, POLICY_STATE_PATH } from '../../protocol/internal-paths';
 import type { OperationList } from '../../protocol/operation-list';
 import { internalRefusal } from '../../protocol/internal-signature';
 import { readEntries } from './catalog-store';
@@ -14,7 +14,12 @@ import { isoColumn } from './sql-dates';
 
 const json = (status: number, body: unknown): PlainResponse => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
-export function policyRoutes(db: Database, secret: string | undefined): PlainRoutes {
+/** Counted for operators and tests: how often gateways read API keys' state, one key or the id set (bounded by their caches). */
+export interface PolicyRouteCounters {
+  keyReads: { inc(labels: { read: 'key' | 'ids' }): void };
+}
+
+export function policyRoutes(db: Database, secret: string | undefined, counters?: PolicyRouteCounters): PlainRoutes {
   return {
     [`GET ${POLICY_STATE_PATH}`]: async (req) => {
       const target = req.url ?? '';
@@ -42,9 +47,17 @@ export function policyRoutes(db: Database, secret: string | undefined): PlainRou
       if (refused) return refused;
       return json(200, await db.transaction((tx) => readEntries(tx)));
     },
+    [`GET ${API_KEY_IDS_PATH}`]: async (req) => {
+      const refused = await internalRefusal(req, secret, 'api-key-ids');
+      if (refused) return refused;
+      counters?.keyReads.inc({ read: 'ids' });
+      const rows = await db.query<{ id: string }>('SELECT id FROM api_key');
+      return json(200, { ids: rows.map((r) => r.id) });
+    },
     [`GET ${API_KEY_PATH}`]: async (req) => {
       const refused = await internalRefusal(req, secret, 'api-key');
       if (refused) return refused;
+      counters?.keyReads.inc({ read: 'key' });
       const params = new URL(req.url ?? '', 'http://platform').searchParams;
       const id = params.get('id') ?? '';
       const digest = params.get('digest');

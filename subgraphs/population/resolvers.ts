@@ -5,11 +5,46 @@ import { listPage } from '../common/listing';
 import { scopeCondition } from '../common/division-scope';
 import type { SubgraphContext } from '../common/run-subgraph';
 import { selectList } from '../common/table';
+import type { Queryable } from '../../lib/db/database';
 import type { PopulationLoaders } from './loaders';
 import { PERSON_TABLE } from './person-table';
+import { chosen, divisionLattice, releaseAggregate } from '../common/aggregate-release';
 
 type Context = SubgraphContext<PopulationLoaders>;
 const COLUMNS = selectList(PERSON_TABLE);
+
+/** The age bands of personCounts (schema AgeBand), 15 years each, the last open-ended. */
+export const AGE_BANDS = ['AGE_0_14', 'AGE_15_29', 'AGE_30_44', 'AGE_45_59', 'AGE_60_74', 'AGE_75_PLUS'] as const;
+const GENDERS = ['MALE', 'FEMALE'] as const;
+
+/** The Beijing calendar year: ages are those reached in it, so a band changes on 1 January, not on a birthday. */
+function referenceYear(now = new Date()): number {
+  return new Date(now.getTime() + 8 * 3_600_000).getUTCFullYear();
+}
+
+export interface PersonCountsFilter {
+  divisionCode: string;
+  ageBands?: readonly string[] | null;
+  genders?: readonly string[] | null;
+}
+
+/** The personCounts product (schema/population.graphql): one GROUP BY in this database, released on the fixed grid. */
+export async function countPersons(db: Queryable, args: PersonCountsFilter, scope?: readonly string[], now = new Date()) {
+  const year = referenceYear(now);
+  const divisions = divisionLattice(args.divisionCode, scope);
+  const table = await releaseAggregate(
+    db,
+    'Query.personCounts',
+    [['divisionCode', divisions.codes], ['ageBand', chosen(AGE_BANDS, args.ageBands)], ['gender', chosen(GENDERS, args.genders)]],
+    // Residents only (ALIVE); the band is the age reached in the reference year, in whole 15-year steps.
+    `SELECT division_code AS "divisionCode", gender,
+            ($3::text[])[least(greatest($2::int - extract(year FROM birth_date)::int, 0) / 15, 5) + 1] AS "ageBand",
+            count(*)::int AS count
+     FROM person WHERE status = 'ALIVE' AND division_code LIKE $1 GROUP BY 1, 2, 3`,
+    [divisions.like, year, AGE_BANDS],
+  );
+  return { ...table, referenceYear: year };
+}
 
 export const populationResolvers: GraphQLResolverMap<Context> = {
   Query: {
@@ -28,6 +63,7 @@ export const populationResolvers: GraphQLResolverMap<Context> = {
         after: args.after,
       });
     },
+    personCounts: (_: unknown, args: PersonCountsFilter, ctx: Context) => countPersons(ctx.db, args, ctx.caller?.divisionScopes?.['Query.personCounts']),
     verifyPersonIdentity: async (_: unknown, args: { idNumber: string; name: string }, ctx: Context) => {
       const person = await ctx.loaders.personById.load(citizenIdArgument(args.idNumber)); // verification is not a disclosure: unscoped
       return person !== null && person.name === args.name ? 'MATCH' : 'NO_MATCH';

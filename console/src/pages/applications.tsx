@@ -27,7 +27,7 @@ export function ApplicationsPage() {
             <dd>{app.fields.join(', ')}{app.plain.length ? ` (${t('明文')}: ${app.plain.join(', ')})` : ''}</dd>
             <dt>{t('下一步办理')}</dt>
             <dd data-testid="next-actor">{nextActor(t, app)}</dd>
-            {app.status === 'PENDING' ? (<><dt>{t('本环节期限')}</dt><dd>{app.dueOn}</dd></>) : null}
+            {app.status === 'PENDING' ? (<><dt>{t('本环节期限')}</dt><dd>{app.dueOn ?? t('无法定期限')}</dd></>) : null}
             {app.grantId ? (<><dt>{t('授权')}</dt><dd><code>{app.grantId}</code></dd></>) : null}
             {app.refusalBasis ? (<><dt>{t('拒绝依据')}</dt><dd>{app.refusalBasis}</dd></>) : null}
             <dt>{t('有效期')}</dt>
@@ -43,7 +43,7 @@ export function ApplicationsPage() {
             ))}
             {app.currentStage ? (
               <li className="pending">
-                {t('待办')} · {stageName(t, app.currentStage)} · {t('期限')} {app.dueOn}
+                {t('待办')} · {stageName(t, app.currentStage)} · {t('期限')} {app.dueOn ?? t('无法定期限')}
               </li>
             ) : null}
           </ol>

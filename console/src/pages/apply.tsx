@@ -1,10 +1,11 @@
 // 申请数据: one scenario, one application (一场景一申请): pick fields of one provider's datasets from the
 // catalog, say which are needed plain, the scenario, its legal basis and the validity. Developers
-// apply for conditional open data the same way, accepting the security commitment and use agreement.
+// apply for conditional open data the same way, under the agreements they accepted in the portal
+// (the platform checks its record of the acceptance, Yunnan Art.35).
 import { useState, type FormEvent } from 'react';
 import { mutate, useQuery } from '../graphql';
 import { useT } from '../i18n';
-import { navigate } from '../router';
+import { BASE, navigate } from '../router';
 import type { Session } from '../session';
 import { Checkbox, ErrorBox, Loading, Notice, TextArea, TextField, useAction } from '../ui';
 import { ATTRIBUTE_NAMES, CATALOG, type CatalogDatasetRow } from './catalog';
@@ -26,8 +27,6 @@ export function ApplyPage({ session }: { session: Session | null }) {
   const [plainReason, setPlainReason] = useState('');
   const [validFrom, setValidFrom] = useState(day(0));
   const [validUntil, setValidUntil] = useState(day(90));
-  const [commitment, setCommitment] = useState(false);
-  const [agreement, setAgreement] = useState(false);
   const action = useAction();
   const attribute = (f: { share: string; open: string }) => (developer ? f.open : f.share);
 
@@ -49,7 +48,6 @@ export function ApplyPage({ session }: { session: Session | null }) {
         plainReason: plainReason || undefined,
         validFrom: from.toISOString(),
         validUntil: new Date(`${validUntil}T23:59:59`).toISOString(),
-        ...(developer ? { acceptSecurityCommitment: commitment, acceptUseAgreement: agreement } : {}),
       };
       const data = await mutate<{ applyForAccess: { id: string; dueOn: string } }>(APPLY, { input });
       navigate(`applications?filed=${encodeURIComponent(data.applyForAccess.id)}`);
@@ -95,10 +93,9 @@ export function ApplyPage({ session }: { session: Session | null }) {
         <TextField label={t('有效期至')} type="date" value={validUntil} onChange={setValidUntil} required name="validUntil" />
       </div>
       {developer ? (
-        <>
-          <Checkbox label={t('我已阅读并接受安全承诺书')} checked={commitment} onChange={setCommitment} />
-          <Checkbox label={t('我已阅读并接受开放利用协议')} checked={agreement} onChange={setAgreement} />
-        </>
+        <p>
+          {t('有条件开放申请须先在开发者门户接受现行的安全承诺书和开放利用协议。')} <a href={`${BASE}developer`} onClick={(e) => { e.preventDefault(); navigate('developer'); }}>{t('开发者门户')}</a>
+        </p>
       ) : null}
       <ErrorBox error={action.error} />
       {action.done ? <Notice>{action.done}</Notice> : null}

@@ -1,5 +1,6 @@
 // 审计查询: records of the hash-chained audit log, newest first, filtered; admins see all, a provider
-// those touching its datasets (Yunnan Art.43(6), Ganzi Art.36–37 for L4+ reads).
+// those touching its datasets (Yunnan Art.43(6), Ganzi Art.36–37 for L4+ reads). Admins also have the
+// hash chain verified on demand (the platform's walk, as npm run audit:verify) and see where it breaks.
 import { useState, type FormEvent } from 'react';
 import { graphql, errorText } from '../graphql';
 import { useT } from '../i18n';
@@ -32,7 +33,54 @@ const AUDIT = `query($filter: AuditFilter, $after: String) { auditRecords(filter
   nextCursor records { seq recordedAt kind callerKind operator institution scenario operationName fieldsReturned fieldsMasked fieldsDenied
   datasets subjectCount decision errorCodes targets reason highLevel hash } } }`;
 
-export function AuditPage() {
+const CHAIN_STATUS = '{ auditChainStatus { verified checkedAt checked verifiedThroughSeq headSeq brokenAtSeq problem } }';
+
+interface ChainStatus {
+  verified: boolean;
+  checkedAt: string;
+  checked: number;
+  verifiedThroughSeq: number;
+  headSeq: number | null;
+  brokenAtSeq: number | null;
+  problem: string | null;
+}
+
+const fill = (text: string, values: Record<string, string | number>) => text.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name]));
+
+/** Verifies the whole chain when asked (a walk of every record: not on every page load). */
+function ChainStatusPanel() {
+  const t = useT();
+  const [status, setStatus] = useState<ChainStatus | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const verify = async () => {
+    setBusy(true);
+    const answer = await graphql<{ auditChainStatus: ChainStatus }>(CHAIN_STATUS, {});
+    setBusy(false);
+    setError(errorText(answer.errors));
+    setStatus(answer.data?.auditChainStatus ?? null);
+  };
+  return (
+    <section aria-label={t('哈希链校验')} className="stack">
+      <button type="button" onClick={() => void verify()} disabled={busy}>{busy ? t('校验中…') : t('校验哈希链')}</button>
+      <ErrorBox error={error} />
+      <div aria-live="polite" data-testid="chain-status">
+        {status?.verified ? (
+          <p>
+            <Badge kind="ok">{t('哈希链完整')}</Badge> {fill(t('已校验至第{seq}条记录（共校验{checked}条）'), { seq: status.verifiedThroughSeq, checked: status.checked })} · {when(status.checkedAt)}
+          </p>
+        ) : null}
+        {status && !status.verified ? (
+          <p>
+            <Badge kind="bad">{t('哈希链断裂')}</Badge> {fill(t('首个断点在第{seq}条记录，此前至第{through}条完整'), { seq: status.brokenAtSeq ?? '?', through: status.verifiedThroughSeq })} · {status.problem} · {when(status.checkedAt)}
+          </p>
+        ) : null}
+      </div>
+    </section>
+  );
+}
+
+export function AuditPage({ admin = false }: { admin?: boolean }) {
   const t = useT();
   const [institution, setInstitution] = useState('');
   const [scenario, setScenario] = useState('');
@@ -68,6 +116,7 @@ export function AuditPage() {
 
   return (
     <section>
+      {admin ? <ChainStatusPanel /> : null}
       <form className="filters" aria-label={t('审计查询条件')} onSubmit={submit}>
         <TextField label={t('机构')} value={institution} onChange={setInstitution} />
         <TextField label={t('场景')} value={scenario} onChange={setScenario} />

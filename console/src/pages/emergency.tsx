@@ -1,10 +1,38 @@
-// 应急授权: time-boxed access in an emergency (突发事件), flagged and reviewed once it has expired.
+// 应急授权: time-boxed access in an emergency (突发事件), flagged and reviewed once it has expired
+// (Ganzi Art.38): the admin records whether it was justified, with a note; reviewed grants leave the list.
 import { useState } from 'react';
 import { mutate, useQuery } from '../graphql';
 import { useT } from '../i18n';
-import { ErrorBox, Loading, TextField, useAction } from '../ui';
+import { ErrorBox, Loading, SelectField, TextArea, TextField, useAction } from '../ui';
 import { GRANT_FIELDS } from './grants';
 import { when } from './steps';
+
+const REVIEW = 'mutation($g: ID!, $o: EmergencyReviewOutcome!, $n: String!) { reviewEmergencyGrant(grant: $g, outcome: $o, note: $n) { grantId outcome } }';
+
+function ReviewForm({ grant, onReviewed }: { grant: string; onReviewed: () => void }) {
+  const t = useT();
+  const [outcome, setOutcome] = useState('JUSTIFIED');
+  const [note, setNote] = useState('');
+  const action = useAction();
+  return (
+    <form
+      className="stack"
+      aria-label={`${t('复核应急授权')} ${grant}`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void action.run(async () => {
+          await mutate(REVIEW, { g: grant, o: outcome, n: note });
+          onReviewed();
+        });
+      }}
+    >
+      <SelectField label={t('复核结论')} value={outcome} onChange={setOutcome} options={[{ value: 'JUSTIFIED', label: t('确属必要') }, { value: 'UNJUSTIFIED', label: t('不属必要') }]} />
+      <TextArea label={t('复核意见')} value={note} onChange={setNote} rows={2} required />
+      <ErrorBox error={action.error} />
+      <button type="submit" disabled={action.busy}>{t('提交复核')}</button>
+    </form>
+  );
+}
 
 export function EmergencyPage() {
   const t = useT();
@@ -51,8 +79,9 @@ export function EmergencyPage() {
       <ErrorBox error={review.error} />
       <ul>
         {(review.data?.emergencyGrantsForReview ?? []).map((g) => (
-          <li key={g.id}>
+          <li key={g.id} className="card" data-testid={`review-${g.id}`}>
             <code>{g.id}</code> · {g.granteeId} · <code>{g.scenario}</code> · {g.fields.join(', ')} · {when(g.validFrom)} – {when(g.validUntil)}
+            <ReviewForm grant={g.id} onReviewed={() => review.reload()} />
           </li>
         ))}
       </ul>

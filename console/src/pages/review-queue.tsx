@@ -13,7 +13,7 @@ const DECIDE = `mutation Decide($id: ID!, $approve: Boolean!, $legalBasis: Strin
 export function ReviewQueuePage() {
   const t = useT();
   const { data, loading, error, reload } = useQuery<{ applications: ApplicationRow[] }>(`{ applications(status: "PENDING") { ${APPLICATION_FIELDS} } }`);
-  const queue = [...(data?.applications ?? [])].sort((a, b) => a.dueOn.localeCompare(b.dueOn) || a.filedAt.localeCompare(b.filedAt));
+  const queue = [...(data?.applications ?? [])].sort((a, b) => (a.dueOn ?? '9999').localeCompare(b.dueOn ?? '9999') || a.filedAt.localeCompare(b.filedAt));
   return (
     <section>
       <Loading loading={loading} />
@@ -37,7 +37,7 @@ export function ReviewQueuePage() {
             <dt>{t('当前环节')}</dt>
             <dd>{nextActor(t, app)}</dd>
             <dt>{t('期限')}</dt>
-            <dd>{app.dueOn}</dd>
+            <dd>{app.dueOn ?? t('无法定期限')}</dd>
             <dt>{t('有效期')}</dt>
             <dd>{when(app.validFrom)} – {when(app.validUntil)}</dd>
           </dl>

@@ -22,7 +22,7 @@ export interface ApplicationRow {
   currentStage: string | null;
   status: string;
   filedAt: string;
-  dueOn: string;
+  dueOn: string | null;
   overdue: boolean;
   decidedAt: string | null;
   refusalBasis: string | null;

@@ -1,9 +1,10 @@
 // 数据使用情况: what auditUsage says about the provider's datasets (admins: all), as bars by dataset,
-// by institution and by scenario, and the rows themselves.
+// by institution and by scenario, requests per day (auditUsagePerDay: in all, and for the busiest
+// institutions and scenarios), and the rows themselves.
 import { useState } from 'react';
 import { useQuery } from '../graphql';
 import { useT } from '../i18n';
-import { BarChart, ErrorBox, Loading, TextField } from '../ui';
+import { BarChart, DailyChart, ErrorBox, Loading, TextField } from '../ui';
 import { when } from './steps';
 
 interface UsageRow {
@@ -14,7 +15,39 @@ interface UsageRow {
   lastUsedAt: string;
 }
 
-function sumBy(rows: UsageRow[], key: (r: UsageRow) => string): { label: string; value: number }[] {
+interface DailyRow {
+  day: string;
+  dataset: string;
+  institution: string | null;
+  scenario: string | null;
+  requests: number;
+}
+
+const PER_DAY = 'query($from: String!, $to: String!) { auditUsagePerDay(from: $from, to: $to) { day dataset institution scenario requests } }';
+/** Charts per institution and per scenario: the busiest few (the table holds the rest). */
+const SERIES_SHOWN = 3;
+
+/** Every day from..to (YYYY-MM-DD), so days without requests show as 0. */
+function daysBetween(from: string, to: string): string[] {
+  const days: string[] = [];
+  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`) && days.length <= 92; t += 86_400_000) days.push(new Date(t).toISOString().slice(0, 10));
+  return days;
+}
+
+function perDay(rows: DailyRow[], days: string[]): { day: string; value: number }[] {
+  const sums = new Map<string, number>();
+  for (const r of rows) sums.set(r.day, (sums.get(r.day) ?? 0) + r.requests);
+  return days.map((day) => ({ day, value: sums.get(day) ?? 0 }));
+}
+
+/** The busiest `count` values of `key`, each with its per-day series. */
+function busiest(rows: DailyRow[], days: string[], key: (r: DailyRow) => string, count: number) {
+  return sumBy(rows, key)
+    .slice(0, count)
+    .map(({ label }) => ({ label, days: perDay(rows.filter((r) => key(r) === label), days) }));
+}
+
+function sumBy<R extends { requests: number }>(rows: R[], key: (r: R) => string): { label: string; value: number }[] {
   const sums = new Map<string, number>();
   for (const r of rows) sums.set(key(r), (sums.get(key(r)) ?? 0) + r.requests);
   return [...sums].map(([label, value]) => ({ label, value })).sort((a, b) => b.value - a.value);
@@ -29,6 +62,12 @@ export function UsagePage() {
     to: to ? new Date(`${to}T23:59:59`).toISOString() : undefined,
   });
   const rows = data?.auditUsage ?? [];
+  // Beijing days; the range ends today unless a day is picked.
+  const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+  const range = { from: from || today, to: to || today };
+  const daily = useQuery<{ auditUsagePerDay: DailyRow[] }>(PER_DAY, range);
+  const dailyRows = daily.data?.auditUsagePerDay ?? [];
+  const days = daysBetween(range.from, range.to);
   return (
     <section>
       <form className="filters" aria-label={t('时间范围')} onSubmit={(e) => e.preventDefault()}>
@@ -37,6 +76,16 @@ export function UsagePage() {
       </form>
       <Loading loading={loading} />
       <ErrorBox error={error} />
+      <ErrorBox error={daily.error} />
+      <div className="charts" data-testid="usage-per-day">
+        <DailyChart title={t('每日请求数')} days={perDay(dailyRows, days)} />
+        {busiest(dailyRows, days, (r) => r.institution ?? t('（无机构）'), SERIES_SHOWN).map((s) => (
+          <DailyChart key={`i-${s.label}`} title={`${t('每日请求数')} · ${t('机构')} ${s.label}`} days={s.days} />
+        ))}
+        {busiest(dailyRows, days, (r) => r.scenario ?? t('（无场景）'), SERIES_SHOWN).map((s) => (
+          <DailyChart key={`s-${s.label}`} title={`${t('每日请求数')} · ${t('场景')} ${s.label}`} days={s.days} />
+        ))}
+      </div>
       <div className="charts">
         <BarChart title={t('按数据集的请求数')} rows={sumBy(rows, (r) => r.dataset)} />
         <BarChart title={t('按机构的请求数')} rows={sumBy(rows, (r) => r.institution ?? t('（无机构）'))} />

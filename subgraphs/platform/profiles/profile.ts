@@ -60,12 +60,20 @@ export interface JurisdictionProfile {
   calendar: string;
   /** Reviewers of a conditional-share application, in order. */
   approvalStages: ApprovalStage[];
+  /** Reviewers of a conditional-open application where they differ (Guiyang-Gui'an Art.30: the provider alone); else approvalStages. */
+  openApprovalStages?: ApprovalStage[];
   /** Unconditional-share requests are granted without a provider's decision. */
   autoApproveUnconditional: boolean;
   approvalBasis: { article: string; notes?: string };
   sla: Record<Procedure, SlaEntry>;
   /** What a conditional-share application must state beyond its scenario, where the regulation lists it (Ganzi Art.18 ¶2). */
   conditionalShareContents?: { required: ApplicationContent[]; article: string };
+  /** Objections to open data are checked at once (立即), due the day received, not within objectionAnswer (Guiyang-Gui'an Art.31). */
+  openObjectionAtOnce?: { article: string; notes?: string };
+  /** Unconditional sharing is granted once the data authority's formal check passes, within unconditionalShareAnswer (Ganzi Art.18 ¶2); the provider is told, not asked. */
+  unconditionalFormalCheck?: { article: string; notes?: string };
+  /** An objection may be lodged with the data authority, which forwards it within these working days (Yunnan Art.22 ¶2). */
+  objectionForwarding?: { workingDays: number; article: string; notes?: string };
   notes?: string;
 }
 
@@ -155,7 +163,7 @@ export function parseProfile(raw: unknown, file: string): JurisdictionProfile {
   const article = (x: unknown, field: string): string =>
     ARTICLE.test(str(x, field)) ? (x as string) : fail(field, `"${x}" is not an article like "云南 第二十九条"`);
 
-  const p = obj(raw, '(root)', ['id', 'name', 'regulation', 'calendar', 'approvalStages', 'autoApproveUnconditional', 'approvalBasis', 'sla'], ['conditionalShareContents', 'notes']);
+  const p = obj(raw, '(root)', ['id', 'name', 'regulation', 'calendar', 'approvalStages', 'autoApproveUnconditional', 'approvalBasis', 'sla'], ['notes', 'openApprovalStages', 'openObjectionAtOnce', 'unconditionalFormalCheck', 'objectionForwarding', 'conditionalShareContents']);
   const id = str(p.id, 'id');
   if (!/^[a-z0-9-]+$/.test(id)) fail('id', `"${id}" must be lower-case letters, digits and hyphens`);
 
@@ -175,6 +183,13 @@ export function parseProfile(raw: unknown, file: string): JurisdictionProfile {
   const stages = (p.approvalStages as unknown[]).map((s, i) =>
     APPROVAL_STAGES.includes(s as ApprovalStage) ? (s as ApprovalStage) : fail(`approvalStages[${i}]`, `"${s}" is not one of ${APPROVAL_STAGES.join(', ')}`));
   if (new Set(stages).size !== stages.length) fail('approvalStages', 'a stage is listed twice');
+  let openStages: ApprovalStage[] | undefined;
+  if (p.openApprovalStages !== undefined) {
+    if (!Array.isArray(p.openApprovalStages) || p.openApprovalStages.length === 0) fail('openApprovalStages', 'expected a non-empty list');
+    openStages = (p.openApprovalStages as unknown[]).map((s, i) =>
+      APPROVAL_STAGES.includes(s as ApprovalStage) ? (s as ApprovalStage) : fail(`openApprovalStages[${i}]`, `"${s}" is not one of ${APPROVAL_STAGES.join(', ')}`));
+    if (new Set(openStages).size !== openStages.length) fail('openApprovalStages', 'a stage is listed twice');
+  }
   if (typeof p.autoApproveUnconditional !== 'boolean') fail('autoApproveUnconditional', 'expected true or false');
   const ab = obj(p.approvalBasis, 'approvalBasis', ['article'], ['notes']);
 
@@ -206,6 +221,29 @@ export function parseProfile(raw: unknown, file: string): JurisdictionProfile {
     contents = { required, article: article(c.article, 'conditionalShareContents.article') };
   }
 
+  let openObjectionAtOnce: JurisdictionProfile['openObjectionAtOnce'];
+  if (p.openObjectionAtOnce !== undefined) {
+    const o = obj(p.openObjectionAtOnce, 'openObjectionAtOnce', ['article'], ['notes']);
+    const oNotes = optStr(o.notes, 'openObjectionAtOnce.notes');
+    openObjectionAtOnce = { article: article(o.article, 'openObjectionAtOnce.article'), ...(oNotes !== undefined && { notes: oNotes }) };
+  }
+
+  let unconditionalFormalCheck: JurisdictionProfile['unconditionalFormalCheck'];
+  if (p.unconditionalFormalCheck !== undefined) {
+    if (p.autoApproveUnconditional !== true) fail('unconditionalFormalCheck', 'needs autoApproveUnconditional: true (the grant follows the check)');
+    const o = obj(p.unconditionalFormalCheck, 'unconditionalFormalCheck', ['article'], ['notes']);
+    const oNotes = optStr(o.notes, 'unconditionalFormalCheck.notes');
+    unconditionalFormalCheck = { article: article(o.article, 'unconditionalFormalCheck.article'), ...(oNotes !== undefined && { notes: oNotes }) };
+  }
+
+  let objectionForwarding: JurisdictionProfile['objectionForwarding'];
+  if (p.objectionForwarding !== undefined) {
+    const o = obj(p.objectionForwarding, 'objectionForwarding', ['workingDays', 'article'], ['notes']);
+    if (!(Number.isInteger(o.workingDays) && (o.workingDays as number) >= 0)) fail('objectionForwarding.workingDays', 'expected a whole number ≥ 0');
+    const oNotes = optStr(o.notes, 'objectionForwarding.notes');
+    objectionForwarding = { workingDays: o.workingDays as number, article: article(o.article, 'objectionForwarding.article'), ...(oNotes !== undefined && { notes: oNotes }) };
+  }
+
   const regulationNotes = optStr(r.notes, 'regulation.notes');
   const approvalNotes = optStr(ab.notes, 'approvalBasis.notes');
   const notes = optStr(p.notes, 'notes');
@@ -215,10 +253,14 @@ export function parseProfile(raw: unknown, file: string): JurisdictionProfile {
     regulation: { title: str(r.title, 'regulation.title'), inForce, ...(validUntil !== undefined && { validUntil }), ...(regulationNotes !== undefined && { notes: regulationNotes }) },
     calendar,
     approvalStages: stages,
+    ...(openStages !== undefined && { openApprovalStages: openStages }),
     autoApproveUnconditional: p.autoApproveUnconditional as boolean,
     approvalBasis: { article: article(ab.article, 'approvalBasis.article'), ...(approvalNotes !== undefined && { notes: approvalNotes }) },
     sla,
     ...(contents !== undefined && { conditionalShareContents: contents }),
+    ...(openObjectionAtOnce !== undefined && { openObjectionAtOnce }),
+    ...(unconditionalFormalCheck !== undefined && { unconditionalFormalCheck }),
+    ...(objectionForwarding !== undefined && { objectionForwarding }),
     ...(notes !== undefined && { notes }),
   };
 }

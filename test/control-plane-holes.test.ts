@@ -274,7 +274,7 @@ describe('control-plane holes (issue 11)', () => {
     it('developers, data subjects, operators, providers and admins each see their own operations', async () => {
       const developer = await operations({ 'x-api-key': credentials.apiKey(DEVELOPER) });
       // Issue 15: the developer portal's operations are the developers' alone.
-      expect(developer.mutations).toEqual(['acceptAgreement', 'applyForAccess', 'createApiKey', 'registerApp', 'revokeApiKey', 'rotateApiKey']);
+      expect(developer.mutations).toEqual(['acceptAgreement', 'applyForAccess', 'createApiKey', 'registerApp', 'requestWithdrawalReview', 'revokeApiKey', 'rotateApiKey']);
       expect(developer.queries.filter((q: string) => CONTROL_QUERIES.includes(q))).toEqual(['agreements', 'apiKeys', 'applications', 'grants', 'myApps', 'myUsage']);
 
       const subject = await operations({ authorization: `Bearer ${await credentials.subjectToken(personAt(DEFAULT_SEED, 11).idNumber)}` });

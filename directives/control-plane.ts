@@ -40,6 +40,8 @@ export const PLATFORM_OPERATIONS: { readonly Query: Record<string, ControlOperat
   Query: {
     catalog: { audiences: EVERYONE },
     catalogExport: { audiences: EVERYONE },
+    // Which regulation governs, and until when (Ganzi Art.45).
+    jurisdiction: { audiences: EVERYONE },
     applications: { audiences: APPLICANTS },
     grants: { audiences: APPLICANTS },
     objections: { audiences: ['subject', 'institution'] },
@@ -64,6 +66,14 @@ export const PLATFORM_OPERATIONS: { readonly Query: Record<string, ControlOperat
     agreements: { audiences: ['developer'] },
     apiKeys: { audiences: ['developer'] },
     myUsage: { audiences: ['developer'] },
+    // 需求清单 (Yunnan Art.28 ¶2 …, Ganzi Art.21): filers, the providers named and the authorities.
+    dataDemands: { audiences: ['institution'] },
+    // 数据回流 (Yunnan Art.18): requesters, the providers addressed and the authorities.
+    dataReturns: { audiences: ['institution'] },
+    // 数据安全事件 (Yunnan Art.43(8), Ganzi Art.37): reporters, the providers concerned and the authorities.
+    securityIncidents: { audiences: ['institution'] },
+    // Guiyang Art.22 ¶4: grants whose usage feedback is overdue, for the authority.
+    overdueUsageFeedback: { audiences: ['admin'] },
     // Metering of authorized-operation products (seed 001): a developer its own calls, an authority its area's.
     productUsage: { audiences: ['developer', 'admin'] },
   },
@@ -103,6 +113,11 @@ export const PLATFORM_OPERATIONS: { readonly Query: Record<string, ControlOperat
     createApiKey: { audiences: ['developer'], audit: (a) => ({ target: on('app', a.appId) }) },
     rotateApiKey: { audiences: ['developer'], audit: (a) => ({ target: on('api-key', a.id), reason: typeof a.overlapHours === 'number' ? `overlap ${a.overlapHours} h` : undefined }) },
     revokeApiKey: { audiences: ['developer'], audit: (a) => ({ target: on('api-key', a.id), reason: text(a.reason) }) },
+    fileDataDemand: { audiences: ['institution'], audit: (a) => ({ target: on('provider', (a.input as { providerCode?: unknown } | undefined)?.providerCode) }) },
+    requestDataReturn: { audiences: ['institution'], audit: (a) => ({ target: on('scenario', (a.input as { scenario?: unknown } | undefined)?.scenario), reason: text((a.input as { reason?: unknown } | undefined)?.reason) }) },
+    answerDataReturn: { audiences: ['provider'], audit: (a) => ({ target: on('data-return', a.id), reason: text(a.answer) }) },
+    reportSecurityIncident: { audiences: ['institution'], audit: (a) => ({ target: on('datasets', ((a.input as { datasets?: unknown } | undefined)?.datasets as string[] | undefined)?.join(',')) }) },
+    answerDataDemand: { audiences: REVIEWERS, audit: (a) => ({ target: on('demand', a.id), reason: [text(a.outcome), text(a.answer)].filter(Boolean).join(': ') || undefined }) },
   },
 };
 

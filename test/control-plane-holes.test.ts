@@ -274,7 +274,7 @@ describe('control-plane holes (issue 11)', () => {
     it('developers, data subjects, operators, providers and admins each see their own operations', async () => {
       const developer = await operations({ 'x-api-key': credentials.apiKey(DEVELOPER) });
       // Issue 15: the developer portal's operations are the developers' alone.
-      expect(developer.mutations).toEqual(['acceptAgreement', 'applyForAccess', 'createApiKey', 'registerApp', 'revokeApiKey', 'rotateApiKey']);
+      expect(developer.mutations).toEqual(['acceptAgreement', 'applyForAccess', 'createApiKey', 'registerApp', 'requestWithdrawalReview', 'revokeApiKey', 'rotateApiKey']);
       expect(developer.queries.filter((q: string) => CONTROL_QUERIES.includes(q))).toEqual(['agreements', 'apiKeys', 'applications', 'grants', 'myApps', 'myUsage']);
 
       const subject = await operations({ authorization: `Bearer ${await credentials.subjectToken(personAt(DEFAULT_SEED, 11).idNumber)}` });
@@ -282,7 +282,7 @@ describe('control-plane holes (issue 11)', () => {
       expect(subject.queries.filter((q: string) => CONTROL_QUERIES.includes(q))).toEqual(['myAccesses', 'objections']);
 
       const operator = await operations(county);
-      expect(operator.mutations).toEqual(['applyForAccess', 'disputeCatalogAttribute', 'raiseObjection', 'submitUsageFeedback']);
+      expect(operator.mutations).toEqual(['applyForAccess', 'disputeCatalogAttribute', 'fileDataDemand', 'raiseObjection', 'reportSecurityIncident', 'requestDataReturn', 'submitUsageFeedback']);
       expect(operator.queries).not.toEqual(expect.arrayContaining(['auditRecords']));
 
       const provider = await operations(police);

@@ -39,6 +39,9 @@ const application = (scenario: string, fields: string[], plain: string[] = [], e
   scenarioName: '少数民族政策落实核对',
   description: '核对申请人的民族成分以落实加分政策',
   legalBasis: '《云南省少数民族考生加分照顾办法》',
+  // Ganzi Art.18 ¶2 asks a conditional-share application for these too.
+  businessGoal: '高考少数民族考生加分资格核对',
+  securityMeasures: '专网访问、操作留痕',
   fields,
   plain,
   validFrom: new Date(Date.now() - 60_000).toISOString(),

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { loadCalendar } from '../subgraphs/platform/calendar/working-days';
 import {
   ACTIVE_PROFILE_ENV, calendarFor, deadlineFor, knownProfileIds, loadActiveProfile, loadProfile,
-  parseProfile, PROCEDURES, Procedure,
+  parseProfile, PROCEDURES, Procedure, regulationLapsed,
 } from '../subgraphs/platform/profiles/profile';
 
 const IDS = ['ganzi', 'guiyang-guian', 'kunming', 'yunnan'];
@@ -84,8 +84,33 @@ describe('what the regulations set', () => {
     ['guiyang-guian', 'feedbackDays', 10, '贵阳贵安 第二十二条'],
     ['ganzi', 'conditionalShareAnswer', 5, '甘孜 第十八条'],
     ['ganzi', 'conditionalOpenAnswer', 5, '甘孜 第二十六条'],
+    ['ganzi', 'demandAnswer', 5, '甘孜 第二十一条'],
   ] as const)('%s %s: %i working days, statute %s', (id, proc, days, article) => {
     expect(loadProfile(id).sla[proc]).toMatchObject({ workingDays: days, article, basis: 'statute' });
+  });
+
+  it('demand lists (需求清单): the authority settles them without a day count, except Ganzi\'s provider in 5 (Yunnan Art.28 ¶2, Kunming Art.16 ¶2, Guiyang Art.22 ¶5, Ganzi Art.21)', () => {
+    expect(loadProfile('yunnan').sla.demandAnswer).toMatchObject({ workingDays: null, article: '云南 第二十八条', basis: 'none' });
+    expect(loadProfile('kunming').sla.demandAnswer).toMatchObject({ workingDays: null, article: '昆明 第十六条', basis: 'none' });
+    expect(loadProfile('guiyang-guian').sla.demandAnswer).toMatchObject({ workingDays: null, article: '贵阳贵安 第二十二条', basis: 'none' });
+    // Filed on Friday 2026-01-09: Mon 12 … Fri 16 are the 5 working days.
+    expect(deadlineFor(loadProfile('ganzi'), 'demandAnswer', beijing('2026-01-09'), cal).due).toBe('2026-01-16');
+  });
+
+  it('Ganzi Art.18 ¶2: only Ganzi lists what a conditional-share application must state', () => {
+    expect(loadProfile('ganzi').conditionalShareContents).toEqual({ required: ['legalBasis', 'businessGoal', 'securityMeasures'], article: '甘孜 第十八条' });
+    for (const id of ['yunnan', 'kunming', 'guiyang-guian']) expect(loadProfile(id).conditionalShareContents).toBeUndefined();
+  });
+
+  it('Ganzi Art.45: the measures are valid for 2 years from 2025-05-16, then lapse; the others have no term', () => {
+    const ganzi = loadProfile('ganzi');
+    expect(ganzi.regulation).toMatchObject({ inForce: '2025-05-16', validUntil: '2027-05-15' });
+    expect(regulationLapsed(ganzi, '2027-05-15')).toBe(false);
+    expect(regulationLapsed(ganzi, '2027-05-16')).toBe(true);
+    for (const id of ['yunnan', 'kunming', 'guiyang-guian']) {
+      expect(loadProfile(id).regulation.validUntil).toBeUndefined();
+      expect(regulationLapsed(loadProfile(id), '2099-01-01')).toBe(false);
+    }
   });
 
   it('Yunnan objections may be extended to 10; Guiyang\'s may not', () => {
@@ -177,6 +202,9 @@ describe('strict validation', () => {
     ['a non-statutory value without notes', (p: any) => { delete p.sla.conditionalOpenAnswer.notes; }, 'sla.conditionalOpenAnswer.notes: required when basis is "platform-default"'],
     ['a missing calendar', (p: any) => { p.calendar = 'cn-2031.json'; }, 'yunnan.json: calendar: "cn-2031.json" is not a file in subgraphs/platform/calendar/'],
     ['a bad extension', (p: any) => { p.sla.objectionAnswer.extendableTo = 3; }, 'sla.objectionAnswer.extendableTo: expected a whole number larger than workingDays'],
+    ['a term ending before it starts', (p: any) => { p.regulation.inForce = '2025-05-16'; p.regulation.validUntil = '2025-01-01'; }, 'yunnan.json: regulation.validUntil: is before inForce'],
+    ['an unknown application content', (p: any) => { p.conditionalShareContents = { required: ['horoscope'], article: '甘孜 第十八条' }; }, 'yunnan.json: conditionalShareContents.required[0]: "horoscope" is not legalBasis, businessGoal or securityMeasures'],
+    ['a term that is not a date', (p: any) => { p.regulation.validUntil = 'two years'; }, 'yunnan.json: regulation.validUntil: "two years" must be YYYY-MM-DD'],
   ])('rejects %s, naming file and field', (_what, mutate, message) => {
     const p = fresh();
     mutate(p);

@@ -19,6 +19,7 @@ import { actorOf, forbidden } from './permissions';
 import { adminAreaOf, divisionOfInstitution, inAreaSql, requireAdminArea, requireInArea } from './institution-registry';
 import type { PolicyChangeNotifier } from './policy-state';
 import { isoColumn, chinaDay } from './sql-dates';
+import { APPLICATION_CONTENTS, missingContents } from '../../directives/application-contents';
 import { requireAgreementsAccepted } from './developer-apps';
 import { scheduleDelivery } from './delivery';
 
@@ -38,6 +39,8 @@ interface ApplicationInput {
   scenarioName: string;
   description: string;
   legalBasis?: string;
+  businessGoal?: string;
+  securityMeasures?: string;
   fields: string[];
   plain?: string[];
   plainReason?: string;
@@ -46,7 +49,7 @@ interface ApplicationInput {
 }
 
 export const APPLICATION_SELECT = `id, applicant_kind AS "applicantKind", applicant_id AS "applicantId", operator, upper(purpose) AS purpose,
-  scenario, scenario_name AS "scenarioName", description, legal_basis AS "legalBasis", fields, plain, plain_reason AS "plainReason", provider_code AS "providerCode",
+  scenario, scenario_name AS "scenarioName", description, legal_basis AS "legalBasis", business_goal AS "businessGoal", security_measures AS "securityMeasures", fields, plain, plain_reason AS "plainReason", provider_code AS "providerCode",
   ${isoColumn('valid_from')} AS "validFrom", ${isoColumn('valid_until')} AS "validUntil", stages, stage_index AS "stageIndex", upper(status) AS status,
   ${isoColumn('filed_at')} AS "filedAt", due_on::text AS "dueOn", ${isoColumn('decided_at')} AS "decidedAt", refusal_basis AS "refusalBasis",
   commitment_accepted AS "commitmentAccepted", agreement_accepted AS "agreementAccepted", grant_id AS "grantId",
@@ -70,7 +73,7 @@ interface ApplicationRow {
   filedAt: string;
 }
 
-const SCENARIO_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+export const SCENARIO_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 
 /** Longest reason for plain values a reviewer is asked to read. */
 const MAX_PLAIN_REASON = 2000;
@@ -243,6 +246,13 @@ export function applicationResolvers(deps: ApplicationDeps): GraphQLResolverMap<
         // Yunnan Art.35: the developer's recorded acceptance of the agreements in force, not a flag it sends.
         if (purpose === 'OPEN') await requireAgreementsAccepted(ctx.db, caller.id);
         const unconditional = policies.every((p) => p.attribute === 'UNCONDITIONAL');
+        // Ganzi Art.18 ¶2: a conditional-share application states its need basis, business goal and security measures.
+        const contents = deps.profile.conditionalShareContents;
+        const missing = purpose === 'SHARE' && !unconditional && contents ? missingContents(contents.required, input) : [];
+        if (missing.length) {
+          throw badUserInput(`有条件共享申请须写明${missing.map((m) => APPLICATION_CONTENTS[m].zh).join('、')}`,
+            `a conditional-share application must state its ${missing.map((m) => APPLICATION_CONTENTS[m].en).join(', ')} (${contents!.article})`, { argument: missing[0], missing });
+        }
         // L4+ data: the data authority reviews, then the provider, whatever the profile; never approved
         // automatically (IMPORTANT and CORE above all). See reviewPath.
         const path = reviewPath(levels, { purpose, unconditional }, deps.profile);
@@ -258,11 +268,11 @@ export function applicationResolvers(deps: ApplicationDeps): GraphQLResolverMap<
         return changePolicy(ctx.db, deps.notifier, async (tx) => {
           await tx.query(
             `INSERT INTO application (id, applicant_kind, applicant_id, operator, purpose, scenario, scenario_name, description, legal_basis, fields, plain,
-               provider_code, valid_from, valid_until, stages, status, filed_at, due_on, commitment_accepted, agreement_accepted, plain_reason)
-             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,'pending',$16,$17,$18,$19,$20)`,
+               provider_code, valid_from, valid_until, stages, status, filed_at, due_on, commitment_accepted, agreement_accepted, plain_reason, business_goal, security_measures)
+             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,'pending',$16,$17,$18,$19,$20,$21,$22)`,
             [id, applicantKind, caller.id, caller.operator ?? caller.id, purpose.toLowerCase(), input.scenario, input.scenarioName, input.description, input.legalBasis ?? null,
               input.fields, plain, [...providers][0], new Date(from).toISOString(), new Date(until).toISOString(), stages, filedAt.toISOString(), due,
-              purpose === 'OPEN', purpose === 'OPEN', plainReason],
+              purpose === 'OPEN', purpose === 'OPEN', plainReason, input.businessGoal?.trim() || null, input.securityMeasures?.trim() || null],
           );
           await addStep(tx, id, stages[0], 'filed', actor, filedAt, due, [levelNote, note].filter(Boolean).join('\n') || null);
           // Inference control at filing too: the applicant learns at once what cannot be granted as asked.

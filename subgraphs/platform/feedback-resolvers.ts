@@ -8,7 +8,7 @@ import { deadlineFor, type JurisdictionProfile } from './profiles/profile';
 import { badUserInput } from '../common/errors';
 import type { SubgraphContext } from '../common/run-subgraph';
 import { forbidden } from './permissions';
-import { adminAreaOf, inAreaSql } from './institution-registry';
+import { adminAreaOf, granteeInAreaSql, inAreaSql, requireAdminArea } from './institution-registry';
 import { chinaDay, isoColumn } from './sql-dates';
 
 type Context = SubgraphContext<Record<string, never>>;
@@ -33,6 +33,24 @@ export function feedbackResolvers(deps: { catalog: Catalog; profile: Jurisdictio
         } else where = `institution = $${params.push(ctx.caller?.id)}`;
         if (args.grantId) where += ` AND grant_id = $${params.push(args.grantId)}`;
         return ctx.db.query(`SELECT ${SELECT} FROM usage_feedback WHERE ${where} ORDER BY submitted_at DESC LIMIT 500`, params);
+      },
+      // Guiyang Art.22 ¶4: active institution grants in the authority's area with no feedback by their
+      // due date (counted from the grant, as submitUsageFeedback counts it). Empty where the profile sets no deadline.
+      overdueUsageFeedback: async (_: unknown, __: unknown, ctx: Context) => {
+        const params: unknown[] = [];
+        const inArea = granteeInAreaSql(await requireAdminArea(ctx), params);
+        if (deps.profile.sla.feedbackDays.workingDays === null) return [];
+        const grants = await ctx.db.query<{ grantId: string; institution: string; grantedAt: string }>(
+          `SELECT id AS "grantId", grantee_id AS institution, created_at::text AS "grantedAt" FROM grant_record
+            WHERE grantee_kind = 'institution' AND status = 'active' AND NOT emergency AND ${inArea}
+              AND NOT EXISTS (SELECT 1 FROM usage_feedback f WHERE f.grant_id = grant_record.id)
+            ORDER BY created_at LIMIT 5000`,
+          params,
+        );
+        const today = chinaDay(now());
+        return grants
+          .map((g) => ({ ...g, dueOn: deadlineFor(deps.profile, 'feedbackDays', new Date(g.grantedAt), deps.calendar).due, grantedAt: new Date(g.grantedAt).toISOString() }))
+          .filter((g) => g.dueOn < today);
       },
     },
     Mutation: {

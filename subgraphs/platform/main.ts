@@ -18,6 +18,10 @@ import { LiveCatalog, seedCatalog } from './catalog-store';
 import { grantResolvers } from './grant-resolvers';
 import { objectionResolvers } from './objection-resolvers';
 import { feedbackResolvers } from './feedback-resolvers';
+import { demandListResolvers } from './demand-lists';
+import { dataReturnResolvers } from './data-returns';
+import { securityIncidentResolvers } from './security-incidents';
+import { jurisdictionResolvers, lapsedWarning } from './jurisdiction-resolvers';
 import { operationResolvers } from './operation-resolvers';
 import { institutionResolvers } from './institution-resolvers';
 import { developerAppResolvers } from './developer-apps';
@@ -97,6 +101,10 @@ export const platformDomain: DomainModule<Record<string, never>> = {
     grantResolvers({ catalog, notifier, maskSettings }),
     objectionResolvers({ catalog, profile, calendar }),
     feedbackResolvers({ catalog, profile, calendar }),
+    demandListResolvers({ profile, calendar }),
+    dataReturnResolvers({ catalog, profile, calendar, notifier }),
+    securityIncidentResolvers({ catalog, notifier }),
+    jurisdictionResolvers({ profile }),
     operationResolvers({ notifier }),
     institutionResolvers({ notifier }),
     developerAppResolvers(),
@@ -118,6 +126,9 @@ if (require.main === module) {
     console.error('AUDIT_SUBJECT_KEY is not set: data subjects could not be found in the audit log');
     process.exit(1);
   }
+  // Ganzi Art.45: the measures are valid for 2 years; past that the operator is told at every start.
+  const lapsed = lapsedWarning(profile, chinaDate(new Date()));
+  if (lapsed) console.warn(lapsed);
   runSubgraph(platformDomain).catch((error) => {
     console.error(error);
     process.exit(1);

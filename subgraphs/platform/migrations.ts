@@ -439,4 +439,64 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 14,
+    name: 'demands_returns_incidents',
+    sql: `
+      -- 需求清单 (Yunnan Art.28 ¶2, Kunming Art.16 ¶2, Guiyang Art.22 ¶5, Ganzi Art.21): an institution's
+      -- demand for data the catalog does not list, and its answer. due_on is null where the profile
+      -- sets no day count.
+      CREATE TABLE data_demand (
+        id text PRIMARY KEY,
+        institution text NOT NULL,
+        operator text NOT NULL,
+        provider_code text,
+        description text NOT NULL,
+        need_basis text NOT NULL,
+        status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'agreed', 'declined')),
+        filed_at timestamptz NOT NULL,
+        due_on date,
+        answer text,
+        answered_by text,
+        answered_at timestamptz
+      );
+      CREATE INDEX data_demand_pending_idx ON data_demand (due_on) WHERE status = 'pending';
+      -- 数据回流 (Yunnan Art.18): a lower-level body's request for a higher-level provider's data about its
+      -- own division; an approval is the grant grant_id, scoped to division_scope (the requester's).
+      CREATE TABLE data_return (
+        id text PRIMARY KEY,
+        institution text NOT NULL,
+        operator text NOT NULL,
+        provider_code text NOT NULL,
+        scenario text NOT NULL,
+        fields text[] NOT NULL,
+        division_scope text NOT NULL,
+        reason text NOT NULL,
+        valid_until timestamptz NOT NULL,
+        status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'approved', 'refused')),
+        filed_at timestamptz NOT NULL,
+        due_on date NOT NULL,
+        answer text,
+        answered_by text,
+        answered_at timestamptz,
+        grant_id text
+      );
+      CREATE INDEX data_return_pending_idx ON data_return (due_on) WHERE status = 'pending';
+      -- Ganzi Art.18 ¶2: what a conditional-share application states besides its scenario and basis.
+      ALTER TABLE application ADD COLUMN business_goal text;
+      ALTER TABLE application ADD COLUMN security_measures text;
+      -- 数据安全事件 (Yunnan Art.43(8), Ganzi Art.37): who reported what on which datasets, the providers
+      -- it concerns, and the grants its report suspended.
+      CREATE TABLE security_incident (
+        id text PRIMARY KEY,
+        institution text NOT NULL,
+        reported_by text NOT NULL,
+        description text NOT NULL,
+        datasets text[] NOT NULL,
+        provider_codes text[] NOT NULL,
+        suspended_grants text[] NOT NULL,
+        reported_at timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
 ];

@@ -5,6 +5,7 @@
 // can tell a statutory figure from a value the platform chose where a regulation is silent.
 import fs from 'node:fs';
 import path from 'node:path';
+import { isApplicationContent, type ApplicationContent } from '../../../directives/application-contents';
 import { BUNDLED_CALENDAR_FILE, CALENDAR_DIR, CHINA_TIME_ZONE, loadCalendar, WorkingCalendar } from '../calendar/working-days';
 
 export const ACTIVE_PROFILE_ENV = 'JURISDICTION_PROFILE';
@@ -25,6 +26,7 @@ export const PROCEDURES = {
   catalogUpdate: 'a provider\'s update of its catalog after its legal basis or duties changed; from that change',
   catalogReview: 'the data authority\'s review (审定) of a catalog change; from the proposal',
   catalogAmendment: 'a provider\'s amendment of a catalog change the authority returned; from the return',
+  demandAnswer: 'response to a demand (需求清单) for data not in the catalog; from the filing',
 } as const;
 export type Procedure = keyof typeof PROCEDURES;
 
@@ -52,7 +54,8 @@ export type ApprovalStage = (typeof APPROVAL_STAGES)[number];
 export interface JurisdictionProfile {
   id: string;
   name: string;
-  regulation: { title: string; inForce: string | null; notes?: string };
+  /** validUntil: the last day the regulation is in force, where it has a term (Ganzi Art.45: 2 years). */
+  regulation: { title: string; inForce: string | null; validUntil?: string; notes?: string };
   /** Calendar JSON file in subgraphs/platform/calendar/. */
   calendar: string;
   /** Reviewers of a conditional-share application, in order. */
@@ -63,6 +66,8 @@ export interface JurisdictionProfile {
   autoApproveUnconditional: boolean;
   approvalBasis: { article: string; notes?: string };
   sla: Record<Procedure, SlaEntry>;
+  /** What a conditional-share application must state beyond its scenario, where the regulation lists it (Ganzi Art.18 ¶2). */
+  conditionalShareContents?: { required: ApplicationContent[]; article: string };
   /** Objections to open data are checked at once (立即), due the day received, not within objectionAnswer (Guiyang-Gui'an Art.31). */
   openObjectionAtOnce?: { article: string; notes?: string };
   /** Unconditional sharing is granted once the data authority's formal check passes, within unconditionalShareAnswer (Ganzi Art.18 ¶2); the provider is told, not asked. */
@@ -158,13 +163,16 @@ export function parseProfile(raw: unknown, file: string): JurisdictionProfile {
   const article = (x: unknown, field: string): string =>
     ARTICLE.test(str(x, field)) ? (x as string) : fail(field, `"${x}" is not an article like "云南 第二十九条"`);
 
-  const p = obj(raw, '(root)', ['id', 'name', 'regulation', 'calendar', 'approvalStages', 'autoApproveUnconditional', 'approvalBasis', 'sla'], ['notes', 'openApprovalStages', 'openObjectionAtOnce', 'unconditionalFormalCheck', 'objectionForwarding']);
+  const p = obj(raw, '(root)', ['id', 'name', 'regulation', 'calendar', 'approvalStages', 'autoApproveUnconditional', 'approvalBasis', 'sla'], ['notes', 'openApprovalStages', 'openObjectionAtOnce', 'unconditionalFormalCheck', 'objectionForwarding', 'conditionalShareContents']);
   const id = str(p.id, 'id');
   if (!/^[a-z0-9-]+$/.test(id)) fail('id', `"${id}" must be lower-case letters, digits and hyphens`);
 
-  const r = obj(p.regulation, 'regulation', ['title', 'inForce'], ['notes']);
+  const r = obj(p.regulation, 'regulation', ['title', 'inForce'], ['validUntil', 'notes']);
   const inForce = r.inForce === null ? null : str(r.inForce, 'regulation.inForce');
   if (inForce !== null && !/^\d{4}-\d{2}-\d{2}$/.test(inForce)) fail('regulation.inForce', `"${inForce}" must be YYYY-MM-DD or null`);
+  const validUntil = optStr(r.validUntil, 'regulation.validUntil');
+  if (validUntil !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(validUntil)) fail('regulation.validUntil', `"${validUntil}" must be YYYY-MM-DD`);
+  if (validUntil !== undefined && inForce !== null && validUntil < inForce) fail('regulation.validUntil', 'is before inForce');
 
   const calendar = str(p.calendar, 'calendar');
   if (path.basename(calendar) !== calendar || !fs.existsSync(path.join(CALENDAR_DIR, calendar))) {
@@ -205,6 +213,14 @@ export function parseProfile(raw: unknown, file: string): JurisdictionProfile {
     sla[proc] = { workingDays: days as number | null, article: art, basis, ...(e.extendableTo !== undefined && { extendableTo: e.extendableTo as number }), ...(notes !== undefined && { notes }) };
   }
 
+  let contents: JurisdictionProfile['conditionalShareContents'];
+  if (p.conditionalShareContents !== undefined) {
+    const c = obj(p.conditionalShareContents, 'conditionalShareContents', ['required', 'article']);
+    if (!Array.isArray(c.required) || !c.required.length) fail('conditionalShareContents.required', 'expected a non-empty list');
+    const required = (c.required as unknown[]).map((x, i) => (isApplicationContent(x) ? x : fail(`conditionalShareContents.required[${i}]`, `"${x}" is not legalBasis, businessGoal or securityMeasures`)));
+    contents = { required, article: article(c.article, 'conditionalShareContents.article') };
+  }
+
   let openObjectionAtOnce: JurisdictionProfile['openObjectionAtOnce'];
   if (p.openObjectionAtOnce !== undefined) {
     const o = obj(p.openObjectionAtOnce, 'openObjectionAtOnce', ['article'], ['notes']);
@@ -234,16 +250,22 @@ export function parseProfile(raw: unknown, file: string): JurisdictionProfile {
   return {
     id,
     name: str(p.name, 'name'),
-    regulation: { title: str(r.title, 'regulation.title'), inForce, ...(regulationNotes !== undefined && { notes: regulationNotes }) },
+    regulation: { title: str(r.title, 'regulation.title'), inForce, ...(validUntil !== undefined && { validUntil }), ...(regulationNotes !== undefined && { notes: regulationNotes }) },
     calendar,
     approvalStages: stages,
     ...(openStages !== undefined && { openApprovalStages: openStages }),
     autoApproveUnconditional: p.autoApproveUnconditional as boolean,
     approvalBasis: { article: article(ab.article, 'approvalBasis.article'), ...(approvalNotes !== undefined && { notes: approvalNotes }) },
     sla,
+    ...(contents !== undefined && { conditionalShareContents: contents }),
     ...(openObjectionAtOnce !== undefined && { openObjectionAtOnce }),
     ...(unconditionalFormalCheck !== undefined && { unconditionalFormalCheck }),
     ...(objectionForwarding !== undefined && { objectionForwarding }),
     ...(notes !== undefined && { notes }),
   };
+}
+
+/** Whether the profile's regulation has lapsed on `day` (YYYY-MM-DD, Beijing): its term ended (Ganzi Art.45). */
+export function regulationLapsed(profile: JurisdictionProfile, day: string): boolean {
+  return profile.regulation.validUntil !== undefined && day > profile.regulation.validUntil;
 }

@@ -6,6 +6,7 @@ import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext, type ContextThunk } from '@apollo/server';
+import { setSecurityHeaders } from './security-headers';
 
 export interface PlainResponse {
   status: number;
@@ -90,6 +91,7 @@ export async function startHttpServer<TContext extends BaseContext>(options: Htt
     });
     // While draining, each answer ends its connection: the client's next request goes to another replica.
     if (draining) res.setHeader('connection', 'close');
+    setSecurityHeaders(res);
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const route = routes[`${req.method} ${url.pathname}`] ?? prefixRoute(routes, req.method ?? '', url.pathname);

@@ -24,6 +24,8 @@ export interface GatewaySettings {
   maxBodyBytes: number;
   /** Origins allowed cross-origin calls (CORS_ALLOWED_ORIGINS); empty: same origin only. */
   corsAllowedOrigins: ReadonlySet<string>;
+  /** Strict-Transport-Security max-age in seconds (HSTS_MAX_AGE); undefined: no such header. */
+  hstsMaxAgeSeconds?: number;
   /** On SIGTERM / SIGINT: how long requests in flight may take to finish before they are cut. */
   shutdownGraceMs: number;
   /** On SIGTERM / SIGINT: how long to keep accepting (readiness failing) before listening stops. */
@@ -135,6 +137,7 @@ export function readGatewaySettings(env = process.env): GatewaySettings {
     publicBaseUrl: (env.PUBLIC_BASE_URL ?? 'http://localhost:4000').replace(/\/+$/, ''),
     subgraphUrls,
     maxBodyBytes: Number(env.MAX_BODY_BYTES ?? 100_000),
+    hstsMaxAgeSeconds: env.HSTS_MAX_AGE ? positiveSetting(env, 'HSTS_MAX_AGE', 0, { integer: true }) : undefined,
     corsAllowedOrigins: parseAllowedOrigins(env.CORS_ALLOWED_ORIGINS, (detail) => fail('CORS_ALLOWED_ORIGINS', env.CORS_ALLOWED_ORIGINS, detail)),
     shutdownGraceMs: positiveSetting(env, 'SHUTDOWN_GRACE_MS', DEFAULT_SHUTDOWN_GRACE_MS, { integer: true }),
     shutdownDelayMs: env.SHUTDOWN_DELAY_MS === '0' ? 0 : positiveSetting(env, 'SHUTDOWN_DELAY_MS', 0, { integer: true }),

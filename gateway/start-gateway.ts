@@ -109,6 +109,7 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
     host: settings.host,
     maxBodyBytes: settings.maxBodyBytes,
     corsAllowedOrigins: settings.corsAllowedOrigins,
+    hstsMaxAgeSeconds: settings.hstsMaxAgeSeconds,
     context: (req, _body, requestId) => identity.recordOf(req, requestId),
     routes: {
       ...Object.assign({}, ...parts.map((part) => part.routes ?? {})),

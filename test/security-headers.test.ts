@@ -34,6 +34,16 @@ test('a GraphQL answer carries the security headers', async () => {
   expectSecurityHeaders(response);
 });
 
+test('Strict-Transport-Security only when HSTS_MAX_AGE is set', async () => {
+  const withHsts = await startHttpServer({ apollo, context: async () => ({}), port: 0, hstsMaxAgeSeconds: 31_536_000 });
+  try {
+    expect((await fetch(`${withHsts.url}/nowhere`)).headers.get('strict-transport-security')).toBe('max-age=31536000');
+  } finally {
+    await withHsts.close(0);
+  }
+  expect((await fetch(`${running.url}/nowhere`)).headers.get('strict-transport-security')).toBeNull();
+});
+
 test('a plain route, an unknown path and a malformed body carry them too', async () => {
   const health = await fetch(`${running.url}/healthz`);
   expect(health.status).toBe(200);

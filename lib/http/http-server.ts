@@ -34,6 +34,8 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   maxBodyBytes?: number;
   /** Origins allowed cross-origin calls (CORS_ALLOWED_ORIGINS); empty: same origin only. */
   corsAllowedOrigins?: ReadonlySet<string>;
+  /** Strict-Transport-Security max-age in seconds (HSTS_MAX_AGE); unset: no such header (plain HTTP behind no TLS). */
+  hstsMaxAgeSeconds?: number;
   host?: string;
   port: number;
 }
@@ -83,6 +85,7 @@ export async function startHttpServer<TContext extends BaseContext>(options: Htt
   const maxBodyBytes = options.maxBodyBytes ?? 1_000_000;
   const routes = options.routes ?? {};
   const corsAllowedOrigins = options.corsAllowedOrigins ?? new Set<string>();
+  const hsts = options.hstsMaxAgeSeconds ? `max-age=${options.hstsMaxAgeSeconds}` : undefined;
 
   let draining = false;
   const inFlight = new Set<http.ServerResponse>();
@@ -96,6 +99,7 @@ export async function startHttpServer<TContext extends BaseContext>(options: Htt
     // While draining, each answer ends its connection: the client's next request goes to another replica.
     if (draining) res.setHeader('connection', 'close');
     setSecurityHeaders(res);
+    if (hsts) res.setHeader('strict-transport-security', hsts);
     if (applyCors(req, res, corsAllowedOrigins)) return;
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');

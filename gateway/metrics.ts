@@ -17,6 +17,14 @@ export function createGatewayMetrics() {
       labelNames: ['decision'] as const,
       registers,
     }),
+    // End to end, audit commit included; two low-cardinality labels only (no operation names).
+    requestSeconds: new client.Histogram({
+      name: 'gateway_request_seconds',
+      help: 'GraphQL request latency, start to answer (audit commit included), by operation type and outcome',
+      labelNames: ['operation', 'outcome'] as const,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+      registers,
+    }),
     denialsTotal: new client.Counter({
       name: 'gateway_policy_denials_total',
       help: 'Fields denied by the policy, by code',

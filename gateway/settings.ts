@@ -4,6 +4,7 @@ import os from 'node:os';
 import { portSetting, positiveSetting, settingError } from '../lib/env-settings';
 import { maskSettingsFromEnv } from '../directives/mask-settings';
 import { DEFAULT_SHUTDOWN_GRACE_MS } from '../lib/http/http-server';
+import { parseAllowedOrigins } from '../lib/http/cors';
 import path from 'node:path';
 import type { MaskSettings } from '../directives/mask';
 import { ROOT_DIR, SUBGRAPHS, subgraphEnvName } from '../subgraphs/registry';
@@ -21,6 +22,10 @@ export interface GatewaySettings {
   /** Subgraph name → URL overriding the supergraph's routing URL. */
   subgraphUrls: Record<string, string>;
   maxBodyBytes: number;
+  /** Origins allowed cross-origin calls (CORS_ALLOWED_ORIGINS); empty: same origin only. */
+  corsAllowedOrigins: ReadonlySet<string>;
+  /** Strict-Transport-Security max-age in seconds (HSTS_MAX_AGE); undefined: no such header. */
+  hstsMaxAgeSeconds?: number;
   /** On SIGTERM / SIGINT: how long requests in flight may take to finish before they are cut. */
   shutdownGraceMs: number;
   /** On SIGTERM / SIGINT: how long to keep accepting (readiness failing) before listening stops. */
@@ -132,6 +137,8 @@ export function readGatewaySettings(env = process.env): GatewaySettings {
     publicBaseUrl: (env.PUBLIC_BASE_URL ?? 'http://localhost:4000').replace(/\/+$/, ''),
     subgraphUrls,
     maxBodyBytes: Number(env.MAX_BODY_BYTES ?? 100_000),
+    hstsMaxAgeSeconds: env.HSTS_MAX_AGE ? positiveSetting(env, 'HSTS_MAX_AGE', 0, { integer: true }) : undefined,
+    corsAllowedOrigins: parseAllowedOrigins(env.CORS_ALLOWED_ORIGINS, (detail) => fail('CORS_ALLOWED_ORIGINS', env.CORS_ALLOWED_ORIGINS, detail)),
     shutdownGraceMs: positiveSetting(env, 'SHUTDOWN_GRACE_MS', DEFAULT_SHUTDOWN_GRACE_MS, { integer: true }),
     shutdownDelayMs: env.SHUTDOWN_DELAY_MS === '0' ? 0 : positiveSetting(env, 'SHUTDOWN_DELAY_MS', 0, { integer: true }),
     policy,

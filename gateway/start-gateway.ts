@@ -108,6 +108,8 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
     port: settings.port,
     host: settings.host,
     maxBodyBytes: settings.maxBodyBytes,
+    corsAllowedOrigins: settings.corsAllowedOrigins,
+    hstsMaxAgeSeconds: settings.hstsMaxAgeSeconds,
     context: (req, _body, requestId) => identity.recordOf(req, requestId),
     routes: {
       ...Object.assign({}, ...parts.map((part) => part.routes ?? {})),

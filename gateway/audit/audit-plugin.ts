@@ -16,7 +16,7 @@ export interface AuditPluginOptions {
   settled?: (timeoutMs: number) => Promise<void>;
   instance: string;
   subjectKey: string;
-  metrics: Pick<GatewayMetrics, 'requestsTotal' | 'denialsTotal' | 'auditFailuresTotal'>;
+  metrics: Pick<GatewayMetrics, 'requestsTotal' | 'requestSeconds' | 'denialsTotal' | 'auditFailuresTotal'>;
 }
 
 /** Targets and reasons of the control-plane actions a mutation calls (see directives/control-plane.ts). */
@@ -67,7 +67,7 @@ const READS_AUDIT = /\b(auditRecords|myAccesses|auditUsage|catalogChangeImpact|p
 
 export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlugin<RequestRecord> {
   const { settled } = options;
-  const { requestsTotal, denialsTotal, auditFailuresTotal } = options.metrics;
+  const { requestsTotal, requestSeconds, denialsTotal, auditFailuresTotal } = options.metrics;
   return {
     async requestDidStart() {
       const started = Date.now();
@@ -98,7 +98,11 @@ export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlug
           requestsTotal.inc({ decision: summary });
           for (const denial of decision?.denials ?? []) denialsTotal.inc({ code: denial.code });
           if (outOfScope.length) denialsTotal.inc({ code: 'OUT_OF_SCOPE' }, outOfScope.length);
-          if (!options.sink) return;
+          const operation = requestContext.operation?.operation ?? 'unknown';
+          if (!options.sink) {
+            requestSeconds.observe({ operation, outcome: summary }, (Date.now() - started) / 1000);
+            return;
+          }
           const subjects = new Set(record.subjectsReturned());
           // A verification answered (MATCH or NO_MATCH) checked the person whose number was asked about.
           if (hasData && decision?.returned.has('Query.verifyPersonIdentity')) for (const id of verifiedIdentities(requestContext)) subjects.add(id);
@@ -125,8 +129,10 @@ export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlug
           };
           try {
             await options.sink.record(entry);
+            requestSeconds.observe({ operation, outcome: summary }, (Date.now() - started) / 1000);
           } catch {
             auditFailuresTotal.inc();
+            requestSeconds.observe({ operation, outcome: 'audit_failed' }, (Date.now() - started) / 1000);
             response.body = {
               kind: 'single',
               singleResult: {

@@ -6,6 +6,8 @@ import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext, type ContextThunk } from '@apollo/server';
+import { applyCors } from './cors';
+import { setSecurityHeaders } from './security-headers';
 
 export interface PlainResponse {
   status: number;
@@ -30,6 +32,10 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   graphqlPath?: string;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes?: number;
+  /** Origins allowed cross-origin calls (CORS_ALLOWED_ORIGINS); empty: same origin only. */
+  corsAllowedOrigins?: ReadonlySet<string>;
+  /** Strict-Transport-Security max-age in seconds (HSTS_MAX_AGE); unset: no such header (plain HTTP behind no TLS). */
+  hstsMaxAgeSeconds?: number;
   host?: string;
   port: number;
 }
@@ -78,6 +84,8 @@ export async function startHttpServer<TContext extends BaseContext>(options: Htt
   const graphqlPath = options.graphqlPath ?? '/graphql';
   const maxBodyBytes = options.maxBodyBytes ?? 1_000_000;
   const routes = options.routes ?? {};
+  const corsAllowedOrigins = options.corsAllowedOrigins ?? new Set<string>();
+  const hsts = options.hstsMaxAgeSeconds ? `max-age=${options.hstsMaxAgeSeconds}` : undefined;
 
   let draining = false;
   const inFlight = new Set<http.ServerResponse>();
@@ -90,6 +98,9 @@ export async function startHttpServer<TContext extends BaseContext>(options: Htt
     });
     // While draining, each answer ends its connection: the client's next request goes to another replica.
     if (draining) res.setHeader('connection', 'close');
+    setSecurityHeaders(res);
+    if (hsts) res.setHeader('strict-transport-security', hsts);
+    if (applyCors(req, res, corsAllowedOrigins)) return;
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const route = routes[`${req.method} ${url.pathname}`] ?? prefixRoute(routes, req.method ?? '', url.pathname);

@@ -10,7 +10,8 @@ import { announceListening } from '../lib/announce';
 import { createGatewayMetrics } from './metrics';
 import { createPlatformClient, type PlatformClient } from './platform-client';
 import type { RequestRecord } from './request-record';
-import { checkReadiness } from './readiness';
+import { createReadiness } from './readiness';
+import { createLogger } from '../lib/log';
 import type { GatewaySettings } from './settings';
 import { SignedDataSource } from './subgraph-client';
 import { closeParts, type GatewayPart, type PartContext, type PartServerOptions } from './parts/gateway-part';
@@ -96,6 +97,7 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
     gateway: gateway as never, // @apollo/gateway 2 implements the gateway interface Apollo Server 5 expects
     plugins: parts.flatMap((part) => part.plugins ?? []),
     includeStacktraceInErrorResponses: false,
+    logger: createLogger('gateway'), // Apollo's own warnings and errors as JSON lines like the rest
     ...serverOptions,
     // No "Did you mean …?" in validation errors: suggestions would reveal fields a caller may not see.
     hideSchemaDetailsFromClientErrors: true,
@@ -103,6 +105,7 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
   await apollo.start();
   for (const part of parts) await part.start?.();
 
+  const readiness = createReadiness({ subgraphUrls, redisUrl: settings.redisUrl });
   const http = await startHttpServer({
     apollo,
     port: settings.port,
@@ -117,7 +120,7 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
       'GET /readyz': async () => {
         // Draining (shutting down): not ready, whatever the subgraphs say, so the balancer moves on.
         if (http?.draining()) return { status: 503, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ready: false, draining: true }) };
-        const report = await checkReadiness(subgraphUrls);
+        const report = await readiness.check();
         return { status: report.ready ? 200 : 503, headers: { 'content-type': 'application/json' }, body: JSON.stringify(report) };
       },
     },
@@ -131,6 +134,7 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
       await http.close(settings.shutdownGraceMs, settings.shutdownDelayMs);
       await apollo.stop();
       await closeParts(parts);
+      await readiness.close();
     },
   };
 }

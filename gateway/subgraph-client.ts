@@ -6,6 +6,9 @@ import { GraphQLError } from 'graphql';
 import { CALLER_HEADER, signatureHeaders } from '../protocol/signature';
 import type { GatewayMetrics } from './metrics';
 import { claimOf, type RequestRecord } from './request-record';
+import { createLogger } from '../lib/log';
+
+const breakerLog = createLogger('gateway');
 
 export interface ResilienceSettings {
   /** A subgraph call taking longer is abandoned (SUBGRAPH_TIMEOUT_MS). */
@@ -74,13 +77,18 @@ export class SignedDataSource extends RemoteGraphQLDataSource<RequestRecord> {
         extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: this.subgraph, reason: 'CIRCUIT_OPEN' },
       });
     }
+    const requestId = (options.context as RequestRecord | undefined)?.requestId;
     try {
       const response = await this.processWithMetrics(options);
+      if (this.failures >= this.resilience.breakerFailures) breakerLog.info({ subgraph: this.subgraph, requestId }, 'circuit closed: the subgraph answers again');
       this.failures = 0;
       return response;
     } catch (error) {
       this.failures += 1;
-      if (this.failures >= this.resilience.breakerFailures) this.openUntil = Date.now() + this.resilience.breakerCooldownMs;
+      if (this.failures >= this.resilience.breakerFailures) {
+        if (Date.now() >= this.openUntil) breakerLog.warn({ subgraph: this.subgraph, requestId, failures: this.failures, cooldownMs: this.resilience.breakerCooldownMs, err: (error as Error).message }, 'circuit opened: the subgraph is answered for at once until the cooldown ends');
+        this.openUntil = Date.now() + this.resilience.breakerCooldownMs;
+      }
       // A refused connection, a reset or a deadline is the subgraph being unavailable: say so with a
       // code, not with the HTTP client's own words ("fetch failed"). So is a subgraph refusing the
       // signed call (401; 503 while its nonce store is down) or failing (5xx): the client gets the
@@ -114,6 +122,8 @@ export class SignedDataSource extends RemoteGraphQLDataSource<RequestRecord> {
   }
 
   override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<RequestRecord>['willSendRequest']>>[0]): void {
+    const requestId = (context as RequestRecord | undefined)?.requestId;
+    if (requestId && request.http) request.http.headers.set('x-request-id', requestId);
     // The caller claim travels as a header, covered by the signature the fetcher adds.
     if (!this.secret || !request.http) return;
     request.http.headers.set(CALLER_HEADER, claimOf(context as RequestRecord | undefined));

@@ -164,6 +164,22 @@ function auditSuite(env: () => NodeJS.ProcessEnv, verifyChain?: () => Promise<vo
     await verifyChain?.();
   });
 
+  it("keeps a client's well-formed x-request-id (answer header and audit record) and replaces a malformed one", async () => {
+    const ask = (requestId: string) =>
+      fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': requestId, ...institution }, body: JSON.stringify({ query: PERSON_QUERY, variables: { ids: [personIdAt(DEFAULT_SEED, 4)] } }) });
+    const chosen = `client-trace:${Date.now()}/a.b_c-1`;
+    const kept = await ask(chosen);
+    expect(kept.status).toBe(200);
+    expect(kept.headers.get('x-request-id')).toBe(chosen);
+    for (const malformed of ['short', 'with space in it', 'x'.repeat(129), 'newline\r\nset-cookie: a=b']) {
+      const replaced = await ask(malformed).catch(() => undefined); // a header Node refuses to send is no request at all
+      if (!replaced) continue;
+      expect(replaced.status).toBe(200);
+      expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    }
+    expect((await allRecords()).map((r) => r.requestId)).toContain(chosen);
+  });
+
   it('shows a data subject the accesses to their own records, and not another person\'s', async () => {
     const mine = personIdAt(DEFAULT_SEED, 11);
     const theirs = personIdAt(DEFAULT_SEED, 12);

@@ -146,8 +146,10 @@ describe('deployment files (deploy/) against the code', () => {
       const info = SUBGRAPH_OF_ENTRY.get(entryOf(p.command))!;
       expect(readSubgraphSettings(info, resolvedEnv(p.env)).port).toBe(info.defaultPort);
       for (const port of [...p.ports, ...p.probes.map((probe) => probe.port)]) expect([p.where, port]).toEqual([p.where, info.defaultPort]);
-      expect(p.probes.map((probe) => probe.path)).toEqual(p.probes.map(() => '/healthz'));
-      expect(p.probes.length).toBeGreaterThan(0);
+      // Alive at /healthz; ready at /readyz, which answers only while its database does.
+      const paths = Object.fromEntries(p.probes.map((probe) => [probe.kind, probe.path]));
+      if (p.where.startsWith('compose')) expect(paths).toEqual({ healthcheck: '/readyz' });
+      else expect(paths).toEqual({ livenessProbe: '/healthz', readinessProbe: '/readyz' });
     }
   });
 

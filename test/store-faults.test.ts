@@ -25,6 +25,12 @@ describeWithPostgres('store faults under load', () => {
     expect(report.revocationAfterRecoveryMs).not.toBeNull();
     expect(Object.keys(report.recoverySeconds).sort()).toEqual(['licenceSubgraph', 'postgresDown', 'postgresPause', 'redis']);
     expect(report.partialWhileSubgraphDown).toBeGreaterThan(0);
+    // /readyz takes a replica out of rotation while a store it depends on is gone, and back after.
+    expect(report.readiness.redisDown).toMatchObject({ status: 503, body: { ready: false, redis: 'down' } });
+    expect(report.readiness.redisBack).toMatchObject({ status: 200, body: { ready: true, redis: 'up' } });
+    expect(report.readiness.postgresDown).toMatchObject({ status: 503, body: { ready: false, redis: 'up' } });
+    expect(Object.values((report.readiness.postgresDown.body as { subgraphs: Record<string, string> }).subgraphs)).toContain('down');
+    expect(report.readiness.postgresBack).toMatchObject({ status: 200, body: { ready: true } });
     expect(report.answersWithData).toBeGreaterThan(20);
     // Each fault, not just one of them, must have met the load and withheld something.
     for (const phase of FAULT_PHASES) expect({ phase, withheld: report.refusedDuringFaults[phase] > 0 }).toEqual({ phase, withheld: true });

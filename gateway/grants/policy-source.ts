@@ -11,6 +11,7 @@ import { POLICY_STATE_PATH } from '../../protocol/internal-paths';
 import { parseGrant } from '../../directives/grants';
 import type { PlatformClient } from '../platform-client';
 import { granteeKey, type Grantee } from '../../directives/caller';
+import { createLogger, storeErrorLogger } from '../../lib/log';
 
 export interface PolicySource {
   stateOf(grantee: Grantee | undefined): Promise<PolicyState>;
@@ -45,7 +46,7 @@ export function createPolicySource(options: PolicySourceOptions): PolicySource {
   let subscriber: Redis | undefined;
   if (options.redisUrl) {
     subscriber = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 1000 });
-    subscriber.on('error', () => undefined);
+    subscriber.on('error', storeErrorLogger(createLogger('gateway'), 'redis (policy announcements; grants are re-read from the platform meanwhile)'));
     subscriber.on('message', invalidate);
     subscriber.on('ready', invalidate); // messages may have been missed while away
     void subscriber.subscribe(`${options.redisPrefix}${POLICY_CHANNEL}`).catch(() => undefined);

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { Pool } from 'pg';
+import { createLogger, storeErrorLogger } from '../log';
 
 export type DatabaseKind = 'postgres' | 'pglite';
 
@@ -54,8 +55,9 @@ async function openPostgres(url: string, schema: string, poolSize: number): Prom
   const pool = new Pool({ connectionString: url, max: poolSize, options: `-c search_path=${schema}`, connectionTimeoutMillis: 5000, query_timeout: 60_000, keepAlive: true });
   // A broken connection must not crash the process, idle (the pool's event) or checked out (the
   // client's): the query running on it reports the error, and the connection is not reused.
-  pool.on('error', () => undefined);
-  pool.on('connect', (client) => void client.on('error', () => undefined));
+  const logged = storeErrorLogger(createLogger('database'), `postgres (schema ${schema})`);
+  pool.on('error', logged);
+  pool.on('connect', (client) => void client.on('error', logged));
   await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`).catch((error: { code?: string }) => {
     if (error.code !== '23505' && error.code !== '42P06') throw error; // concurrent creation
   });

@@ -1,12 +1,13 @@
 // A thin HTTP front for Apollo Server on Node's own http module: the GraphQL endpoint plus a few
 // plain routes (health, metrics, static IDE files). Kept small on purpose — it sits on the hot path
 // and an extra framework layer would cost throughput for nothing we need.
-import crypto from 'node:crypto';
 import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext, type ContextThunk } from '@apollo/server';
 import { applyCors } from './cors';
+import { requestIdOf } from './request-id';
+import { createLogger } from '../log';
 import { setSecurityHeaders } from './security-headers';
 
 export interface PlainResponse {
@@ -87,6 +88,7 @@ export async function startHttpServer<TContext extends BaseContext>(options: Htt
   const corsAllowedOrigins = options.corsAllowedOrigins ?? new Set<string>();
   const hsts = options.hstsMaxAgeSeconds ? `max-age=${options.hstsMaxAgeSeconds}` : undefined;
 
+  const log = createLogger('http');
   let draining = false;
   const inFlight = new Set<http.ServerResponse>();
   let drained: (() => void) | undefined;
@@ -136,7 +138,7 @@ export async function startHttpServer<TContext extends BaseContext>(options: Htt
       for (const [key, value] of Object.entries(req.headers)) {
         if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
       }
-      const requestId = crypto.randomUUID();
+      const requestId = requestIdOf(req);
       const context: ContextThunk<TContext> = () => options.context(req, body, requestId, raw);
       const response = await options.apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
@@ -145,6 +147,8 @@ export async function startHttpServer<TContext extends BaseContext>(options: Htt
       const outHeaders: Record<string, string> = { 'x-request-id': requestId };
       for (const [key, value] of response.headers) outHeaders[key] = value;
       res.writeHead(response.status ?? 200, outHeaders);
+      // A 5xx is the server's fault: one line with the request id to find it by (never the body: it may hold data).
+      if ((response.status ?? 200) >= 500) log.error({ requestId, status: response.status }, 'GraphQL request answered with a server error');
       if (response.body.kind === 'complete') {
         res.end(response.body.string);
       } else {
@@ -161,6 +165,7 @@ export async function startHttpServer<TContext extends BaseContext>(options: Htt
         res.end(errorBody('PAYLOAD_TOO_LARGE', `请求体超过${maxBodyBytes}字节`, `request body exceeds ${maxBodyBytes} bytes`));
         return;
       }
+      log.error({ err: (error as Error)?.message, method: req.method }, 'request failed: answered 500');
       res.writeHead(500, { 'content-type': 'application/json' });
       res.end(errorBody('INTERNAL_SERVER_ERROR', '服务器内部错误', 'internal server error'));
     }

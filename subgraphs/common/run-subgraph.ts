@@ -8,7 +8,7 @@ import { parse } from 'graphql';
 import client from 'prom-client';
 import { openDatabase, type Database } from '../../lib/db/database';
 import { migrate, pendingMigrations, type Migration } from '../../lib/db/migrate';
-import { startHttpServer, type PlainRoutes } from '../../lib/http/http-server';
+import { startHttpServer, type PlainResponse, type PlainRoutes, type RunningHttpServer } from '../../lib/http/http-server';
 import { announceListening } from '../../lib/announce';
 import { createLogger } from '../../lib/log';
 import { loadSubgraphSdl, type SubgraphInfo } from '../registry';
@@ -104,12 +104,13 @@ export async function runSubgraph<Loaders>(domain: DomainModule<Loaders>): Promi
     schema,
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
     includeStacktraceInErrorResponses: false,
+    logger: log, // Apollo's own warnings and errors as JSON lines like the rest
     // Subgraphs are only ever called by the gateway, never by browsers.
     csrfPrevention: false,
   });
   await apollo.start();
 
-  const http = await startHttpServer({
+  const http: RunningHttpServer = await startHttpServer({
     apollo,
     port: settings.port,
     host: settings.host,
@@ -126,6 +127,14 @@ export async function runSubgraph<Loaders>(domain: DomainModule<Loaders>): Promi
     routes: {
       ...domain.routes?.(db, settings, registry),
       'GET /healthz': () => ({ status: 200, body: 'ok' }),
+      // Ready when its database answers (a short query with a bound) and it is not shutting down; the
+      // gateways' /readyz asks this, so a subgraph that lost its database takes them out of rotation.
+      'GET /readyz': async (): Promise<PlainResponse> => {
+        const draining = http.draining();
+        const database = draining ? 'up' : await databaseState(db);
+        const ready = !draining && database === 'up';
+        return { status: ready ? 200 : 503, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ready, database, ...(draining ? { draining } : {}) }) };
+      },
       'GET /metrics': async () => ({
         status: 200,
         headers: { 'content-type': registry.contentType },
@@ -147,4 +156,17 @@ export async function runSubgraph<Loaders>(domain: DomainModule<Loaders>): Promi
     });
   }
   return { url: `${http.url}/graphql`, close };
+}
+
+/** Whether the subgraph's database answers `SELECT 1` within a second. */
+async function databaseState(db: Database): Promise<'up' | 'down'> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([db.query('SELECT 1'), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), 1000)))]);
+    return 'up';
+  } catch {
+    return 'down';
+  } finally {
+    clearTimeout(timer);
+  }
 }

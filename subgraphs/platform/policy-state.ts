@@ -5,6 +5,7 @@ import type { Queryable } from '../../lib/db/database';
 import type { Grant } from '../../directives/grants';
 import { POLICY_CHANNEL, type InstitutionEntry, type PolicyState } from '../../protocol/policy-state';
 import { isoColumn } from './sql-dates';
+import { createLogger, storeErrorLogger } from '../../lib/log';
 
 export interface Grantee {
   kind: 'institution' | 'developer';
@@ -83,7 +84,7 @@ export class PolicyChangeNotifier {
   constructor(redisUrl: string | undefined, private readonly prefix: string) {
     if (redisUrl) {
       this.redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 1000 });
-      this.redis.on('error', () => undefined);
+      this.redis.on('error', storeErrorLogger(createLogger('platform'), 'redis (policy announcements)'));
     }
   }
 

@@ -24,6 +24,17 @@ const DAY = 24 * 3600 * 1000;
 // (licences is a non-null list, so the failure nulls the person it hangs on).
 const PERSON = 'query($id: ID!) { person(idNumber: $id) { name idNumber gender } withLicences: person(idNumber: $id) { licences { number } } }';
 
+/** A gateway's /readyz answer (status and parsed body), from its /graphql URL. */
+async function readyz(graphqlUrl: string): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(new URL('/readyz', graphqlUrl), { signal: AbortSignal.timeout(5000) });
+  const text = await response.text();
+  try {
+    return { status: response.status, body: JSON.parse(text) };
+  } catch {
+    return { status: response.status, body: text };
+  }
+}
+
 export type FaultPhase = 'redis' | 'postgresPause' | 'postgresDown' | 'licenceSubgraph';
 export const FAULT_PHASES: readonly FaultPhase[] = ['redis', 'postgresPause', 'postgresDown', 'licenceSubgraph'];
 
@@ -47,6 +58,8 @@ export interface StoreFaultReport {
   revokedWhileRedisDown: boolean;
   /** Milliseconds until that replica denied a grant revoked after Redis came back (announcement path). */
   revocationAfterRecoveryMs: number | null;
+  /** What replica A's /readyz said during each store fault (503 naming the store) and after recovery. */
+  readiness: Record<string, { status: number; body: unknown }>;
   findings: string[];
 }
 
@@ -75,7 +88,7 @@ const personName = (text: string): string | null => {
 
 export async function runStoreFaults(options: { databaseUrl: string; log?: (line: string) => void; loadSeconds?: number }): Promise<StoreFaultReport> {
   const log = options.log ?? (() => {});
-  const report: StoreFaultReport = { faultsInjected: 0, answered: 0, answersWithData: 0, refusedDuringFaults: { redis: 0, postgresPause: 0, postgresDown: 0, licenceSubgraph: 0 }, partialWhileSubgraphDown: 0, leaked: 0, auditLost: 0, chainIntact: false, recoverySeconds: {}, revokedWhileRedisDown: false, revocationAfterRecoveryMs: null, findings: [] };
+  const report: StoreFaultReport = { faultsInjected: 0, answered: 0, answersWithData: 0, refusedDuringFaults: { redis: 0, postgresPause: 0, postgresDown: 0, licenceSubgraph: 0 }, partialWhileSubgraphDown: 0, leaked: 0, auditLost: 0, chainIntact: false, recoverySeconds: {}, revokedWhileRedisDown: false, revocationAfterRecoveryMs: null, readiness: {}, findings: [] };
   const finding = (s: string) => {
     report.findings.push(s);
     log(`FINDING: ${s}`);
@@ -201,6 +214,7 @@ export async function runStoreFaults(options: { databaseUrl: string; log?: (line
     const unrevoked = await grantState(c.url, ABUSE_INSTITUTION);
     report.revokedWhileRedisDown = outage === 'denied' && unrevoked === 'granted';
     if (!report.revokedWhileRedisDown) finding(`while Redis was down, replica C answered the revoked grant with "${outage}" and an unrevoked one with "${unrevoked}" (expected denied and granted)`);
+    report.readiness.redisDown = await readyz(stack.gatewayUrl);
     const aDuring = await ask(stack.gatewayUrl, PERSON, { id: ids[1] }, loadHeaders);
     if (aDuring.status !== 503 || !aDuring.text.includes('RATE_LIMIT_UNAVAILABLE')) finding(`A during the Redis outage answered ${aDuring.status}: ${aDuring.text.slice(0, 200)}`);
     await wait(1500);
@@ -217,6 +231,8 @@ export async function runStoreFaults(options: { databaseUrl: string; log?: (line
       }
       if (ok) report.recoverySeconds.redis = Math.round((Date.now() - redisBack) / 100) / 10;
       else finding('A did not answer with data 30 s after Redis came back');
+      await wait(1100); // past the readiness cache
+      report.readiness.redisBack = await readyz(stack.gatewayUrl);
       faultUntil = Date.now();
     }
     // Announcements work again: C (caching for 60 s) denies a grant revoked now, within a second or two.
@@ -248,10 +264,14 @@ export async function runStoreFaults(options: { databaseUrl: string; log?: (line
     proxy.cut();
     report.faultsInjected++;
     log('fault: PostgreSQL cut off');
-    await wait(3000);
+    await wait(1500);
+    report.readiness.postgresDown = await readyz(stack.gatewayUrl);
+    await wait(1500);
     proxy.restore();
     const pgRestored = Date.now();
     await dataFlowsAgain('postgresDown', pgRestored);
+    await wait(1100); // past the readiness cache
+    report.readiness.postgresBack = await readyz(stack.gatewayUrl);
 
     // 4. B's licence subgraph SIGKILLed: B answers person data with licences withheld (coded error),
     //    never anything ungranted; restarted on the same port, licences come back without a restart of B.

@@ -2,8 +2,11 @@
 import { readGatewaySettings } from './settings';
 import { startGateway } from './start-gateway';
 import { createLogger } from '../lib/log';
+import { readTracingSettings, startTracing } from '../lib/tracing';
 
 const log = createLogger('gateway');
+
+const stopTracing = startTracing(readTracingSettings(process.env, 'gateway'));
 
 startGateway(readGatewaySettings())
   .then((gateway) => {
@@ -14,6 +17,7 @@ startGateway(readGatewaySettings())
         process.once(signal, () => process.exit(1));
         gateway
           .close()
+          .then(() => stopTracing())
           .then(() => log.info('shut down'))
           .catch((error) => log.error({ err: error }, 'shutdown failed'))
           .finally(() => process.exit(0));

@@ -7,6 +7,7 @@ import { CALLER_HEADER, signatureHeaders } from '../protocol/signature';
 import type { GatewayMetrics } from './metrics';
 import { claimOf, type RequestRecord } from './request-record';
 import { createLogger } from '../lib/log';
+import { injectTraceHeaders } from '../lib/tracing';
 
 const breakerLog = createLogger('gateway');
 
@@ -124,6 +125,8 @@ export class SignedDataSource extends RemoteGraphQLDataSource<RequestRecord> {
   override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<RequestRecord>['willSendRequest']>>[0]): void {
     const requestId = (context as RequestRecord | undefined)?.requestId;
     if (requestId && request.http) request.http.headers.set('x-request-id', requestId);
+    // The trace continues in the subgraph (the active span is @apollo/gateway's gateway.fetch).
+    if (request.http) injectTraceHeaders((name, value) => request.http!.headers.set(name, value));
     // The caller claim travels as a header, covered by the signature the fetcher adds.
     if (!this.secret || !request.http) return;
     request.http.headers.set(CALLER_HEADER, claimOf(context as RequestRecord | undefined));

@@ -9,6 +9,7 @@ import { validateCitizenId } from '../../lib/identifiers';
 import type { RequestRecord } from '../request-record';
 import type { GatewayMetrics } from '../metrics';
 import type { AuditSink } from './audit-client';
+import { traced } from '../../lib/tracing';
 
 export interface AuditPluginOptions {
   sink: AuditSink | undefined;
@@ -128,7 +129,7 @@ export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlug
             ...controlActions(requestContext.document, requestContext.operation, requestContext.request.variables ?? {}),
           };
           try {
-            await options.sink.record(entry);
+            await traced('audit.commit', () => options.sink!.record(entry));
             requestSeconds.observe({ operation, outcome: summary }, (Date.now() - started) / 1000);
           } catch {
             auditFailuresTotal.inc();

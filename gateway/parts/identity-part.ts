@@ -14,6 +14,7 @@ import { RequestRecord } from '../request-record';
 import type { GatewayPart, PartContext } from './gateway-part';
 import type { PolicyPart } from './policy-part';
 import { requireSecret } from './require-secret';
+import { traced } from '../../lib/tracing';
 
 export interface IdentityPart extends GatewayPart {
   recordOf(req: http.IncomingMessage, requestId: string): Promise<RequestRecord>;
@@ -44,6 +45,6 @@ export async function identityPart({ settings, platform }: PartContext, policy: 
   return {
     name: 'identity',
     oidcProvider,
-    recordOf: async (req, requestId) => new RequestRecord(requestId, await identify(req, { verifyToken, apiKeySecret, platformKeys }), clientIpOf(req, trustProxyHops)),
+    recordOf: async (req, requestId) => new RequestRecord(requestId, await traced('identify', () => identify(req, { verifyToken, apiKeySecret, platformKeys })), clientIpOf(req, trustProxyHops)),
   };
 }

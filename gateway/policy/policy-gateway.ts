@@ -21,6 +21,7 @@ import type { PolicySource } from '../grants/policy-source';
 import type { CatalogSource } from './catalog-source';
 import { PlatformUnavailable } from '../platform-client';
 import type { PolicyState } from '../../protocol/policy-state';
+import { traced, tracedSync } from '../../lib/tracing';
 
 export type DenialMode = 'filter' | 'refuse';
 
@@ -134,7 +135,7 @@ export function withPolicy(inner: GatewayInterface, options: PolicyGatewayOption
     let state: PolicyState | undefined;
     let inForce = options.catalogSource.current();
     try {
-      state = await options.policySource.stateOf(record.grantee);
+      state = await traced('policy.state', () => options.policySource.stateOf(record.grantee));
       const found = options.catalogSource.at(state.catalogVersion);
       inForce = found instanceof Promise ? await found : found;
     } catch (error) {
@@ -155,7 +156,7 @@ export function withPolicy(inner: GatewayInterface, options: PolicyGatewayOption
       return { errors: [new GraphQLError(`${zh} / ${en}`, { extensions: { code: 'INSTITUTION_UNREGISTERED', reason: unregistered, http: { status: 403 } } })] };
     }
     const at = now();
-    const outcome = engine.decide({
+    const outcome = tracedSync('policy.decide', () => engine.decide({
       documentKey: requestContext.queryHash,
       document: requestContext.document,
       operationName: requestContext.operationName,
@@ -166,7 +167,7 @@ export function withPolicy(inner: GatewayInterface, options: PolicyGatewayOption
       grantsVersion: state?.version ?? 'unavailable',
       suspendedDatasets: state?.suspendedDatasets ?? 'all',
       now: at,
-    });
+    }));
     const errors = denialErrors(outcome, state === undefined);
     // 数据回流: root listings relying on a scoped grant are filtered by their subgraph (SQL): the
     // decision's listing scopes travel in the caller claim of every subgraph call (record.claim()).

@@ -9,6 +9,7 @@ import { applyCors } from './cors';
 import { requestIdOf } from './request-id';
 import { createLogger } from '../log';
 import { setSecurityHeaders } from './security-headers';
+import { incomingContext, traced, withContext } from '../tracing';
 
 export interface PlainResponse {
   status: number;
@@ -140,10 +141,9 @@ export async function startHttpServer<TContext extends BaseContext>(options: Htt
       }
       const requestId = requestIdOf(req);
       const context: ContextThunk<TContext> = () => options.context(req, body, requestId, raw);
-      const response = await options.apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-        context,
-      });
+      const response = await withContext(incomingContext(req), () =>
+        traced('graphql.http', () => options.apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body }, context })),
+      );
       const outHeaders: Record<string, string> = { 'x-request-id': requestId };
       for (const [key, value] of response.headers) outHeaders[key] = value;
       res.writeHead(response.status ?? 200, outHeaders);

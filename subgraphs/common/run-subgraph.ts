@@ -19,6 +19,7 @@ import { callerKindOf, withRoleRules, type RoleContext } from './role-rules';
 import { CALLER_HEADER } from '../../protocol/signature';
 import { decodeCallerClaim, type CallerClaim } from '../../protocol/caller-claim';
 import type { Progress } from './seed';
+import { readTracingSettings, startTracing } from '../../lib/tracing';
 
 export interface SubgraphContext<Loaders> extends RoleContext {
   loaders: Loaders;
@@ -62,6 +63,7 @@ function countStatements(db: Database, counter: client.Counter): Database {
 }
 
 export async function runSubgraph<Loaders>(domain: DomainModule<Loaders>): Promise<RunningSubgraph> {
+  const stopTracing = startTracing(readTracingSettings(process.env, `subgraph-${domain.info.name}`));
   const settings = readSubgraphSettings(domain.info);
   if (settings.production && settings.allowUnsigned) throw new Error('SUBGRAPH_ALLOW_UNSIGNED=1 is for development only and refused in production (NODE_ENV=production)');
   if (!settings.gatewaySecret && !settings.allowUnsigned) {
@@ -149,6 +151,7 @@ export async function runSubgraph<Loaders>(domain: DomainModule<Loaders>): Promi
     await http.close();
     await apollo.stop();
     await rawDb.close();
+    await stopTracing();
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

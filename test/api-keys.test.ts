@@ -13,7 +13,7 @@ import { Credentials, writeGrantsFile } from './support/credentials';
 import { TEST_SCALE } from './support/federation-suite';
 import { replicaEnv, startGatewayProcess, type GatewayProcess } from './support/gateway-process';
 import { graphql, type GraphQLResult } from './support/graphql';
-import { describeWithPostgres, dropSchemas, redisAvailable, TEST_DATABASE_URL, TEST_REDIS_URL, uniqueSchemaPrefix } from './support/services';
+import { describeWithPostgres, dropSchemas, redisAvailable, TEST_DATABASE_URL, TEST_REDIS_URL, uniqueSchemaPrefix, platformSql } from './support/services';
 import { KUNMING_AUTHORITY, PROVINCE_AUTHORITY } from './support/institutions';
 import { metricsUrlOf, readCounter, startStack, type Stack } from './support/stack';
 
@@ -395,16 +395,7 @@ describeWithPostgres('API keys with two gateway replicas (Redis + PostgreSQL)', 
     it.skip('needs Redis as well', () => undefined);
     return;
   }
-  const sql = async (text: string, params: unknown[]) => {
-    const { Client } = await import('pg');
-    const client = new Client({ connectionString: TEST_DATABASE_URL, options: `-c search_path=${prefix}platform` });
-    await client.connect();
-    try {
-      return (await client.query(text, params)).rows;
-    } finally {
-      await client.end();
-    }
-  };
+  const sql = platformSql(prefix);
   // A long cache lifetime: a refusal within a second can only come from the announcement.
   apiKeysSuite(() => ({ DATABASE_URL: TEST_DATABASE_URL, DB_SCHEMA_PREFIX: prefix, REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: `${prefix}:`, GRANT_CACHE_MS: '60000' }), { replicas: true, sql });
   afterAll(() => dropSchemas(prefix));

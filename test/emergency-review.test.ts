@@ -9,7 +9,7 @@ import { Credentials, writeGrantsFile } from './support/credentials';
 import { TEST_SCALE } from './support/federation-suite';
 import { graphql } from './support/graphql';
 import { PROVINCE_AUTHORITY, QUJING_AUTHORITY } from './support/institutions';
-import { describeWithPostgres, dropSchemas, TEST_DATABASE_URL, uniqueSchemaPrefix } from './support/services';
+import { describeWithPostgres, dropSchemas, TEST_DATABASE_URL, uniqueSchemaPrefix, platformSql } from './support/services';
 import { startStack, type Stack } from './support/stack';
 
 const MARKET = '115300000152000215'; // provider of 法人基础信息
@@ -100,16 +100,7 @@ describe('emergency grants reviewed, providers told (Ganzi Art.38) on the embedd
 
 describeWithPostgres('emergency grants reviewed, providers told (Ganzi Art.38)', () => {
   const prefix = uniqueSchemaPrefix('emergency');
-  const sql = async (text: string, params: unknown[]) => {
-    const { Client } = await import('pg');
-    const client = new Client({ connectionString: TEST_DATABASE_URL, options: `-c search_path=${prefix}platform` });
-    await client.connect();
-    try {
-      return (await client.query(text, params)).rows;
-    } finally {
-      await client.end();
-    }
-  };
+  const sql = platformSql(prefix);
   emergencyReviewSuite(() => ({ DATABASE_URL: TEST_DATABASE_URL, DB_SCHEMA_PREFIX: prefix }), { sql });
   afterAll(() => dropSchemas(prefix));
 });

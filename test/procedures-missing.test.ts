@@ -5,7 +5,7 @@ import { DEFAULT_SEED, personIdAt } from '../subgraphs/seed/generator';
 import { Credentials, writeGrantsFile } from './support/credentials';
 import { TEST_SCALE } from './support/federation-suite';
 import { graphql } from './support/graphql';
-import { describeWithPostgres, dropSchemas, TEST_DATABASE_URL, uniqueSchemaPrefix } from './support/services';
+import { describeWithPostgres, dropSchemas, TEST_DATABASE_URL, uniqueSchemaPrefix, platformSql } from './support/services';
 import { startStack, type Stack } from './support/stack';
 import { PROVINCE_AUTHORITY } from './support/institutions';
 import { calendarFor, deadlineFor, loadProfile } from '../subgraphs/platform/profiles/profile';
@@ -249,16 +249,7 @@ describe('missing procedures on the embedded store, Yunnan profile', () => {
 
 function onPostgres(profileId: string): void {
   const prefix = uniqueSchemaPrefix(`procedures_missing_${profileId.replace(/-/g, '_')}`);
-  const sql: Sql = async (text, params) => {
-    const { Client } = await import('pg');
-    const client = new Client({ connectionString: TEST_DATABASE_URL, options: `-c search_path=${prefix}platform` });
-    await client.connect();
-    try {
-      return (await client.query(text, params)).rows;
-    } finally {
-      await client.end();
-    }
-  };
+  const sql = platformSql(prefix);
   proceduresSuite(profileId, () => ({ DATABASE_URL: TEST_DATABASE_URL, DB_SCHEMA_PREFIX: prefix }), sql);
   afterAll(() => dropSchemas(prefix));
 }

@@ -9,7 +9,7 @@ import { application, APPLY, DECIDE, INSTITUTION, POLICE } from './support/appli
 import { Credentials, writeGrantsFile } from './support/credentials';
 import { TEST_SCALE } from './support/federation-suite';
 import { graphql } from './support/graphql';
-import { describeWithPostgres, dropSchemas, TEST_DATABASE_URL, uniqueSchemaPrefix } from './support/services';
+import { describeWithPostgres, dropSchemas, TEST_DATABASE_URL, uniqueSchemaPrefix, platformSql } from './support/services';
 import { startStack, type Stack } from './support/stack';
 import { PROVINCE_AUTHORITY } from './support/institutions';
 import { calendarFor, deadlineFor, loadProfile } from '../subgraphs/platform/profiles/profile';
@@ -179,16 +179,7 @@ describe('delivery deadlines on the embedded store (Yunnan)', () => {
 
 describeWithPostgres('delivery deadlines on PostgreSQL (Yunnan)', () => {
   const prefix = uniqueSchemaPrefix('procedures-text');
-  const sql: Sql = async (text, params) => {
-    const { Client } = await import('pg');
-    const client = new Client({ connectionString: TEST_DATABASE_URL, options: `-c search_path=${prefix}platform` });
-    await client.connect();
-    try {
-      return (await client.query(text, params)).rows;
-    } finally {
-      await client.end();
-    }
-  };
+  const sql = platformSql(prefix);
   deliverySuite(() => ({ DATABASE_URL: TEST_DATABASE_URL, DB_SCHEMA_PREFIX: prefix }), { sql });
   afterAll(() => dropSchemas(prefix));
 });

@@ -46,3 +46,19 @@ export async function dropSchemas(prefix: string, url = TEST_DATABASE_URL): Prom
     await client.end();
   }
 }
+
+/** Runs one statement in the platform schema of a stack started with DB_SCHEMA_PREFIX=`prefix` on the real
+ * PostgreSQL: how tests move a due date into the past or tamper with a record (the platform has no clock to set). */
+export type PlatformSql = (text: string, params: unknown[]) => Promise<any[]>;
+export function platformSql(prefix: string, url = TEST_DATABASE_URL): PlatformSql {
+  return async (text, params) => {
+    const { Client } = await import('pg');
+    const client = new Client({ connectionString: url, options: `-c search_path=${prefix}platform` });
+    await client.connect();
+    try {
+      return (await client.query(text, params)).rows;
+    } finally {
+      await client.end();
+    }
+  };
+}

@@ -271,10 +271,13 @@ export interface Report {
   profiles?: (ProfileSummary & { gateway: GatewayKey })[];
 }
 
+/** Written to latest.{json,md}; a run at another --scale to scale-<X>.{json,md}, beside the default one. */
 export function writeReport(dir: string, report: Report): { json: string; md: string } {
   fs.mkdirSync(dir, { recursive: true });
-  const json = path.join(dir, 'latest.json');
-  const md = path.join(dir, 'latest.md');
+  const scale = Number(report.options.dataScale ?? 1);
+  const base = scale === 1 ? 'latest' : `scale-${scale}`;
+  const json = path.join(dir, `${base}.json`);
+  const md = path.join(dir, `${base}.md`);
   fs.writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
   const m = report.machine;
   const lines = [
@@ -288,7 +291,7 @@ export function writeReport(dir: string, report: Report): { json: string; md: st
     '',
     `Callers: ${report.callers}`,
     '',
-    `Gateways, on the same supergraph and the same running subgraphs (${report.dataStore}, DATA_SCALE=1):`,
+    `Gateways, on the same supergraph and the same running subgraphs (${report.dataStore}, DATA_SCALE=${report.options.dataScale ?? 1}${report.options.dataSetup ? `; ${report.options.dataSetup}` : ''}):`,
     ...report.gateways.map((k) => `- **${k}** — ${GATEWAY_LABELS[k]}`),
     '',
     'Medians over rounds. p50/p99: exact percentiles of every response latency in the measured window, as seen by the load generator (autocannon, in the benchmark process). ' +

@@ -65,6 +65,8 @@ interface Options {
   platformDb?: string;
   /** PostgreSQL URL for the data subgraphs (population, legal-entity, licence); unset: PGlite in memory. */
   dataDb?: string;
+  /** DATA_SCALE of the data set (1 = 20,000 persons; 50 = 1M). */
+  scale: number;
   /** many: every connection its own caller (the default); one: all connections one institution operator. */
   callers: CallersMode;
   /** Every N-th answer in a measured window is parsed and compared with the verified answer. */
@@ -89,6 +91,7 @@ function readOptions(argv: string[]): Options {
       'allow-errors': { type: 'boolean', default: false },
       'platform-db': { type: 'string' },
       'data-db': { type: 'string' },
+      scale: { type: 'string' },
       callers: { type: 'string' },
       'check-every': { type: 'string' },
       'audit-durability': { type: 'string' },
@@ -96,7 +99,7 @@ function readOptions(argv: string[]): Options {
     },
   });
   if (values.help) {
-    console.log(`npm run bench -- [--rounds N=3] [--duration S=5] [--warmup S=1] [--connections C=16] [--quick (2 s × 1 round)] [--only w1,w2] [--max-wait S=30] [--profile (gateways under --cpu-prof)] [--gateways A,B,C,D,E] [--allow-errors] [--platform-db postgres://… (audit store on PostgreSQL instead of PGlite)] [--data-db postgres://… (data subgraphs on PostgreSQL instead of PGlite)] [--callers many|one (default many: every connection its own caller)] [--check-every N=10 (sampled answer checks while measuring)] [--audit-durability journal|store (C's AUDIT_DURABILITY, default journal)]
+    console.log(`npm run bench -- [--rounds N=3] [--duration S=5] [--warmup S=1] [--connections C=16] [--quick (2 s × 1 round)] [--only w1,w2] [--max-wait S=30] [--profile (gateways under --cpu-prof)] [--gateways A,B,C,D,E] [--allow-errors] [--platform-db postgres://… (audit store on PostgreSQL instead of PGlite)] [--data-db postgres://… (data subgraphs on PostgreSQL instead of PGlite)] [--scale X=1 (DATA_SCALE of the data set: 50 = 1M persons; with --data-db it is seeded once into schemas bench_data_s<X>_ and reused)] [--callers many|one (default many: every connection its own caller)] [--check-every N=10 (sampled answer checks while measuring)] [--audit-durability journal|store (C's AUDIT_DURABILITY, default journal)]
 workloads: ${allWorkloads().map((w) => w.name).join(', ')}
 gateways:  ${GATEWAY_KEYS.map((k) => `${k} = ${GATEWAY_LABELS[k]}`).join('; ')} (default ${DEFAULT_GATEWAYS.join(',')})`);
     process.exit(0);
@@ -124,10 +127,38 @@ gateways:  ${GATEWAY_KEYS.map((k) => `${k} = ${GATEWAY_LABELS[k]}`).join('; ')} 
     allowErrors: values['allow-errors'] ?? false,
     platformDb: values['platform-db'] || undefined,
     dataDb: values['data-db'] || undefined,
+    scale: readScale(values.scale, values['data-db']),
     callers: readCallers(values.callers),
     checkEvery: positive('check-every', values['check-every'], 10, true),
     auditDurability: readAuditDurability(values['audit-durability']),
   };
+}
+
+/** --scale: a data set of 1M persons is seeded into PostgreSQL once, not into PGlite at every start. */
+function readScale(raw: string | undefined, dataDb: string | undefined): number {
+  if (raw === undefined) return 1;
+  const scale = Number(raw);
+  if (!Number.isFinite(scale) || scale <= 0 || scale > 500) throw new Error(`--scale must be a number in (0, 500], got "${raw}"`);
+  if (scale > 2 && !dataDb) throw new Error('--scale above 2 needs --data-db postgres://… (the data set is seeded there once and reused; PGlite in memory would seed it at every start)');
+  return scale;
+}
+
+/** Whether a data set was seeded under `prefix` before (its population schema records a seed). */
+async function dataSetPresent(url: string, prefix: string): Promise<boolean> {
+  const { Client } = await import('pg');
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query(`SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'seed_state'`, [`${prefix}population`]);
+    return rows.length > 0;
+  } finally {
+    await client.end();
+  }
+}
+
+/** The persistent schema prefix of a --data-db data set of this scale (kept between runs, seeded once). */
+export function dataSchemaPrefix(scale: number): string {
+  return `bench_data_s${String(scale).replace(/[^0-9]/g, '_')}_`;
 }
 
 /**
@@ -365,7 +396,7 @@ async function verify(
     const reference = await post(a.service.url, {}, { ...request, query: referenceQuery(request.query) });
     if (reference.status !== 200 || !reference.body || reference.body.errors?.length) throw new Error(`${where}: the bare gateway's reference answer: HTTP ${reference.status} ${reference.text.slice(0, 500)}`);
     const problem = implausible(withoutRuntimeTypes(reference.body.data));
-    if (problem) throw new Error(`${where}: ${problem} — are the subgraphs serving the default data set (DATA_SEED=${DEFAULT_SEED}, DATA_SCALE=1)?`);
+    if (problem) throw new Error(`${where}: ${problem} — are the subgraphs serving the data set of DATA_SEED=${DEFAULT_SEED} and this --scale?`);
     references.set(body, reference.body.data);
   });
   // Each (gateway, expectation key) once: the first connection that sends it, with its headers.
@@ -638,7 +669,7 @@ function measure(
 async function main(): Promise<void> {
   const wallStart = performance.now();
   const options = readOptions(process.argv.slice(2));
-  const workloads = allWorkloads().filter((w) => !options.only || options.only.includes(w.name));
+  const workloads = allWorkloads(options.scale).filter((w) => !options.only || options.only.includes(w.name));
   if (workloads.length === 0) throw new Error(`--only matches no workload (have: ${allWorkloads().map((w) => w.name).join(', ')})`);
   const notes: string[] = [];
   if (options.gateways.some((k) => k === 'E' || k === 'E0')) {
@@ -698,7 +729,7 @@ async function main(): Promise<void> {
   const served = supergraphSubgraphs();
   const subgraphEnv: NodeJS.ProcessEnv = {
     ...CLEARED,
-    DATA_SCALE: '1',
+    DATA_SCALE: String(options.scale),
     DATA_SEED: String(DEFAULT_SEED),
     GATEWAY_SUBGRAPH_SECRET: keysDir.gatewaySubgraphSecret,
     SUBGRAPH_ALLOW_UNSIGNED: '1',
@@ -717,8 +748,11 @@ async function main(): Promise<void> {
   const schemaPrefix = `bench_${process.pid}_`;
   const durableStore = (): NodeJS.ProcessEnv =>
     options.platformDb ? { DATABASE_URL: options.platformDb, DB_SCHEMA_PREFIX: schemaPrefix } : { PGLITE_DIR: temporaryDir('pd-bench-pglite-') };
-  const dataStore = (): NodeJS.ProcessEnv => (options.dataDb ? { DATABASE_URL: options.dataDb, DB_SCHEMA_PREFIX: schemaPrefix } : {});
-  for (const url of new Set([options.platformDb, options.dataDb].filter((u): u is string => !!u))) cleanups.push(() => dropSchemas(schemaPrefix, url));
+  // The data set on PostgreSQL is kept between runs under a prefix of its scale: a 1M-person set is
+  // seeded once (minutes), then reused (the seeder's fingerprint says it is already there).
+  const dataStore = (): NodeJS.ProcessEnv => (options.dataDb ? { DATABASE_URL: options.dataDb, DB_SCHEMA_PREFIX: dataSchemaPrefix(options.scale) } : {});
+  const dataReused = options.dataDb ? await dataSetPresent(options.dataDb, dataSchemaPrefix(options.scale)) : false;
+  if (options.platformDb) cleanups.push(() => dropSchemas(schemaPrefix, options.platformDb!));
   const dataStoreLabel = options.dataDb ? 'data subgraphs on PostgreSQL (--data-db)' : 'data subgraphs on PGlite in memory';
   const platformStoreLabel = options.platformDb ? 'the platform on PostgreSQL (--platform-db)' : 'the platform on PGlite on disk';
   console.log(`[bench] starting the subgraphs ${served.map((s) => s.name).join(', ')} (seeding; ${dataStoreLabel}, ${platformStoreLabel})…`);
@@ -887,7 +921,10 @@ async function main(): Promise<void> {
       ...options,
       only: options.only?.join(',') ?? 'all',
       gateways: keys.join(','),
-      dataScale: 1,
+      dataScale: options.scale,
+      dataSetup: options.dataDb
+        ? `${dataReused ? 'reused' : 'seeded'} data set ${dataSchemaPrefix(options.scale)}*; subgraphs ready in ${(subgraphsMs / 1000).toFixed(1)} s`
+        : `seeded in memory at start; subgraphs ready in ${(subgraphsMs / 1000).toFixed(1)} s`,
       // Database URLs may carry credentials: only which store was used.
       platformDb: options.platformDb ? 'postgresql' : 'pglite',
       dataDb: options.dataDb ? 'postgresql' : 'pglite',

@@ -9,7 +9,7 @@
 // one field it may NOT see, which the policy gateways answer with null and a coded error there.
 import type { BenchCaller, CallerKind, View } from './callers';
 import {
-  DEFAULT_SEED, DEFAULT_SIZE, creditCodeAt, legalEntityAt, personAt, personIdAt,
+  DEFAULT_SEED, DEFAULT_SIZE, sizeForScale, creditCodeAt, legalEntityAt, personAt, personIdAt,
 } from '../subgraphs/seed/generator';
 
 export interface BenchRequest {
@@ -33,7 +33,7 @@ export interface Workload {
 }
 
 const seed = DEFAULT_SEED;
-const size = DEFAULT_SIZE;
+let size = DEFAULT_SIZE; // allWorkloads(scale) sets the data set's size
 
 /** Legal entities 0…n-1 (the generator can regenerate any of them alone). */
 function entities(n: number) {
@@ -344,6 +344,12 @@ function typename(): Workload {
   };
 }
 
-export function allWorkloads(): Workload[] {
+/** The workloads over the data set of DATA_SCALE `scale` (ids spread over all of it). */
+export function allWorkloads(scale = 1): Workload[] {
+  const wanted = sizeForScale(scale);
+  if (wanted.persons !== size.persons) {
+    size = wanted;
+    busiest = undefined;
+  }
   return [mixed(), deep(), fanOut(1), fanOut(10), fanOut(100), fanOut(1000), typename()];
 }

@@ -9,9 +9,29 @@ interface Scoped {
   caller?: CallerClaim;
 }
 
-/** SQL condition (and its parameter) limiting listing `coordinate` to its scope; `position` is the $n to use. */
-export function scopeCondition(ctx: Scoped, coordinate: string, position: number): { sql: string; params: unknown[] } {
+/** The divisions a grant limits listing `coordinate` to, when it does (undefined: not limited). */
+export function scopeOf(ctx: Scoped, coordinate: string): readonly string[] | undefined {
   const scope = ctx.caller?.divisionScopes?.[coordinate];
-  if (!Array.isArray(scope)) return { sql: '', params: [] };
-  return { sql: ` AND division_code LIKE ANY($${position}::text[])`, params: [scope.map((prefix) => `${prefix}%`)] };
+  return Array.isArray(scope) ? scope : undefined;
+}
+
+const DIGITS = /^[0-9]{1,6}$/;
+
+/**
+ * The division prefixes a listing of `prefix` covers under `scope`: the listing's own prefix when
+ * unscoped, else each scoped division inside it (or the listing's prefix when a scoped division
+ * contains it). Sorted and disjoint, so that walking them in order walks (division_code, key) order;
+ * each one an index range. A scope entry that is not a division code matches nothing (fail closed).
+ */
+export function listingPrefixes(prefix: string, scope: readonly string[] | undefined): string[] {
+  if (!scope) return [prefix];
+  const inside = new Set<string>();
+  for (const s of scope) {
+    if (typeof s !== 'string' || !DIGITS.test(s)) continue;
+    if (s.startsWith(prefix)) inside.add(s);
+    else if (prefix.startsWith(s)) inside.add(prefix);
+  }
+  const sorted = [...inside].sort();
+  // Drop a prefix another one already covers (530102 under 5301).
+  return sorted.filter((p, i) => !sorted.slice(0, i).some((q) => p.startsWith(q)));
 }

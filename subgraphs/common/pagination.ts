@@ -58,11 +58,12 @@ export function checkBatchSize(keys: readonly unknown[], argument: string): void
 export interface Connection<T> {
   edges: { cursor: string; node: T }[];
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  totalCount: number;
+  /** A thunk is called by GraphQL's default resolver only when the query selects the field. */
+  totalCount: number | (() => Promise<number>);
 }
 
 /** Builds a connection from rows fetched with LIMIT first + 1 (the extra row tells whether more exist). */
-export function toConnection<T>(rows: T[], first: number, keyOf: (row: T) => string, totalCount: number): Connection<T> {
+export function toConnection<T>(rows: T[], first: number, keyOf: (row: T) => string, totalCount: Connection<T>['totalCount']): Connection<T> {
   const page = rows.slice(0, first);
   const edges = page.map((node) => ({ cursor: encodeCursor(keyOf(node)), node }));
   return {

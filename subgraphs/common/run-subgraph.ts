@@ -8,6 +8,7 @@ import { parse } from 'graphql';
 import client from 'prom-client';
 import { openDatabase, type Database } from '../../lib/db/database';
 import { migrate, pendingMigrations, type Migration } from '../../lib/db/migrate';
+import { explainStatements } from '../../lib/db/query-plans';
 import { startHttpServer, type PlainResponse, type PlainRoutes, type RunningHttpServer } from '../../lib/http/http-server';
 import { announceListening } from '../../lib/announce';
 import { createLogger } from '../../lib/log';
@@ -69,6 +70,7 @@ export async function runSubgraph<Loaders>(domain: DomainModule<Loaders>): Promi
   if (!settings.gatewaySecret && !settings.allowUnsigned) {
     throw new Error('GATEWAY_SUBGRAPH_SECRET is not set: a subgraph only serves requests signed by the gateway (SUBGRAPH_ALLOW_UNSIGNED=1 disables this, for development only)');
   }
+  if (settings.production && settings.sqlExplain) throw new Error('SQL_EXPLAIN=on explains every statement before it runs: a diagnosis for a test data set, refused in production (NODE_ENV=production)');
   if (settings.gatewaySecret) configureCursorSecret(settings.gatewaySecret);
   const log = createLogger(`subgraph-${domain.info.name}`);
   const rawDb = await openDatabase({ url: settings.databaseUrl, schema: settings.dbSchema, pgliteDir: settings.pgliteDir });
@@ -96,7 +98,8 @@ export async function runSubgraph<Loaders>(domain: DomainModule<Loaders>): Promi
   const requests = new client.Counter({ name: 'subgraph_requests_total', help: 'GraphQL requests served', registers: [registry] });
   const statements = new client.Counter({ name: 'subgraph_sql_statements_total', help: 'SQL statements issued', registers: [registry] });
   const representations = new client.Counter({ name: 'subgraph_entity_representations_total', help: 'Entity representations received in _entities requests', registers: [registry] });
-  const db = countStatements(rawDb, statements);
+  const explaining = settings.sqlExplain ? explainStatements(rawDb) : undefined;
+  const db = countStatements(explaining ?? rawDb, statements);
 
   const sdl = loadSubgraphSdl(domain.info);
   const federated = buildSubgraphSchema({ typeDefs: parse(sdl), resolvers: domain.resolvers as never });
@@ -129,6 +132,7 @@ export async function runSubgraph<Loaders>(domain: DomainModule<Loaders>): Promi
     routes: {
       ...domain.routes?.(db, settings, registry),
       'GET /healthz': () => ({ status: 200, body: 'ok' }),
+      ...(explaining && { 'GET /internal/sql-plans': () => ({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(explaining.plans()) }) }),
       // Ready when its database answers (a short query with a bound) and it is not shutting down; the
       // gateways' /readyz asks this, so a subgraph that lost its database takes them out of rotation.
       'GET /readyz': async (): Promise<PlainResponse> => {

@@ -18,6 +18,8 @@ export interface SubgraphSettings {
   allowUnsigned: boolean;
   /** NODE_ENV=production: no migrations at start (npm run migrate), no development data, no fixtures. */
   production: boolean;
+  /** SQL_EXPLAIN=on: explain the statements issued and report their scans on /internal/sql-plans (lib/db/query-plans.ts). */
+  sqlExplain: boolean;
 }
 
 export function readSubgraphSettings(info: SubgraphInfo, env = process.env): SubgraphSettings {
@@ -33,5 +35,6 @@ export function readSubgraphSettings(info: SubgraphInfo, env = process.env): Sub
     gatewaySecret: env.GATEWAY_SUBGRAPH_SECRET || undefined,
     allowUnsigned: env.SUBGRAPH_ALLOW_UNSIGNED === '1',
     production: env.NODE_ENV === 'production',
+    sqlExplain: env.SQL_EXPLAIN === 'on',
   };
 }

@@ -1,8 +1,9 @@
 import type { GraphQLResolverMap } from '../../lib/package-internals';
 import type { LegalEntityRecord } from '../seed/records';
 import { creditCodeArgument, creditCodesArgument, divisionPrefixArgument } from '../common/arguments';
-import { listPage } from '../common/listing';
-import { scopeCondition } from '../common/division-scope';
+import { listDivisionPage } from '../common/listing';
+import { scopeOf } from '../common/division-scope';
+import { LEGAL_ENTITY_COUNTED } from './migrations';
 import type { SubgraphContext } from '../common/run-subgraph';
 import type { Queryable } from '../../lib/db/database';
 import { LEGAL_ENTITY_COLUMNS, type LegalEntityLoaders } from './loaders';
@@ -37,12 +38,11 @@ export const legalEntityResolvers: GraphQLResolverMap<Context> = {
     legalEntity: (_: unknown, args: { creditCode: string }, ctx: Context) => ctx.loaders.entityByCode.load(creditCodeArgument(args.creditCode)),
     legalEntities: (_: unknown, args: { creditCodes: string[] }, ctx: Context) => ctx.loaders.entityByCode.loadMany(creditCodesArgument(args.creditCodes)),
     legalEntitiesByDivision: (_: unknown, args: { divisionCode: string; first?: number; after?: string }, ctx: Context) => {
-      const scope = scopeCondition(ctx, 'Query.legalEntitiesByDivision', 2);
-      return listPage<LegalEntityRecord>(ctx.db, {
+      return listDivisionPage<LegalEntityRecord>(ctx.db, {
         select: LEGAL_ENTITY_COLUMNS,
-        table: 'legal_entity',
-        where: `division_code LIKE $1${scope.sql}`,
-        params: [`${divisionPrefixArgument(args.divisionCode)}%`, ...scope.params],
+        counted: LEGAL_ENTITY_COUNTED,
+        divisionPrefix: divisionPrefixArgument(args.divisionCode),
+        scope: scopeOf(ctx, 'Query.legalEntitiesByDivision'),
         keyColumn: 'credit_code',
         keyOf: (e) => e.creditCode,
         first: args.first,

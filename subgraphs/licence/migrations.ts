@@ -1,4 +1,7 @@
 import type { Migration } from '../../lib/db/migrate';
+import { divisionCountMigration, type CountedTable } from '../common/division-counts';
+
+export const LICENCE_COUNTED: CountedTable = { table: 'licence', facetColumn: 'type' };
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -20,6 +23,20 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX licence_holder_idx ON licence (holder_kind, holder_id);
       CREATE INDEX licence_division_idx ON licence (division_code text_pattern_ops, number);
       CREATE INDEX licence_type_idx ON licence (type);
+    `,
+  },
+  {
+    version: 2,
+    name: 'licence listings at any scale',
+    // Issue 19: as the population's version 2, plus a (type, division_code, number) btree for the
+    // listing filtered by type (it replaces the index on type alone), and counts per division × type.
+    sql: `
+      DROP INDEX licence_division_idx;
+      DROP INDEX licence_type_idx;
+      ALTER TABLE licence ALTER COLUMN division_code TYPE text COLLATE "C", ALTER COLUMN number TYPE text COLLATE "C";
+      CREATE INDEX licence_division_idx ON licence (division_code, number);
+      CREATE INDEX licence_type_division_idx ON licence (type, division_code, number);
+      ${divisionCountMigration(LICENCE_COUNTED)}
     `,
   },
 ];

@@ -3,8 +3,9 @@ import type { LicenceRecord } from '../seed/records';
 import { creditCodeArgument, divisionPrefixArgument } from '../common/arguments';
 import { chosen, divisionLattice, releaseAggregate } from '../common/aggregate-release';
 import { badUserInput } from '../common/errors';
-import { listPage } from '../common/listing';
-import { scopeCondition } from '../common/division-scope';
+import { listDivisionPage } from '../common/listing';
+import { scopeOf } from '../common/division-scope';
+import { LICENCE_COUNTED } from './migrations';
 import type { SubgraphContext } from '../common/run-subgraph';
 import type { Queryable } from '../../lib/db/database';
 import { LICENCE_COLUMNS, type LicenceLoaders } from './loaders';
@@ -49,15 +50,12 @@ export const licenceResolvers: GraphQLResolverMap<Context> = {
       return ctx.loaders.licenceByNumber.load(args.number);
     },
     licencesByDivision: (_: unknown, args: { divisionCode: string; type?: string; first?: number; after?: string }, ctx: Context) => {
-      const params: unknown[] = [`${divisionPrefixArgument(args.divisionCode)}%`];
-      if (args.type) params.push(args.type);
-      const scope = scopeCondition(ctx, 'Query.licencesByDivision', params.length + 1);
-      params.push(...scope.params);
-      return listPage<LicenceRecord>(ctx.db, {
+      return listDivisionPage<LicenceRecord>(ctx.db, {
         select: LICENCE_COLUMNS,
-        table: 'licence',
-        where: (args.type ? 'division_code LIKE $1 AND type = $2' : 'division_code LIKE $1') + scope.sql,
-        params,
+        counted: LICENCE_COUNTED,
+        divisionPrefix: divisionPrefixArgument(args.divisionCode),
+        scope: scopeOf(ctx, 'Query.licencesByDivision'),
+        facet: args.type ?? undefined,
         keyColumn: 'number',
         keyOf: (l) => l.number,
         first: args.first,

@@ -1,8 +1,9 @@
 import type { GraphQLResolverMap } from '../../lib/package-internals';
 import type { PersonRecord } from '../seed/records';
 import { citizenIdArgument, citizenIdsArgument, divisionPrefixArgument } from '../common/arguments';
-import { listPage } from '../common/listing';
-import { scopeCondition } from '../common/division-scope';
+import { listDivisionPage } from '../common/listing';
+import { scopeOf } from '../common/division-scope';
+import { PERSON_COUNTED } from './migrations';
 import type { SubgraphContext } from '../common/run-subgraph';
 import { selectList } from '../common/table';
 import type { Queryable } from '../../lib/db/database';
@@ -51,12 +52,11 @@ export const populationResolvers: GraphQLResolverMap<Context> = {
     person: (_: unknown, args: { idNumber: string }, ctx: Context) => ctx.loaders.personById.load(citizenIdArgument(args.idNumber)),
     persons: (_: unknown, args: { idNumbers: string[] }, ctx: Context) => ctx.loaders.personById.loadMany(citizenIdsArgument(args.idNumbers)),
     personsByDivision: (_: unknown, args: { divisionCode: string; first?: number; after?: string }, ctx: Context) => {
-      const scope = scopeCondition(ctx, 'Query.personsByDivision', 2);
-      return listPage<PersonRecord>(ctx.db, {
+      return listDivisionPage<PersonRecord>(ctx.db, {
         select: COLUMNS,
-        table: 'person',
-        where: `division_code LIKE $1${scope.sql}`,
-        params: [`${divisionPrefixArgument(args.divisionCode)}%`, ...scope.params],
+        counted: PERSON_COUNTED,
+        divisionPrefix: divisionPrefixArgument(args.divisionCode),
+        scope: scopeOf(ctx, 'Query.personsByDivision'),
         keyColumn: 'id_number',
         keyOf: (p) => p.idNumber,
         first: args.first,

@@ -30,6 +30,7 @@ import { Credentials, writeGrantsFile } from '../test/support/credentials';
 import { assignCallers, benchGrants, describeCallers, type BenchCaller, type CallersMode } from './callers';
 import { PolicyModel, referenceQuery, signature, sortedKeys, withoutRuntimeTypes, type GraphQLBody } from './expectations';
 import { dropSchemas } from '../test/support/services';
+import { dataSchemaPrefix, dataSetPresent } from './data-set';
 import { gatewayNodeArgs } from '../gateway/node-args';
 import { DEFAULT_SEED } from '../subgraphs/seed/generator';
 import { SUBGRAPHS, subgraphEnvName, type SubgraphInfo } from '../subgraphs/registry';
@@ -141,24 +142,6 @@ function readScale(raw: string | undefined, dataDb: string | undefined): number 
   if (!Number.isFinite(scale) || scale <= 0 || scale > 500) throw new Error(`--scale must be a number in (0, 500], got "${raw}"`);
   if (scale > 2 && !dataDb) throw new Error('--scale above 2 needs --data-db postgres://… (the data set is seeded there once and reused; PGlite in memory would seed it at every start)');
   return scale;
-}
-
-/** Whether a data set was seeded under `prefix` before (its population schema records a seed). */
-async function dataSetPresent(url: string, prefix: string): Promise<boolean> {
-  const { Client } = await import('pg');
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query(`SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'seed_state'`, [`${prefix}population`]);
-    return rows.length > 0;
-  } finally {
-    await client.end();
-  }
-}
-
-/** The persistent schema prefix of a --data-db data set of this scale (kept between runs, seeded once). */
-export function dataSchemaPrefix(scale: number): string {
-  return `bench_data_s${String(scale).replace(/[^0-9]/g, '_')}_`;
 }
 
 /**

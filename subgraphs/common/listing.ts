@@ -54,7 +54,10 @@ export async function listDivisionPage<Row extends { divisionCode: string }>(db:
   for (const prefix of prefixes) {
     if (rows.length > first) break;
     if (afterDivision.slice(0, prefix.length) > prefix) continue; // the cursor is past this range
-    const params: unknown[] = [`${prefix}%`, afterDivision, afterKey, first + 1 - rows.length];
+    // Start at the later of the cursor and the range's own start: PostgreSQL positions the index scan
+    // on the row comparison, so a bound below the range ('', '') would walk every division before it.
+    const [fromDivision, fromKey] = afterDivision < prefix ? [prefix, ''] : [afterDivision, afterKey];
+    const params: unknown[] = [`${prefix}%`, fromDivision, fromKey, first + 1 - rows.length];
     if (facet) params.push(q.facet);
     rows.push(
       ...(await db.query<Row>(

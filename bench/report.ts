@@ -271,11 +271,10 @@ export interface Report {
   profiles?: (ProfileSummary & { gateway: GatewayKey })[];
 }
 
-/** Written to latest.{json,md}; a run at another --scale to scale-<X>.{json,md}, beside the default one. */
+/** Written to latest.{json,md}; a run given --scale X to scale-<X>.{json,md}, beside the default one. */
 export function writeReport(dir: string, report: Report): { json: string; md: string } {
   fs.mkdirSync(dir, { recursive: true });
-  const scale = Number(report.options.dataScale ?? 1);
-  const base = scale === 1 ? 'latest' : `scale-${scale}`;
+  const base = report.options.scaleGiven ? `scale-${report.options.dataScale}` : 'latest';
   const json = path.join(dir, `${base}.json`);
   const md = path.join(dir, `${base}.md`);
   fs.writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);

@@ -68,6 +68,7 @@ interface Options {
   dataDb?: string;
   /** DATA_SCALE of the data set (1 = 20,000 persons; 50 = 1M). */
   scale: number;
+  scaleGiven: boolean;
   /** many: every connection its own caller (the default); one: all connections one institution operator. */
   callers: CallersMode;
   /** Every N-th answer in a measured window is parsed and compared with the verified answer. */
@@ -129,6 +130,7 @@ gateways:  ${GATEWAY_KEYS.map((k) => `${k} = ${GATEWAY_LABELS[k]}`).join('; ')} 
     platformDb: values['platform-db'] || undefined,
     dataDb: values['data-db'] || undefined,
     scale: readScale(values.scale, values['data-db']),
+    scaleGiven: values.scale !== undefined,
     callers: readCallers(values.callers),
     checkEvery: positive('check-every', values['check-every'], 10, true),
     auditDurability: readAuditDurability(values['audit-durability']),
@@ -905,6 +907,7 @@ async function main(): Promise<void> {
       only: options.only?.join(',') ?? 'all',
       gateways: keys.join(','),
       dataScale: options.scale,
+      scaleGiven: options.scaleGiven,
       dataSetup: options.dataDb
         ? `${dataReused ? 'reused' : 'seeded'} data set ${dataSchemaPrefix(options.scale)}*; subgraphs ready in ${(subgraphsMs / 1000).toFixed(1)} s`
         : `seeded in memory at start; subgraphs ready in ${(subgraphsMs / 1000).toFixed(1)} s`,

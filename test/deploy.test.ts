@@ -85,7 +85,7 @@ describe('deployment files (deploy/) against the code', () => {
   });
 
   it('gives every gateway the secrets production mode requires, and a key to check tokens with', () => {
-    expect(gateways().length).toBe(3); // two compose replicas, one Kubernetes Deployment
+    expect(gateways().length).toBe(3); // two compose replicas, one Kubernetes StatefulSet
     for (const gateway of gateways()) {
       const env = resolvedEnv(gateway.env);
       expect([gateway.where, env.NODE_ENV]).toEqual([gateway.where, 'production']);
@@ -186,7 +186,7 @@ describe('deployment files (deploy/) against the code', () => {
       const { shutdownDelayMs, shutdownGraceMs } = readGatewaySettings(resolvedEnv(gateway.env));
       const grace = gateway.where.startsWith('compose')
         ? seconds(composeServices[gateway.where.replace('compose.yaml services.', '')].stop_grace_period ?? '10s')
-        : k8sDocuments().find(({ doc }) => doc.kind === 'Deployment' && doc.metadata.name === 'gateway')!.doc.spec.template.spec.terminationGracePeriodSeconds;
+        : k8sDocuments().find(({ doc }) => doc.kind === 'StatefulSet' && doc.metadata.name === 'gateway')!.doc.spec.template.spec.terminationGracePeriodSeconds;
       // At least 5 s beyond the drain for the journal's shipping and the process's exit.
       expect([gateway.where, grace * 1000 >= shutdownDelayMs + shutdownGraceMs + 5000]).toEqual([gateway.where, true]);
     }
@@ -197,9 +197,9 @@ describe('deployment files (deploy/) against the code', () => {
 
   it('scales the gateway out and keeps one up through disruptions; migrates in a Job of its own', () => {
     const docs = k8sDocuments().map(({ doc }) => doc);
-    const gateway = docs.find((d) => d.kind === 'Deployment' && d.metadata.name === 'gateway')!;
+    const gateway = docs.find((d) => d.kind === 'StatefulSet' && d.metadata.name === 'gateway')!;
     const hpa = docs.find((d) => d.kind === 'HorizontalPodAutoscaler')!;
-    expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'gateway' });
+    expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'gateway' });
     expect(hpa.spec.minReplicas).toBeGreaterThanOrEqual(2);
     const pdb = docs.find((d) => d.kind === 'PodDisruptionBudget')!;
     expect(pdb.spec.selector.matchLabels).toEqual(gateway.spec.template.metadata.labels);
@@ -207,11 +207,37 @@ describe('deployment files (deploy/) against the code', () => {
     const job = docs.find((d) => d.kind === 'Job')!;
     expect(entryOf(job.spec.template.spec.containers[0].command)).toBe(MIGRATE_ENTRY);
     // No workload runs as root.
-    for (const workload of docs.filter((d) => d.kind === 'Deployment' || d.kind === 'Job')) expect([workload.metadata.name, workload.spec.template.spec.securityContext.runAsNonRoot]).toEqual([workload.metadata.name, true]);
+    for (const workload of docs.filter((d) => d.kind === 'Deployment' || d.kind === 'StatefulSet' || d.kind === 'Job')) expect([workload.metadata.name, workload.spec.template.spec.securityContext.runAsNonRoot]).toEqual([workload.metadata.name, true]);
     // Compose: the migration finishes before any subgraph starts.
     for (const [name, service] of Object.entries(compose().services as Record<string, any>)) {
       if (service.image === IMAGE && SUBGRAPH_OF_ENTRY.has(entryOf(service.command))) expect([name, service.depends_on.migrate.condition]).toEqual([name, 'service_completed_successfully']);
     }
+  });
+
+  it('keeps each gateway replica\'s audit journal on a volume of its own that outlives the replica (never an emptyDir)', () => {
+    // Records are fsynced in the journal before the response and shipped after: a journal lost with its
+    // pod or node would lose accesses already answered.
+    const composeVolumes = Object.keys((compose().volumes ?? {}) as Record<string, unknown>);
+    for (const gateway of gateways()) {
+      const journalDir = resolvedEnv(gateway.env).AUDIT_JOURNAL_DIR;
+      expect([gateway.where, journalDir]).toEqual([gateway.where, expect.stringMatching(/^\//)]);
+      if (gateway.where.startsWith('compose')) {
+        const service = (compose().services as Record<string, { volumes: string[] }>)[gateway.where.replace('compose.yaml services.', '')];
+        const mount = service.volumes.find((v) => v.endsWith(`:${journalDir}`))!;
+        expect([gateway.where, composeVolumes.includes(mount.split(':')[0])]).toEqual([gateway.where, true]); // a named volume
+        continue;
+      }
+      const set = k8sDocuments().find(({ doc }) => doc.kind === 'StatefulSet' && doc.metadata.name === 'gateway')!.doc;
+      const mount = set.spec.template.spec.containers[0].volumeMounts.find((m: { mountPath: string }) => m.mountPath === journalDir);
+      expect(set.spec.volumeClaimTemplates.map((t: any) => t.metadata.name)).toContain(mount.name);
+      expect((set.spec.template.spec.volumes ?? []).some((v: any) => v.name === mount.name)).toBe(false); // not an emptyDir or other pod volume
+      expect(set.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenScaled: 'Retain', whenDeleted: 'Retain' });
+      const headless = k8sDocuments().find(({ doc }) => doc.kind === 'Service' && doc.metadata.name === set.spec.serviceName)!.doc;
+      expect(headless.spec.clusterIP).toBe('None');
+    }
+    // Two compose replicas never share a journal (each is locked by its replica).
+    const composeJournals = gateways().filter((g) => g.where.startsWith('compose')).map((g) => (compose().services as any)[g.where.replace('compose.yaml services.', '')].volumes.find((v: string) => v.includes('journal')));
+    expect(new Set(composeJournals).size).toBe(composeJournals.length);
   });
 
   it('builds the image in two stages: the run-time one on Node 24 with production dependencies only, not root, running the built gateway', () => {

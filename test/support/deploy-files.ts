@@ -49,12 +49,12 @@ export function composeProcesses(): DeployedProcess[] {
     });
 }
 
-/** The containers of the Kubernetes workloads (Deployments, Jobs), ConfigMap values included. */
+/** The containers of the Kubernetes workloads (Deployments, StatefulSets, Jobs), ConfigMap values included. */
 export function k8sProcesses(): DeployedProcess[] {
   const documents = k8sDocuments();
   const configMaps = new Map(documents.filter(({ doc }) => doc.kind === 'ConfigMap').map(({ doc }) => [doc.metadata.name, doc.data as Doc]));
   return documents
-    .filter(({ doc }) => doc.kind === 'Deployment' || doc.kind === 'Job')
+    .filter(({ doc }) => doc.kind === 'Deployment' || doc.kind === 'StatefulSet' || doc.kind === 'Job')
     .flatMap(({ file, doc }) =>
       (doc.spec.template.spec.containers as Doc[]).map((container) => {
         const env: Record<string, string> = {};

@@ -9,6 +9,7 @@
 // and keyset pages in (division_code, key) order walk an area without loss or repetition.
 import { Client } from 'pg';
 import { Credentials, writeGrantsFile } from './support/credentials';
+import { fullGrant } from './support/federation-suite';
 import { graphql } from './support/graphql';
 import { describeWithPostgres, dropSchemas, TEST_DATABASE_URL, uniqueSchemaPrefix } from './support/services';
 import { startStack, type Stack } from './support/stack';
@@ -18,15 +19,7 @@ const SCALE = process.env.QUERY_PLANS_SCALE ?? '5';
 const INSTITUTION = '11530100015301017M';
 const DATA_TABLES = new Set(['person', 'legal_entity', 'licence']);
 
-const FULL_GRANT = {
-  id: 'query-plans-all-fields',
-  grantee: { kind: 'institution', id: INSTITUTION },
-  scenario: 'query-plans',
-  fields: ['Person.*', 'LegalEntity.*', 'Licence.*', 'Query.*'],
-  plain: ['Person.*', 'LegalEntity.*', 'Licence.*', 'Query.*'],
-  validFrom: '2020-01-01T00:00:00Z',
-  validUntil: '2100-01-01T00:00:00Z',
-};
+const FULL_GRANT = fullGrant('query-plans-all-fields', 'query-plans', INSTITUTION);
 
 const PERSON_FIELDS = `idNumber name divisionCode householdMembers { idNumber } legalEntities { creditCode } licences { number type }`;
 

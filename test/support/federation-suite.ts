@@ -9,16 +9,20 @@ export const TEST_SCALE = '0.05';
 
 const INSTITUTION = '11530100015301017M';
 
-/** A grant of every field the domains share, plain, so these tests see the data as stored. */
-const FULL_GRANT = {
-  id: 'federation-test-all-fields',
-  grantee: { kind: 'institution', id: INSTITUTION },
-  scenario: 'federation-test',
-  fields: ['Person.*', 'LegalEntity.*', 'Licence.*', 'Query.*'],
-  plain: ['Person.*', 'LegalEntity.*', 'Licence.*', 'Query.*'],
-  validFrom: '2020-01-01T00:00:00Z',
-  validUntil: '2100-01-01T00:00:00Z',
-};
+/** A grant to `institution` of every field the domains share, plain, so a test sees the data as stored. */
+export function fullGrant(id: string, scenario: string, institution = INSTITUTION) {
+  return {
+    id,
+    grantee: { kind: 'institution', id: institution },
+    scenario,
+    fields: ['Person.*', 'LegalEntity.*', 'Licence.*', 'Query.*'],
+    plain: ['Person.*', 'LegalEntity.*', 'Licence.*', 'Query.*'],
+    validFrom: '2020-01-01T00:00:00Z',
+    validUntil: '2100-01-01T00:00:00Z',
+  };
+}
+
+const FULL_GRANT = fullGrant('federation-test-all-fields', 'federation-test');
 
 export function federationSuite(env: () => NodeJS.ProcessEnv): void {
   const credentials = new Credentials();

@@ -17,6 +17,7 @@ import { catalogChangeResolvers } from './catalog-change-resolvers';
 import { LiveCatalog, seedCatalog } from './catalog-store';
 import { grantResolvers } from './grant-resolvers';
 import { objectionResolvers } from './objection-resolvers';
+import { correctionWriter } from './record-corrections';
 import { feedbackResolvers } from './feedback-resolvers';
 import { demandListResolvers } from './demand-lists';
 import { dataReturnResolvers } from './data-returns';
@@ -99,7 +100,7 @@ export const platformDomain: DomainModule<Record<string, never>> = {
     deliveryResolvers({ catalog, profile, calendar }, APPLICATION_SELECT),
     withdrawalResolvers({ catalog, notifier }),
     grantResolvers({ catalog, notifier, maskSettings }),
-    objectionResolvers({ catalog, profile, calendar }),
+    objectionResolvers({ catalog, profile, calendar, maskSettings, writeCorrection: correctionWriter(process.env.GATEWAY_SUBGRAPH_SECRET || undefined) }),
     feedbackResolvers({ catalog, profile, calendar }),
     demandListResolvers({ profile, calendar }),
     dataReturnResolvers({ catalog, profile, calendar, notifier }),

@@ -76,6 +76,9 @@ export const PLATFORM_OPERATIONS: { readonly Query: Record<string, ControlOperat
     overdueUsageFeedback: { audiences: ['admin'] },
     // Metering of authorized-operation products (seed 001): a developer its own calls, an authority its area's.
     productUsage: { audiences: ['developer', 'admin'] },
+    // Purpose changes and the periodic use review (Guiyang Art.23, Ganzi Art.19): grantees, providers, authorities.
+    purposeChanges: { audiences: ['institution'] },
+    grantsDueForUseReview: { audiences: ['institution'] },
   },
   Mutation: {
     applyForAccess: { audiences: APPLICANTS, audit: (a) => ({ target: on('scenario', (a.input as { scenario?: unknown } | undefined)?.scenario) }) },
@@ -117,6 +120,11 @@ export const PLATFORM_OPERATIONS: { readonly Query: Record<string, ControlOperat
     requestDataReturn: { audiences: ['institution'], audit: (a) => ({ target: on('scenario', (a.input as { scenario?: unknown } | undefined)?.scenario), reason: text((a.input as { reason?: unknown } | undefined)?.reason) }) },
     answerDataReturn: { audiences: ['provider'], audit: (a) => ({ target: on('data-return', a.id), reason: text(a.answer) }) },
     reportSecurityIncident: { audiences: ['institution'], audit: (a) => ({ target: on('datasets', ((a.input as { datasets?: unknown } | undefined)?.datasets as string[] | undefined)?.join(',')) }) },
+    // Yunnan Art.44, Kunming Art.27: the authority's risk review of a join of personal data.
+    recordRiskReview: { audiences: ['admin'], audit: (a) => ({ target: on('application', a.id), reason: [text(a.outcome), text(a.note)].filter(Boolean).join(': ') || undefined }) },
+    requestPurposeChange: { audiences: ['institution'], audit: (a) => ({ target: on('grant', a.grantId), reason: [on('scenario', a.scenario), text(a.reason)].filter(Boolean).join(': ') || undefined }) },
+    decidePurposeChange: { audiences: ['provider'], audit: (a) => ({ target: on('purpose-change', a.id), reason: [a.consent === true ? 'CONSENTED' : a.consent === false ? 'REFUSED' : undefined, text(a.note)].filter(Boolean).join(': ') || undefined }) },
+    recordUseReview: { audiences: ['institution'], audit: (a) => ({ target: on('grant', a.grantId), reason: text(a.note) }) },
     answerDataDemand: { audiences: REVIEWERS, audit: (a) => ({ target: on('demand', a.id), reason: [text(a.outcome), text(a.answer)].filter(Boolean).join(': ') || undefined }) },
   },
 };

@@ -9,7 +9,9 @@ import { AuditAppender } from './audit/appender';
 import { auditResolvers } from './audit-resolvers';
 import { auditRoutes } from './audit-routes';
 import { MIGRATIONS } from './migrations';
-import { applicationResolvers, APPLICATION_SELECT } from './application-resolvers';
+import { addStep, applicationResolvers, APPLICATION_SELECT, loadApplication } from './application-resolvers';
+import { riskReviewResolvers } from './risk-review';
+import { purposeBindingResolvers } from './purpose-binding';
 import { deliveryResolvers } from './delivery';
 import { withdrawalResolvers } from './withdrawal-review';
 import { catalogResolvers } from './catalog-resolvers';
@@ -98,6 +100,8 @@ export const platformDomain: DomainModule<Record<string, never>> = {
     catalogChangeResolvers({ live, profile, calendar, notifier, maskSettings }) as never,
     applicationResolvers({ catalog, profile, calendar, notifier, maskSettings }),
     deliveryResolvers({ catalog, profile, calendar }, APPLICATION_SELECT),
+    riskReviewResolvers({ load: loadApplication, addStep }),
+    purposeBindingResolvers({ catalog, profile, notifier }),
     withdrawalResolvers({ catalog, notifier }),
     grantResolvers({ catalog, notifier, maskSettings }),
     objectionResolvers({ catalog, profile, calendar, maskSettings, writeCorrection: correctionWriter(process.env.GATEWAY_SUBGRAPH_SECRET || undefined) }),

@@ -74,6 +74,14 @@ export interface JurisdictionProfile {
   unconditionalFormalCheck?: { article: string; notes?: string };
   /** An objection may be lodged with the data authority, which forwards it within these working days (Yunnan Art.22 ¶2). */
   objectionForwarding?: { workingDays: number; article: string; notes?: string };
+  /** A grant that would join personal data across datasets needs the data authority's risk review before approval (Yunnan Art.44, Kunming Art.27). */
+  joinRiskReview?: { article: string; notes?: string };
+  /**
+   * Shared data kept to its purpose: the applicant's undertaking at filing, a purpose change only with
+   * the provider's consent, and a review of each grant's use every `useReviewDays` calendar days
+   * (Guiyang Art.23, Ganzi Art.19); `useReviewBasis` says whether the text or the platform set the period.
+   */
+  purposeBinding?: { article: string; useReviewDays: number; useReviewBasis: 'statute' | 'platform-default'; notes?: string };
   notes?: string;
 }
 
@@ -163,7 +171,7 @@ export function parseProfile(raw: unknown, file: string): JurisdictionProfile {
   const article = (x: unknown, field: string): string =>
     ARTICLE.test(str(x, field)) ? (x as string) : fail(field, `"${x}" is not an article like "云南 第二十九条"`);
 
-  const p = obj(raw, '(root)', ['id', 'name', 'regulation', 'calendar', 'approvalStages', 'autoApproveUnconditional', 'approvalBasis', 'sla'], ['notes', 'openApprovalStages', 'openObjectionAtOnce', 'unconditionalFormalCheck', 'objectionForwarding', 'conditionalShareContents']);
+  const p = obj(raw, '(root)', ['id', 'name', 'regulation', 'calendar', 'approvalStages', 'autoApproveUnconditional', 'approvalBasis', 'sla'], ['notes', 'openApprovalStages', 'openObjectionAtOnce', 'unconditionalFormalCheck', 'objectionForwarding', 'conditionalShareContents', 'joinRiskReview', 'purposeBinding']);
   const id = str(p.id, 'id');
   if (!/^[a-z0-9-]+$/.test(id)) fail('id', `"${id}" must be lower-case letters, digits and hyphens`);
 
@@ -244,6 +252,22 @@ export function parseProfile(raw: unknown, file: string): JurisdictionProfile {
     objectionForwarding = { workingDays: o.workingDays as number, article: article(o.article, 'objectionForwarding.article'), ...(oNotes !== undefined && { notes: oNotes }) };
   }
 
+  let joinRiskReview: JurisdictionProfile['joinRiskReview'];
+  if (p.joinRiskReview !== undefined) {
+    const o = obj(p.joinRiskReview, 'joinRiskReview', ['article'], ['notes']);
+    const oNotes = optStr(o.notes, 'joinRiskReview.notes');
+    joinRiskReview = { article: article(o.article, 'joinRiskReview.article'), ...(oNotes !== undefined && { notes: oNotes }) };
+  }
+
+  let purposeBinding: JurisdictionProfile['purposeBinding'];
+  if (p.purposeBinding !== undefined) {
+    const o = obj(p.purposeBinding, 'purposeBinding', ['article', 'useReviewDays', 'useReviewBasis'], ['notes']);
+    if (!(Number.isInteger(o.useReviewDays) && (o.useReviewDays as number) > 0)) fail('purposeBinding.useReviewDays', 'expected a whole number of days > 0');
+    if (o.useReviewBasis !== 'statute' && o.useReviewBasis !== 'platform-default') fail('purposeBinding.useReviewBasis', 'expected "statute" or "platform-default"');
+    const oNotes = optStr(o.notes, 'purposeBinding.notes');
+    purposeBinding = { article: article(o.article, 'purposeBinding.article'), useReviewDays: o.useReviewDays as number, useReviewBasis: o.useReviewBasis as 'statute' | 'platform-default', ...(oNotes !== undefined && { notes: oNotes }) };
+  }
+
   const regulationNotes = optStr(r.notes, 'regulation.notes');
   const approvalNotes = optStr(ab.notes, 'approvalBasis.notes');
   const notes = optStr(p.notes, 'notes');
@@ -261,6 +285,8 @@ export function parseProfile(raw: unknown, file: string): JurisdictionProfile {
     ...(openObjectionAtOnce !== undefined && { openObjectionAtOnce }),
     ...(unconditionalFormalCheck !== undefined && { unconditionalFormalCheck }),
     ...(objectionForwarding !== undefined && { objectionForwarding }),
+    ...(joinRiskReview !== undefined && { joinRiskReview }),
+    ...(purposeBinding !== undefined && { purposeBinding }),
     ...(notes !== undefined && { notes }),
   };
 }

@@ -7,7 +7,7 @@
 // - purpose change only with the provider's consent, no onward transfer, periodic review (Guiyang
 //   Art.23, Ganzi Art.19);
 // - Kunming's objections through the data authority (Yunnan Art.22 ¶2, which Kunming implements).
-import { application, APPLY, DECIDE, INSTITUTION, POLICE } from './support/applications';
+import { acceptAgreementsInForce, application, APPLY, DECIDE, INSTITUTION, POLICE } from './support/applications';
 import { Credentials, writeGrantsFile } from './support/credentials';
 import { TEST_SCALE } from './support/federation-suite';
 import { graphql } from './support/graphql';
@@ -15,7 +15,7 @@ import { describeWithPostgres, dropSchemas, TEST_DATABASE_URL, uniqueSchemaPrefi
 import { startStack, type Stack } from './support/stack';
 import { PROVINCE_AUTHORITY } from './support/institutions';
 import { calendarFor, deadlineFor, loadProfile } from '../subgraphs/platform/profiles/profile';
-import { personAt, DEFAULT_SEED } from '../subgraphs/seed/generator';
+import { creditCodeAt, personAt, DEFAULT_SEED } from '../subgraphs/seed/generator';
 import { signatureHeaders } from '../protocol/signature';
 import { RECORD_CORRECTION_PATH, recordCorrectionAudience, serviceUrl } from '../protocol/internal-paths';
 
@@ -26,6 +26,8 @@ const ANSWER = `mutation($id: ID!, $corrected: Boolean!, $answer: String!, $corr
 const ADDRESS = 'query($id: ID!) { person(idNumber: $id) { householdAddress } }';
 const NAME = 'query($id: ID!) { person(idNumber: $id) { name } }';
 const ENDING_SCENARIO = 'agreement-ending';
+const ENDING_DEVELOPER = 'rs-dev-ending';
+const VERIFY = 'query($id: String!, $name: String!) { verifyPersonIdentity(idNumber: $id, name: $name) }';
 const LICENCE_PROVIDER = '1153000001520003XW'; // 云南省政务服务管理局, provider of 电子证照信息
 const MARKET_REGULATOR = '115300000152000215'; // 云南省市场监督管理局: a provider, not of Person
 const OTHER_INSTITUTION = '11530100015301025G'; // 昆明市市场监督管理局
@@ -59,6 +61,8 @@ function remainingSuite(profileId: string, env: () => NodeJS.ProcessEnv): void {
         fields: ['Query.person', 'Person.householdAddress'], plain: ['Person.householdAddress'], validFrom: '2025-01-01T00:00:00Z', validUntil },
       { id: 'rs-ends-soon', grantee: { kind: 'institution', id: INSTITUTION }, scenario: ENDING_SCENARIO,
         fields: ['Query.person', 'Person.name'], plain: ['Person.name'], validFrom: '2025-01-01T00:00:00Z', validUntil: endsSoon },
+      { id: 'rs-developer-verify', grantee: { kind: 'developer', id: ENDING_DEVELOPER }, scenario: 'realname-verification',
+        fields: ['Query.verifyPersonIdentity'], validFrom: '2025-01-01T00:00:00Z', validUntil },
     ]);
     stack = await startStack({ DATA_SCALE: TEST_SCALE, GRANTS_FILE: grantsFile, JURISDICTION_PROFILE: profileId, ...credentials.env(), ...env() });
     institution = { authorization: `Bearer ${await credentials.token({ org: INSTITUTION, sub: 'op-rs' })}` };
@@ -291,7 +295,73 @@ function remainingSuite(profileId: string, env: () => NodeJS.ProcessEnv): void {
     });
   }
 
+  const DEMAND = 'id filerKind institution providerCode status dueOn overdue answer';
+  const FILE_DEMAND = `mutation($input: DataDemandInput!) { fileDataDemand(input: $input) { ${DEMAND} } }`;
+  const publicDemand = (providerCode?: string) => ({ description: '各乡镇常住人口年龄结构统计（暂未开放）', needBasis: '养老服务设施布局研究', ...(providerCode && { providerCode }) });
+  if (profileId === 'ganzi') {
+    it('Ganzi Art.27: the public asks for data not yet open through the open platform; the named provider answers after its assessment, no day count', async () => {
+      const developer = { 'x-api-key': credentials.apiKey('gz-open-researcher') };
+      const unnamed: any = await graphql(stack.gatewayUrl, FILE_DEMAND, { input: publicDemand() }, developer);
+      expect(unnamed.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'providerCode' });
+      expect(unnamed.errors[0].message).toContain('甘孜 第二十七条');
+      const filed: any = await graphql(stack.gatewayUrl, FILE_DEMAND, { input: publicDemand(POLICE) }, developer);
+      expect(filed.errors).toBeUndefined();
+      const demand = filed.data.fileDataDemand;
+      expect(demand).toMatchObject({ filerKind: 'developer', institution: 'gz-open-researcher', providerCode: POLICE, status: 'PENDING', dueOn: null, overdue: false });
+      // The provider named sees and answers it; the developer sees the answer; an institution's list does not hold it.
+      const seen: any = await graphql(stack.gatewayUrl, `{ dataDemands { ${DEMAND} } }`, undefined, provider);
+      expect(seen.data.dataDemands.map((d: any) => d.id)).toContain(demand.id);
+      const answered: any = await graphql(stack.gatewayUrl, `mutation($id: ID!) { answerDataDemand(id: $id, outcome: AGREED, answer: "经论证，按乡镇汇总后列入开放目录") { ${DEMAND} } }`, { id: demand.id }, provider);
+      expect(answered.errors).toBeUndefined();
+      const mine: any = await graphql(stack.gatewayUrl, `{ dataDemands { ${DEMAND} } }`, undefined, developer);
+      expect(mine.data.dataDemands).toEqual([expect.objectContaining({ id: demand.id, status: 'AGREED', answer: '经论证，按乡镇汇总后列入开放目录' })]);
+      const institutions: any = await graphql(stack.gatewayUrl, `{ dataDemands { ${DEMAND} } }`, undefined, institution);
+      expect(institutions.data.dataDemands.map((d: any) => d.id)).not.toContain(demand.id);
+    });
+  } else {
+    it('the open platform takes no demands from the public where the profile has no such article (Ganzi Art.27 only)', async () => {
+      const refused: any = await graphql(stack.gatewayUrl, FILE_DEMAND, { input: publicDemand(POLICE) }, { 'x-api-key': credentials.apiKey('open-researcher') });
+      expect(refused.errors[0].extensions.code).toBe('FORBIDDEN');
+    });
+  }
+
   if (profileId === 'yunnan') {
+    it('Yunnan Art.45 ¶2, Yunnan-AO 开发利用要求(五): when a developer\'s agreements end, its keys and grants end at once', async () => {
+      const portal = { authorization: `Bearer ${await credentials.developerToken(ENDING_DEVELOPER)}` };
+      await acceptAgreementsInForce(stack.gatewayUrl, portal);
+      const app: any = await graphql(stack.gatewayUrl, 'mutation($code: String!) { registerApp(name: "实名核验", creditCode: $code) { id } }', { code: creditCodeAt(DEFAULT_SEED, 2) }, portal);
+      const created: any = await graphql(stack.gatewayUrl, 'mutation($app: ID!) { createApiKey(appId: $app, name: "生产") { key apiKey { id } } }', { app: app.data.registerApp.id }, portal);
+      expect(created.errors).toBeUndefined();
+      const key = { 'x-api-key': created.data.createApiKey.key, 'x-scenario-id': 'realname-verification' };
+      const verify = () => graphql(stack.gatewayUrl, VERIFY, { id: person.idNumber, name: person.name }, key) as Promise<any>;
+      expect((await verify()).data.verifyPersonIdentity).toBe('MATCH');
+
+      const END = 'mutation($dev: ID!, $reason: String!) { endAgreements(developer: $dev, reason: $reason) { developer reason endedBy grantsRevoked keysRevoked } }';
+      const byInstitution: any = await graphql(stack.gatewayUrl, END, { dev: ENDING_DEVELOPER, reason: '协议终止' }, institution);
+      expect(byInstitution.errors[0].extensions.code).toBe('FORBIDDEN');
+      const blank: any = await graphql(stack.gatewayUrl, END, { dev: ENDING_DEVELOPER, reason: ' ' }, admin);
+      expect(blank.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'reason' });
+      expect((await verify()).data.verifyPersonIdentity).toBe('MATCH');
+
+      const ended: any = await graphql(stack.gatewayUrl, END, { dev: ENDING_DEVELOPER, reason: '开放利用协议解除' }, admin);
+      expect(ended.errors).toBeUndefined();
+      expect(ended.data.endAgreements).toEqual({ developer: ENDING_DEVELOPER, reason: '开放利用协议解除', endedBy: `institution:${PROVINCE_AUTHORITY}/admin-rs`,
+        grantsRevoked: ['rs-developer-verify'], keysRevoked: [created.data.createApiKey.apiKey.id] });
+      // The account (its key) and its grant stop at the gateway.
+      const refused = await verify();
+      expect(refused.data?.verifyPersonIdentity ?? null).toBeNull();
+      expect(refused.errors?.[0].extensions.code).toBeTruthy();
+      const grantOnly: any = await graphql(stack.gatewayUrl, VERIFY, { id: person.idNumber, name: person.name }, { 'x-api-key': credentials.apiKey(ENDING_DEVELOPER), 'x-scenario-id': 'realname-verification' });
+      expect(grantOnly.data?.verifyPersonIdentity ?? null).toBeNull();
+      // New keys and applications wait for the agreements to be accepted anew.
+      const agreements: any = await graphql(stack.gatewayUrl, '{ agreements { kind accepted } }', undefined, portal);
+      expect(agreements.data.agreements.every((a: any) => a.accepted === false)).toBe(true);
+      const newKey: any = await graphql(stack.gatewayUrl, 'mutation($app: ID!) { createApiKey(appId: $app, name: "新") { key } }', { app: app.data.registerApp.id }, portal);
+      expect(newKey.errors[0].extensions.code).toBe('AGREEMENTS_NOT_ACCEPTED');
+      const again: any = await graphql(stack.gatewayUrl, END, { dev: ENDING_DEVELOPER, reason: '再次' }, admin);
+      expect(again.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    });
+
     it('Yunnan Art.45 ¶2: a grant stops at the gateway when its agreement ends — at its end date, or revoked', async () => {
       const works = await read(NAME, ENDING_SCENARIO);
       expect(works.errors).toBeUndefined();

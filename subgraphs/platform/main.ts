@@ -12,6 +12,7 @@ import { MIGRATIONS } from './migrations';
 import { addStep, applicationResolvers, APPLICATION_SELECT, loadApplication } from './application-resolvers';
 import { riskReviewResolvers } from './risk-review';
 import { purposeBindingResolvers } from './purpose-binding';
+import { agreementEndResolvers } from './agreement-end';
 import { deliveryResolvers } from './delivery';
 import { withdrawalResolvers } from './withdrawal-review';
 import { catalogResolvers } from './catalog-resolvers';
@@ -113,6 +114,7 @@ export const platformDomain: DomainModule<Record<string, never>> = {
     operationResolvers({ notifier }),
     institutionResolvers({ notifier }),
     developerAppResolvers(),
+    agreementEndResolvers({ notifier }),
     apiKeyResolvers({ notifier }),
     developerUsageResolvers(),
     productUsageResolvers(),

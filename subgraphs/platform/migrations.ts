@@ -551,4 +551,26 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX grant_use_review_grant_idx ON grant_use_review (grant_id, reviewed_at);
     `,
   },
+  {
+    version: 17,
+    name: 'open_data_demands_agreement_ends',
+    sql: `
+      -- Ganzi Art.27: the public (developers) file demands for data not yet open, as institutions file
+      -- demand lists; who filed says which.
+      ALTER TABLE data_demand ADD COLUMN filer_kind text NOT NULL DEFAULT 'institution' CHECK (filer_kind IN ('institution', 'developer'));
+      -- Yunnan Art.45 ¶2 (撤销账号), Yunnan-AO 开发利用要求(五) (关闭开发主体的平台权限): a developer's
+      -- agreements ended by the authority; its acceptances then count no more, and each ending is kept.
+      ALTER TABLE agreement_acceptance ADD COLUMN ended_at timestamptz;
+      CREATE TABLE agreement_end (
+        id text PRIMARY KEY,
+        developer_id text NOT NULL,
+        reason text NOT NULL,
+        ended_by text NOT NULL,
+        ended_at timestamptz NOT NULL,
+        grants_revoked text[] NOT NULL,
+        keys_revoked text[] NOT NULL
+      );
+      CREATE INDEX agreement_end_developer_idx ON agreement_end (developer_id);
+    `,
+  },
 ];

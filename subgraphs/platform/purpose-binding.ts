@@ -16,7 +16,7 @@ import type { JurisdictionProfile } from './profiles/profile';
 import { actorOf, forbidden, hasRole } from './permissions';
 import { adminAreaOf, granteeInAreaSql } from './institution-registry';
 import { changePolicy } from './grant-writer';
-import { GRANT_SELECT, type PolicyChangeNotifier } from './policy-state';
+import { GRANT_SELECT, type GrantRow, type PolicyChangeNotifier } from './policy-state';
 import { grantStatus } from './grant-resolvers';
 import { isoColumn } from './sql-dates';
 import { SCENARIO_ID } from './application-resolvers';
@@ -38,17 +38,6 @@ const CHANGE_SELECT = `id, grant_id AS "grantId", institution, provider_code AS 
 
 const LONGEST_TEXT = 4000;
 const DAY_MS = 86_400_000;
-
-interface GrantRow {
-  id: string;
-  granteeKind: string;
-  granteeId: string;
-  scenario: string;
-  fields: string[];
-  validFrom: string;
-  validUntil: string;
-  status: string;
-}
 
 export function purposeBindingResolvers(deps: { catalog: Catalog; profile: JurisdictionProfile; notifier: PolicyChangeNotifier; now?: () => Date }): GraphQLResolverMap<Context> {
   const now = deps.now ?? (() => new Date());

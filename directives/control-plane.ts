@@ -67,7 +67,7 @@ export const PLATFORM_OPERATIONS: { readonly Query: Record<string, ControlOperat
     apiKeys: { audiences: ['developer'] },
     myUsage: { audiences: ['developer'] },
     // 需求清单 (Yunnan Art.28 ¶2 …, Ganzi Art.21): filers, the providers named and the authorities.
-    dataDemands: { audiences: ['institution'] },
+    dataDemands: { audiences: ['institution', 'developer'] },
     // 数据回流 (Yunnan Art.18): requesters, the providers addressed and the authorities.
     dataReturns: { audiences: ['institution'] },
     // 数据安全事件 (Yunnan Art.43(8), Ganzi Art.37): reporters, the providers concerned and the authorities.
@@ -76,6 +76,9 @@ export const PLATFORM_OPERATIONS: { readonly Query: Record<string, ControlOperat
     overdueUsageFeedback: { audiences: ['admin'] },
     // Metering of authorized-operation products (seed 001): a developer its own calls, an authority its area's.
     productUsage: { audiences: ['developer', 'admin'] },
+    // Purpose changes and the periodic use review (Guiyang Art.23, Ganzi Art.19): grantees, providers, authorities.
+    purposeChanges: { audiences: ['institution'] },
+    grantsDueForUseReview: { audiences: ['institution'] },
   },
   Mutation: {
     applyForAccess: { audiences: APPLICANTS, audit: (a) => ({ target: on('scenario', (a.input as { scenario?: unknown } | undefined)?.scenario) }) },
@@ -109,14 +112,21 @@ export const PLATFORM_OPERATIONS: { readonly Query: Record<string, ControlOperat
     registerApp: { audiences: ['developer'], audit: (a) => ({ target: on('legal-entity', a.creditCode) }) },
     // Which text was accepted, and when (the record's time): Yunnan Art.35.
     acceptAgreement: { audiences: ['developer'], audit: (a) => ({ target: text(a.kind) && text(a.version) ? `agreement:${a.kind as string}@${a.version as string}` : undefined }) },
+    // Yunnan Art.45 ¶2: accounts and grants end with the agreement.
+    endAgreements: { audiences: ['admin'], audit: (a) => ({ target: on('developer', a.developer), reason: text(a.reason) }) },
     publishAgreement: { audiences: ['admin'], audit: (a) => ({ target: text(a.kind) && text(a.version) ? `agreement:${a.kind as string}@${a.version as string}` : undefined }) },
     createApiKey: { audiences: ['developer'], audit: (a) => ({ target: on('app', a.appId) }) },
     rotateApiKey: { audiences: ['developer'], audit: (a) => ({ target: on('api-key', a.id), reason: typeof a.overlapHours === 'number' ? `overlap ${a.overlapHours} h` : undefined }) },
     revokeApiKey: { audiences: ['developer'], audit: (a) => ({ target: on('api-key', a.id), reason: text(a.reason) }) },
-    fileDataDemand: { audiences: ['institution'], audit: (a) => ({ target: on('provider', (a.input as { providerCode?: unknown } | undefined)?.providerCode) }) },
+    fileDataDemand: { audiences: ['institution', 'developer'], audit: (a) => ({ target: on('provider', (a.input as { providerCode?: unknown } | undefined)?.providerCode) }) },
     requestDataReturn: { audiences: ['institution'], audit: (a) => ({ target: on('scenario', (a.input as { scenario?: unknown } | undefined)?.scenario), reason: text((a.input as { reason?: unknown } | undefined)?.reason) }) },
     answerDataReturn: { audiences: ['provider'], audit: (a) => ({ target: on('data-return', a.id), reason: text(a.answer) }) },
     reportSecurityIncident: { audiences: ['institution'], audit: (a) => ({ target: on('datasets', ((a.input as { datasets?: unknown } | undefined)?.datasets as string[] | undefined)?.join(',')) }) },
+    // Yunnan Art.44, Kunming Art.27: the authority's risk review of a join of personal data.
+    recordRiskReview: { audiences: ['admin'], audit: (a) => ({ target: on('application', a.id), reason: [text(a.outcome), text(a.note)].filter(Boolean).join(': ') || undefined }) },
+    requestPurposeChange: { audiences: ['institution'], audit: (a) => ({ target: on('grant', a.grantId), reason: [on('scenario', a.scenario), text(a.reason)].filter(Boolean).join(': ') || undefined }) },
+    decidePurposeChange: { audiences: ['provider'], audit: (a) => ({ target: on('purpose-change', a.id), reason: [a.consent === true ? 'CONSENTED' : a.consent === false ? 'REFUSED' : undefined, text(a.note)].filter(Boolean).join(': ') || undefined }) },
+    recordUseReview: { audiences: ['institution'], audit: (a) => ({ target: on('grant', a.grantId), reason: text(a.note) }) },
     answerDataDemand: { audiences: REVIEWERS, audit: (a) => ({ target: on('demand', a.id), reason: [text(a.outcome), text(a.answer)].filter(Boolean).join(': ') || undefined }) },
   },
 };

@@ -15,6 +15,14 @@ export const API_KEY_IDS_PATH = '/internal/api-key-ids';
 /** POST {entries}: a batch of audit entries (audit-entry.ts), answered once committed. */
 export const AUDIT_PATH = '/internal/audit';
 
+/**
+ * POST {objection, field, value, key}: on a data subgraph, a provider's confirmed correction of one field
+ * of its record (Yunnan Art.22), sent by the platform only (audience `recordCorrectionAudience(name)`).
+ */
+export const RECORD_CORRECTION_PATH = '/internal/record-correction';
+/** The receiver a record correction is signed for: one data subgraph, never the platform or a GraphQL call. */
+export const recordCorrectionAudience = (subgraph: string): string => `internal:${subgraph}:record-correction`;
+
 /** `path` on the service whose GraphQL endpoint is `graphqlUrl` (its internal endpoints, its /healthz). */
 export function serviceUrl(graphqlUrl: string, path: string): URL {
   const url = new URL(graphqlUrl);

@@ -9,9 +9,10 @@ import { PLATFORM_AUDIENCE } from './signature';
 /**
  * undefined when `req` carries a valid, fresh, first-seen gateway signature for `caller` (the
  * endpoint's purpose) over its method, path and `body`; otherwise the coded refusal to answer with.
+ * `audience`: the receiver named in the signature (a data subgraph's internal route names its own).
  */
-export async function internalRefusal(req: http.IncomingMessage, secret: string | undefined, caller: string, body = ''): Promise<PlainResponse | undefined> {
-  const check = secret === undefined ? 'UNSIGNED' : await verifySignedRequest(replayGuard(), secret, req, { audience: PLATFORM_AUDIENCE, caller, body });
+export async function internalRefusal(req: http.IncomingMessage, secret: string | undefined, caller: string, body = '', audience = PLATFORM_AUDIENCE): Promise<PlainResponse | undefined> {
+  const check = secret === undefined ? 'UNSIGNED' : await verifySignedRequest(replayGuard(), secret, req, { audience, caller, body });
   if (check === 'VALID') return undefined;
   const { code, status, message } = REFUSALS[check];
   return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: code, message }) };

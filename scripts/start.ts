@@ -108,14 +108,20 @@ async function main(): Promise<void> {
   if (process.env.NODE_ENV !== 'production') Object.assign(process.env, developmentDefaults());
   ensureConsoleBuilt();
 
-  const subgraphs = SUBGRAPHS.map((info) => startChild(info.name, info.entry, {}));
+  // The data subgraphs first: the platform is told where they are, as it sends them the providers'
+  // confirmed corrections (subgraphs/platform/record-corrections.ts).
   const subgraphUrls: Record<string, string> = {};
   const gatewayEnv: NodeJS.ProcessEnv = {};
-  for (const [index, child] of subgraphs.entries()) {
-    const url = await child.url;
-    subgraphUrls[child.name] = url;
-    gatewayEnv[subgraphEnvName('URL', SUBGRAPHS[index].name)] = url;
-  }
+  const started = async (children: Child[]) => {
+    for (const child of children) {
+      const url = await child.url;
+      subgraphUrls[child.name] = url;
+      gatewayEnv[subgraphEnvName('URL', child.name)] = url;
+    }
+  };
+  await started(SUBGRAPHS.filter((info) => info.name !== 'platform').map((info) => startChild(info.name, info.entry, {})));
+  const platform = SUBGRAPHS.find((info) => info.name === 'platform')!;
+  await started([startChild(platform.name, platform.entry, { ...gatewayEnv })]);
   const gateway = startChild('gateway', 'gateway/main.ts', gatewayEnv, gatewayNodeArgs());
   const gatewayUrl = await gateway.url;
 

@@ -274,7 +274,8 @@ describe('control-plane holes (issue 11)', () => {
     it('developers, data subjects, operators, providers and admins each see their own operations', async () => {
       const developer = await operations({ 'x-api-key': credentials.apiKey(DEVELOPER) });
       // Issue 15: the developer portal's operations are the developers' alone.
-      expect(developer.mutations).toEqual(['acceptAgreement', 'applyForAccess', 'createApiKey', 'registerApp', 'requestWithdrawalReview', 'revokeApiKey', 'rotateApiKey']);
+      // fileDataDemand: the public's demands for data not yet open (Ganzi Art.27; refused where the profile has none).
+      expect(developer.mutations).toEqual(['acceptAgreement', 'applyForAccess', 'createApiKey', 'fileDataDemand', 'registerApp', 'requestWithdrawalReview', 'revokeApiKey', 'rotateApiKey']);
       expect(developer.queries.filter((q: string) => CONTROL_QUERIES.includes(q))).toEqual(['agreements', 'apiKeys', 'applications', 'grants', 'myApps', 'myUsage']);
 
       const subject = await operations({ authorization: `Bearer ${await credentials.subjectToken(personAt(DEFAULT_SEED, 11).idNumber)}` });
@@ -282,7 +283,8 @@ describe('control-plane holes (issue 11)', () => {
       expect(subject.queries.filter((q: string) => CONTROL_QUERIES.includes(q))).toEqual(['myAccesses', 'objections']);
 
       const operator = await operations(county);
-      expect(operator.mutations).toEqual(['applyForAccess', 'disputeCatalogAttribute', 'fileDataDemand', 'raiseObjection', 'reportSecurityIncident', 'requestDataReturn', 'submitUsageFeedback']);
+      // requestPurposeChange, recordUseReview: Guiyang Art.23, Ganzi Art.19 (refused where the profile has no such procedure).
+      expect(operator.mutations).toEqual(['applyForAccess', 'disputeCatalogAttribute', 'fileDataDemand', 'raiseObjection', 'recordUseReview', 'reportSecurityIncident', 'requestDataReturn', 'requestPurposeChange', 'submitUsageFeedback']);
       expect(operator.queries).not.toEqual(expect.arrayContaining(['auditRecords']));
 
       const provider = await operations(police);

@@ -163,7 +163,7 @@ function controlPlaneSuite(env: () => NodeJS.ProcessEnv, options: { replicas: bo
       // Guiyang-Gui'an Art.24 sets 10 working days with no extension.
       expect(extended.errors[0].extensions.code).toBe('BAD_USER_INPUT');
     }
-    const answered: any = await graphql(stack.gatewayUrl, 'mutation($id: ID!) { answerObjection(id: $id, corrected: true, answer: "已更正") { status corrected } }', { id: objection.id }, provider);
+    const answered: any = await graphql(stack.gatewayUrl, 'mutation($id: ID!) { answerObjection(id: $id, corrected: true, answer: "已更正", corrections: [{ field: "householdAddress", value: "云南省昆明市五华区华山南路1号" }]) { status corrected } }', { id: objection.id }, provider);
     expect(answered.data.answerObjection).toEqual({ status: 'answered', corrected: true });
     const mine: any = await graphql(stack.gatewayUrl, '{ objections { id status answer } }', undefined, subject);
     expect(mine.data.objections).toEqual([{ id: objection.id, status: 'answered', answer: '已更正' }]);

@@ -42,6 +42,8 @@ const application = (scenario: string, fields: string[], plain: string[] = [], e
   // Ganzi Art.18 ¶2 asks a conditional-share application for these too.
   businessGoal: '高考少数民族考生加分资格核对',
   securityMeasures: '专网访问、操作留痕',
+  // Guiyang Art.23, Ganzi Art.19: the purpose undertaking of a sharing application.
+  purposeUndertaking: true,
   fields,
   plain,
   validFrom: new Date(Date.now() - 60_000).toISOString(),

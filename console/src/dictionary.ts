@@ -160,6 +160,8 @@ export const EN: Record<string, string> = {
   提出: 'Raised',
   已延期: 'extended',
   已更正: 'Corrected',
+  更正的信息项: 'Field corrected',
+  更正后的值: 'Corrected value',
   未更正: 'Not corrected',
   提出异议: 'Raise an objection',
   数据集代码: 'Dataset code',

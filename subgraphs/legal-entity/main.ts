@@ -2,6 +2,7 @@
 import { runSubgraph, type DomainModule } from '../common/run-subgraph';
 import { seedTable } from '../common/seed';
 import { SUBGRAPHS } from '../registry';
+import { recordCorrectionRoutes } from '../common/record-corrections';
 import { generateLegalEntities, sizeForScale } from '../seed/generator';
 import { LEGAL_ENTITY_TABLE } from './legal-entity-table';
 import { createLegalEntityLoaders, type LegalEntityLoaders } from './loaders';
@@ -18,6 +19,8 @@ export const legalEntityDomain: DomainModule<LegalEntityLoaders> = {
   },
   createLoaders: createLegalEntityLoaders,
   resolvers: legalEntityResolvers,
+  // A provider's confirmed correction of its record, sent by the platform (Yunnan Art.22).
+  routes: (db, settings) => recordCorrectionRoutes(db, settings, 'legal-entity', LEGAL_ENTITY_TABLE, 'creditCode'),
 };
 
 if (require.main === module) {

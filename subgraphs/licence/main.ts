@@ -2,6 +2,7 @@
 import { runSubgraph, type DomainModule } from '../common/run-subgraph';
 import { seedTable } from '../common/seed';
 import { SUBGRAPHS } from '../registry';
+import { recordCorrectionRoutes } from '../common/record-corrections';
 import { generateLicences, sizeForScale } from '../seed/generator';
 import { LICENCE_TABLE } from './licence-table';
 import { createLicenceLoaders, type LicenceLoaders } from './loaders';
@@ -18,6 +19,8 @@ export const licenceDomain: DomainModule<LicenceLoaders> = {
   },
   createLoaders: createLicenceLoaders,
   resolvers: licenceResolvers,
+  // A provider's confirmed correction of its record, sent by the platform (Yunnan Art.22).
+  routes: (db, settings) => recordCorrectionRoutes(db, settings, 'licence', LICENCE_TABLE, 'number'),
 };
 
 if (require.main === module) {

@@ -22,6 +22,8 @@ import { isoColumn, chinaDay } from './sql-dates';
 import { APPLICATION_CONTENTS, missingContents } from '../../directives/application-contents';
 import { requireAgreementsAccepted } from './developer-apps';
 import { scheduleDelivery } from './delivery';
+import { joinRiskReasons, requireRiskCleared, RISK_REVIEW_STAGE, RISK_SELECT, type RiskColumns } from './risk-review';
+import { PURPOSE_UNDERTAKING, undertakingRequired } from './purpose-binding';
 
 type Context = SubgraphContext<Record<string, never>>;
 
@@ -46,6 +48,8 @@ interface ApplicationInput {
   plainReason?: string;
   validFrom: string;
   validUntil: string;
+  /** The applicant's undertaking on purpose and onward transfer (Guiyang Art.23, Ganzi Art.19). */
+  purposeUndertaking?: boolean;
 }
 
 export const APPLICATION_SELECT = `id, applicant_kind AS "applicantKind", applicant_id AS "applicantId", operator, upper(purpose) AS purpose,
@@ -53,9 +57,10 @@ export const APPLICATION_SELECT = `id, applicant_kind AS "applicantKind", applic
   ${isoColumn('valid_from')} AS "validFrom", ${isoColumn('valid_until')} AS "validUntil", stages, stage_index AS "stageIndex", upper(status) AS status,
   ${isoColumn('filed_at')} AS "filedAt", due_on::text AS "dueOn", ${isoColumn('decided_at')} AS "decidedAt", refusal_basis AS "refusalBasis",
   commitment_accepted AS "commitmentAccepted", agreement_accepted AS "agreementAccepted", grant_id AS "grantId",
-  delivery_due_on::text AS "deliveryDueOn", ${isoColumn('delivered_at')} AS "deliveredAt"`;
+  delivery_due_on::text AS "deliveryDueOn", ${isoColumn('delivered_at')} AS "deliveredAt",
+  ${RISK_SELECT}, ${isoColumn('purpose_undertaking_at')} AS "purposeUndertakingAt"`;
 
-interface ApplicationRow {
+interface ApplicationRow extends RiskColumns {
   id: string;
   applicantKind: 'institution' | 'developer';
   applicantId: string;
@@ -71,7 +76,11 @@ interface ApplicationRow {
   status: 'PENDING' | 'APPROVED' | 'REFUSED';
   dueOn: string | null;
   filedAt: string;
+  purposeUndertakingAt: string | null;
 }
+
+/** One application as the API shows it. */
+export const loadApplication = async (db: Queryable, id: string) => (await db.query<ApplicationRow>(`SELECT ${APPLICATION_SELECT} FROM application WHERE id = $1`, [id]))[0];
 
 export const SCENARIO_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 
@@ -127,7 +136,7 @@ function formalCheckOnly(profile: JurisdictionProfile, application: ApplicationR
   return profile.unconditionalFormalCheck !== undefined && application.stages.length === 1 && application.stages[0] === FORMAL_CHECK_STAGE;
 }
 
-async function addStep(tx: Queryable, id: string, stage: string, action: string, actor: string, at: Date, due: string | null, note: string | null): Promise<void> {
+export async function addStep(tx: Queryable, id: string, stage: string, action: string, actor: string, at: Date, due: string | null, note: string | null): Promise<void> {
   await tx.query(
     `INSERT INTO application_step (application_id, seq, stage, action, actor, at, due_on, note)
      VALUES ($1, (SELECT coalesce(max(seq), 0) + 1 FROM application_step WHERE application_id = $1), $2, $3, $4, $5, $6, $7)`,
@@ -153,6 +162,8 @@ function levelReviewNote(highLevel: string[], importantOrCore: string[], wouldAu
  * for this grantee are recorded as a step the applicant and the approver both read.
  */
 async function approve(tx: Queryable, deps: ApplicationDeps, row: ApplicationRow, stage: string, at: Date, deliveredNow = stage === 'platform'): Promise<string> {
+  // Yunnan Art.44: a join of personal data across datasets is approved only after its risk review.
+  requireRiskCleared(row);
   const grantId = `grant-${row.id}`;
   const grant = { id: grantId, grantee: { kind: row.applicantKind, id: row.applicantId }, scenario: row.scenario, fields: row.fields, plain: row.plain, validFrom: row.validFrom, validUntil: row.validUntil };
   const review = await reviewGrant(tx, deps, grant, at);
@@ -168,7 +179,7 @@ async function approve(tx: Queryable, deps: ApplicationDeps, row: ApplicationRow
 
 export function applicationResolvers(deps: ApplicationDeps): GraphQLResolverMap<Context> {
   const now = deps.now ?? (() => new Date());
-  const load = async (db: Queryable, id: string) => (await db.query<ApplicationRow>(`SELECT ${APPLICATION_SELECT} FROM application WHERE id = $1`, [id]))[0];
+  const load = loadApplication;
 
   return {
     Query: {
@@ -253,6 +264,11 @@ export function applicationResolvers(deps: ApplicationDeps): GraphQLResolverMap<
           throw badUserInput(`有条件共享申请须写明${missing.map((m) => APPLICATION_CONTENTS[m].zh).join('、')}`,
             `a conditional-share application must state its ${missing.map((m) => APPLICATION_CONTENTS[m].en).join(', ')} (${contents!.article})`, { argument: missing[0], missing });
         }
+        // Guiyang Art.23, Ganzi Art.19: the applicant undertakes to keep to the purpose and pass nothing on.
+        const binding = undertakingRequired(deps.profile, purpose);
+        if (binding && input.purposeUndertaking !== true) {
+          throw badUserInput(`共享申请须承诺：${PURPOSE_UNDERTAKING.split(' / ')[0]}（${binding.article}）`, `a sharing application carries the undertaking (purposeUndertaking: true): ${PURPOSE_UNDERTAKING.split(' / ')[1]} (${binding.article})`, { argument: 'purposeUndertaking' });
+        }
         // L4+ data: the data authority reviews, then the provider, whatever the profile; never approved
         // automatically (IMPORTANT and CORE above all). See reviewPath.
         const path = reviewPath(levels, { purpose, unconditional }, deps.profile);
@@ -275,11 +291,18 @@ export function applicationResolvers(deps: ApplicationDeps): GraphQLResolverMap<
               purpose === 'OPEN', purpose === 'OPEN', plainReason, input.businessGoal?.trim() || null, input.securityMeasures?.trim() || null],
           );
           await addStep(tx, id, stages[0], 'filed', actor, filedAt, due, [levelNote, note].filter(Boolean).join('\n') || null);
+          if (binding) await tx.query('UPDATE application SET purpose_undertaking_at = $2 WHERE id = $1', [id, filedAt.toISOString()]);
+          // Yunnan Art.44, Kunming Art.27: a join of personal data across datasets waits for the authority's risk review.
+          const risks = await joinRiskReasons(tx, deps, { kind: applicantKind, id: caller.id! }, input.scenario, input.fields, filedAt);
+          if (risks.length) {
+            await tx.query(`UPDATE application SET risk_review = 'required', risk_reasons = $2 WHERE id = $1`, [id, risks]);
+            await addStep(tx, id, RISK_REVIEW_STAGE, 'risk-review-required', 'platform', filedAt, null, risks.join('\n'));
+          }
           // Inference control at filing too: the applicant learns at once what cannot be granted as asked.
           const review = await reviewGrant(tx, deps, { id: `grant-${id}`, grantee: { kind: applicantKind, id: caller.id! }, scenario: input.scenario, fields: input.fields, plain, validFrom: new Date(from).toISOString(), validUntil: new Date(until).toISOString() }, filedAt);
           refuseConflicts(review);
           if (!autoApprove && review.adjustments.length) await addStep(tx, id, stages[0], 'masks-narrowed', 'platform', filedAt, null, maskNotes(review).join('\n'));
-          if (autoApprove) {
+          if (autoApprove && !risks.length) {
             await approve(tx, deps, (await load(tx, id))!, 'platform', filedAt);
             await addStep(tx, id, 'platform', 'auto-approved', 'platform', filedAt, null, `${deps.profile.name}: ${deps.profile.approvalBasis.article}`);
           }

@@ -2,7 +2,9 @@
 // (agreed, to be catalogued and provided, or declined with reasons) by whoever the profile's article
 // names — the data authority, which settles it with the bodies concerned (Yunnan Art.28 ¶2, Kunming
 // Art.16 ¶2, Guiyang Art.22 ¶5: no day count), or the provider within 5 working days (Ganzi Art.21).
-// A demand past its due date is shown as overdue, to its filer and to the authority.
+// A demand past its due date is shown as overdue, to its filer and to the authority. Where the profile
+// says so, the public (developers) file demands for data not yet open, which the named provider answers
+// after its assessment, without a day count (Ganzi Art.27).
 import crypto from 'node:crypto';
 import type { GraphQLResolverMap } from '../../lib/package-internals';
 import type { WorkingCalendar } from './calendar/working-days';
@@ -15,7 +17,7 @@ import { chinaDay, isoColumn } from './sql-dates';
 
 type Context = SubgraphContext<Record<string, never>>;
 
-const SELECT = `id, institution, provider_code AS "providerCode", description, need_basis AS "needBasis", status,
+const SELECT = `id, institution, filer_kind AS "filerKind", provider_code AS "providerCode", description, need_basis AS "needBasis", status,
   ${isoColumn('filed_at')} AS "filedAt", due_on::text AS "dueOn", answer, answered_by AS "answeredBy", ${isoColumn('answered_at')} AS "answeredAt"`;
 
 interface DemandRow {
@@ -46,9 +48,10 @@ export function demandListResolvers(deps: { profile: JurisdictionProfile; calend
         let where: string;
         // An authority: demands of institutions in its area; a provider: those naming it and its own; others: their own.
         const area = await adminAreaOf(ctx);
-        if (area !== undefined) where = inAreaSql('data_demand.institution', area, params);
-        else if (hasRole(caller, 'provider')) where = `(provider_code = $${params.push(caller.id)} OR institution = $${params.length})`;
-        else where = `institution = $${params.push(caller.id)}`;
+        if (caller.kind === 'developer') where = `filer_kind = 'developer' AND institution = $${params.push(caller.id)}`;
+        else if (area !== undefined) where = `filer_kind = 'institution' AND ${inAreaSql('data_demand.institution', area, params)}`;
+        else if (hasRole(caller, 'provider')) where = `(provider_code = $${params.push(caller.id)} OR (filer_kind = 'institution' AND institution = $${params.length}))`;
+        else where = `filer_kind = 'institution' AND institution = $${params.push(caller.id)}`;
         if (args.overdue) where += ` AND status = 'pending' AND due_on < $${params.push(chinaDay(now()))}::date`;
         return ctx.db.query(`SELECT ${SELECT} FROM data_demand WHERE ${where} ORDER BY filed_at DESC LIMIT 500`, params);
       },
@@ -59,15 +62,22 @@ export function demandListResolvers(deps: { profile: JurisdictionProfile; calend
         const description = text(input.description, 'description', '请说明所需数据', 'describe the data needed');
         const needBasis = text(input.needBasis, 'needBasis', '请说明履职需要及依据', 'state the duty that needs it and its legal basis');
         const providerCode = input.providerCode?.trim() || null;
-        // Ganzi Art.21: the provider answers, so the demand must name a registered one.
-        if (deps.profile.id === 'ganzi' && !providerCode) throw badUserInput('请指明数据提供单位（甘孜 第二十一条）', 'name the providing body (Ganzi Art.21)', { argument: 'providerCode' });
+        const fromPublic = caller.kind === 'developer';
+        const openDemand = deps.profile.openDataDemand;
+        if (fromPublic && !openDemand) throw forbidden('本地区开放平台不受理数据需求申请', 'in this jurisdiction the open-data platform takes no demands from the public');
+        // Ganzi Art.21 (institutions) and Art.27 (the public): the provider answers, so the demand must name a registered one.
+        if ((deps.profile.id === 'ganzi' || fromPublic) && !providerCode) {
+          const article = fromPublic ? openDemand!.article : '甘孜 第二十一条';
+          throw badUserInput(`请指明数据提供单位（${article}）`, `name the providing body (${article})`, { argument: 'providerCode' });
+        }
         if (providerCode && !(await institutionOf(ctx.db, providerCode))) throw badUserInput('数据提供单位未登记', 'the providing body is not registered', { argument: 'providerCode' });
         const filedAt = now();
-        const due = hasDeadline ? deadlineFor(deps.profile, 'demandAnswer', filedAt, deps.calendar).due : null;
+        // Art.27's demands have no day count (the 5 working days of Art.21 are the institutions').
+        const due = hasDeadline && !fromPublic ? deadlineFor(deps.profile, 'demandAnswer', filedAt, deps.calendar).due : null;
         const id = `demand-${crypto.randomUUID()}`;
         await ctx.db.query(
-          `INSERT INTO data_demand (id, institution, operator, provider_code, description, need_basis, filed_at, due_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-          [id, caller.id, caller.operator ?? '', providerCode, description, needBasis, filedAt.toISOString(), due],
+          `INSERT INTO data_demand (id, institution, operator, provider_code, description, need_basis, filed_at, due_on, filer_kind) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+          [id, caller.id, caller.operator ?? '', providerCode, description, needBasis, filedAt.toISOString(), due, fromPublic ? 'developer' : 'institution'],
         );
         return (await ctx.db.query(`SELECT ${SELECT} FROM data_demand WHERE id = $1`, [id]))[0];
       },

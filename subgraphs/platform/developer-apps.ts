@@ -43,7 +43,7 @@ interface AgreementRow {
 export async function currentAgreements(db: Queryable, developer: string): Promise<AgreementRow[]> {
   return db.query<AgreementRow>(
     `SELECT DISTINCT ON (a.kind) a.kind, a.version, a.title, a.body AS text, ${isoColumn('a.published_at')} AS "publishedAt",
-       EXISTS (SELECT 1 FROM agreement_acceptance x WHERE x.developer_id = $1 AND x.kind = a.kind AND x.version = a.version) AS accepted
+       EXISTS (SELECT 1 FROM agreement_acceptance x WHERE x.developer_id = $1 AND x.kind = a.kind AND x.version = a.version AND x.ended_at IS NULL) AS accepted
      FROM agreement a ORDER BY a.kind, a.published_at DESC, a.version DESC`,
     [developer],
   );
@@ -103,7 +103,11 @@ export function developerAppResolvers(): GraphQLResolverMap<Context> {
         if (!current || current.version !== args.version) {
           throw badUserInput('只能接受现行版本的协议', `only the version in force can be accepted${current ? ` (${current.version})` : ''}`, { argument: 'version', current: current?.version ?? null });
         }
-        await ctx.db.query('INSERT INTO agreement_acceptance (developer_id, kind, version) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [developer, args.kind, args.version]);
+        // After an ending (agreement-end.ts) accepting again is a new agreement; the ending stays in agreement_end.
+        await ctx.db.query(
+          `INSERT INTO agreement_acceptance (developer_id, kind, version) VALUES ($1, $2, $3)
+           ON CONFLICT (developer_id, kind, version) DO UPDATE SET accepted_at = now(), ended_at = NULL WHERE agreement_acceptance.ended_at IS NOT NULL`,
+          [developer, args.kind, args.version]);
         return { ...current, accepted: true };
       },
       // A new version is in force at once: every developer sees it as not accepted, and keys and

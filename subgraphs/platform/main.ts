@@ -9,7 +9,10 @@ import { AuditAppender } from './audit/appender';
 import { auditResolvers } from './audit-resolvers';
 import { auditRoutes } from './audit-routes';
 import { MIGRATIONS } from './migrations';
-import { applicationResolvers, APPLICATION_SELECT } from './application-resolvers';
+import { addStep, applicationResolvers, APPLICATION_SELECT, loadApplication } from './application-resolvers';
+import { riskReviewResolvers } from './risk-review';
+import { purposeBindingResolvers } from './purpose-binding';
+import { agreementEndResolvers } from './agreement-end';
 import { deliveryResolvers } from './delivery';
 import { withdrawalResolvers } from './withdrawal-review';
 import { catalogResolvers } from './catalog-resolvers';
@@ -17,6 +20,7 @@ import { catalogChangeResolvers } from './catalog-change-resolvers';
 import { LiveCatalog, seedCatalog } from './catalog-store';
 import { grantResolvers } from './grant-resolvers';
 import { objectionResolvers } from './objection-resolvers';
+import { correctionWriter } from './record-corrections';
 import { feedbackResolvers } from './feedback-resolvers';
 import { demandListResolvers } from './demand-lists';
 import { dataReturnResolvers } from './data-returns';
@@ -97,9 +101,11 @@ export const platformDomain: DomainModule<Record<string, never>> = {
     catalogChangeResolvers({ live, profile, calendar, notifier, maskSettings }) as never,
     applicationResolvers({ catalog, profile, calendar, notifier, maskSettings }),
     deliveryResolvers({ catalog, profile, calendar }, APPLICATION_SELECT),
+    riskReviewResolvers({ load: loadApplication, addStep }),
+    purposeBindingResolvers({ catalog, profile, notifier }),
     withdrawalResolvers({ catalog, notifier }),
     grantResolvers({ catalog, notifier, maskSettings }),
-    objectionResolvers({ catalog, profile, calendar }),
+    objectionResolvers({ catalog, profile, calendar, maskSettings, writeCorrection: correctionWriter(process.env.GATEWAY_SUBGRAPH_SECRET || undefined) }),
     feedbackResolvers({ catalog, profile, calendar }),
     demandListResolvers({ profile, calendar }),
     dataReturnResolvers({ catalog, profile, calendar, notifier }),
@@ -108,6 +114,7 @@ export const platformDomain: DomainModule<Record<string, never>> = {
     operationResolvers({ notifier }),
     institutionResolvers({ notifier }),
     developerAppResolvers(),
+    agreementEndResolvers({ notifier }),
     apiKeyResolvers({ notifier }),
     developerUsageResolvers(),
     productUsageResolvers(),

@@ -499,4 +499,78 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 15,
+    name: 'corrections_risk_purpose',
+    sql: `
+      -- A provider's confirmed correction of its record, field by field (Yunnan Art.22): the history the
+      -- objection shows, values masked as the catalog masks the field.
+      CREATE TABLE record_correction (
+        id text PRIMARY KEY,
+        objection_id text NOT NULL REFERENCES objection (id),
+        field text NOT NULL,
+        old_value_masked text,
+        new_value_masked text,
+        corrected_by text NOT NULL,
+        corrected_at timestamptz NOT NULL
+      );
+      CREATE INDEX record_correction_objection_idx ON record_correction (objection_id);
+      -- Risk review of a grant that would join personal data across datasets (Yunnan Art.44, Kunming
+      -- Art.27): required at filing, recorded by the data authority before any approval.
+      ALTER TABLE application ADD COLUMN risk_review text CHECK (risk_review IN ('required', 'acceptable', 'unacceptable'));
+      ALTER TABLE application ADD COLUMN risk_reasons text[];
+      ALTER TABLE application ADD COLUMN risk_note text;
+      ALTER TABLE application ADD COLUMN risk_reviewed_by text;
+      ALTER TABLE application ADD COLUMN risk_reviewed_at timestamptz;
+      -- Purpose binding (Guiyang Art.23, Ganzi Art.19): the applicant's undertaking (no other purpose
+      -- without the provider's consent, no onward transfer), purpose changes the provider decides, and
+      -- the periodic review of the use of each grant.
+      ALTER TABLE application ADD COLUMN purpose_undertaking_at timestamptz;
+      CREATE TABLE purpose_change (
+        id text PRIMARY KEY,
+        grant_id text NOT NULL,
+        institution text NOT NULL,
+        provider_code text NOT NULL,
+        old_scenario text NOT NULL,
+        new_scenario text NOT NULL,
+        reason text NOT NULL,
+        status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'consented', 'refused')),
+        requested_by text NOT NULL,
+        requested_at timestamptz NOT NULL,
+        decided_by text,
+        decision_note text,
+        decided_at timestamptz
+      );
+      CREATE INDEX purpose_change_grant_idx ON purpose_change (grant_id);
+      CREATE TABLE grant_use_review (
+        grant_id text NOT NULL,
+        reviewed_by text NOT NULL,
+        note text NOT NULL,
+        reviewed_at timestamptz NOT NULL
+      );
+      CREATE INDEX grant_use_review_grant_idx ON grant_use_review (grant_id, reviewed_at);
+    `,
+  },
+  {
+    version: 17,
+    name: 'open_data_demands_agreement_ends',
+    sql: `
+      -- Ganzi Art.27: the public (developers) file demands for data not yet open, as institutions file
+      -- demand lists; who filed says which.
+      ALTER TABLE data_demand ADD COLUMN filer_kind text NOT NULL DEFAULT 'institution' CHECK (filer_kind IN ('institution', 'developer'));
+      -- Yunnan Art.45 ¶2 (撤销账号), Yunnan-AO 开发利用要求(五) (关闭开发主体的平台权限): a developer's
+      -- agreements ended by the authority; its acceptances then count no more, and each ending is kept.
+      ALTER TABLE agreement_acceptance ADD COLUMN ended_at timestamptz;
+      CREATE TABLE agreement_end (
+        id text PRIMARY KEY,
+        developer_id text NOT NULL,
+        reason text NOT NULL,
+        ended_by text NOT NULL,
+        ended_at timestamptz NOT NULL,
+        grants_revoked text[] NOT NULL,
+        keys_revoked text[] NOT NULL
+      );
+      CREATE INDEX agreement_end_developer_idx ON agreement_end (developer_id);
+    `,
+  },
 ];

@@ -8,10 +8,12 @@ import type { WorkingCalendar } from './calendar/working-days';
 import { deadlineFor, type JurisdictionProfile } from './profiles/profile';
 import { badUserInput } from '../common/errors';
 import type { SubgraphContext } from '../common/run-subgraph';
-import { forbidden } from './permissions';
+import { actorOf, forbidden } from './permissions';
 import { adminAreaOf, divisionOfInstitution, inAreaSql, requireAdminArea, requireInArea } from './institution-registry';
 import { CHINA_TIME_ZONE } from './calendar/working-days';
 import { isoColumn, chinaDay } from './sql-dates';
+import { DEFAULT_MASK_SETTINGS, type MaskSettings } from '../../directives/mask';
+import { checkCorrections, columnValue, CORRECTION_SELECT, maskedForHistory, recordCorrection, type CorrectionWriter, type FieldCorrection } from './record-corrections';
 
 type Context = SubgraphContext<Record<string, never>>;
 
@@ -19,6 +21,9 @@ export interface ObjectionDeps {
   catalog: Catalog;
   profile: JurisdictionProfile;
   calendar: WorkingCalendar;
+  /** Writes a confirmed correction into the record's subgraph (record-corrections.ts). */
+  writeCorrection: CorrectionWriter;
+  maskSettings?: MaskSettings;
   now?: () => Date;
 }
 
@@ -28,6 +33,9 @@ const SELECT = `id, raised_by_kind AS "raisedByKind", dataset, record_ref AS "re
 
 interface ObjectionRow {
   id: string;
+  dataset: string;
+  recordRef: string;
+  field: string | null;
   status: string;
   dueOn: string;
   filedAt: string;
@@ -35,6 +43,16 @@ interface ObjectionRow {
   providerCode: string;
 }
 
+
+/** `Person:5301…` → [type, key] (raiseObjection checked the form). */
+const splitRef = (ref: string): [string, string] => {
+  const at = ref.indexOf(':');
+  return [ref.slice(0, at), ref.slice(at + 1)];
+};
+
+/** The record's key for datasets without a subject key (e.g. Licence.number): its @key field. */
+const KEY_FIELDS: Record<string, string> = { Licence: 'number' };
+const keyFieldOf = (typeName: string): string | undefined => KEY_FIELDS[typeName];
 
 export function objectionResolvers(deps: ObjectionDeps): GraphQLResolverMap<Context> {
   const now = deps.now ?? (() => new Date());
@@ -64,6 +82,8 @@ export function objectionResolvers(deps: ObjectionDeps): GraphQLResolverMap<Cont
       },
     },
     Objection: {
+      // What the provider changed in the record (values masked), for the raiser and the provider.
+      corrections: (o: ObjectionRow, _: unknown, ctx: Context) => ctx.db.query(`SELECT ${CORRECTION_SELECT} FROM record_correction WHERE objection_id = $1 ORDER BY corrected_at`, [o.id]),
       overdue: (o: ObjectionRow) => (o.status === 'open' || o.status === 'forwarding') && o.dueOn < chinaDay(now()),
     },
     Mutation: {
@@ -97,10 +117,37 @@ export function objectionResolvers(deps: ObjectionDeps): GraphQLResolverMap<Cont
         );
         return load(ctx, id);
       },
-      answerObjection: async (_: unknown, args: { id: string; corrected: boolean; answer: string }, ctx: Context) => {
-        await mustProvide(ctx, args.id);
+      // Corrected: each new value is written into the provider's record first (signed, to that
+      // subgraph's correction route only), then the history and the answer are committed together.
+      answerObjection: async (_: unknown, args: { id: string; corrected: boolean; answer: string; corrections?: FieldCorrection[] }, ctx: Context) => {
+        const row = await mustProvide(ctx, args.id);
         if (!args.answer.trim()) throw badUserInput('请填写答复', 'write the answer', { argument: 'answer' });
-        await ctx.db.query(`UPDATE objection SET status = 'answered', corrected = $2, answer = $3, answered_at = $4 WHERE id = $1`, [args.id, args.corrected, args.answer, now().toISOString()]);
+        const [typeName, key] = splitRef(row.recordRef);
+        const dataset = [...deps.catalog.datasets.values()].find((d) => d.code === row.dataset);
+        const corrections = args.corrections ?? [];
+        checkCorrections(deps.catalog, typeName, dataset?.subjectKey ?? keyFieldOf(typeName), row.field, args.corrected, corrections);
+        const values = corrections.map((c) => columnValue(deps.catalog, typeName, c));
+        const at = now();
+        const applied: { field: string; oldValue: string | null; newValue: string | null }[] = [];
+        try {
+          for (const [i, c] of corrections.entries()) {
+            const old = await deps.writeCorrection(typeName, key, c.field, values[i], row.id);
+            applied.push({ field: c.field, oldValue: old, newValue: c.value });
+          }
+        } finally {
+          // What reached the record is in its history even when a later field failed (the objection stays open then).
+          const masks = deps.maskSettings ?? DEFAULT_MASK_SETTINGS;
+          await ctx.db.transaction(async (tx) => {
+            for (const a of applied) {
+              const coordinate = `${typeName}.${a.field}`;
+              await recordCorrection(tx, { objection: row.id, field: a.field, oldValue: maskedForHistory(deps.catalog, masks, coordinate, a.oldValue),
+                newValue: maskedForHistory(deps.catalog, masks, coordinate, a.newValue), by: actorOf(ctx.caller), at });
+            }
+            if (applied.length === corrections.length) {
+              await tx.query(`UPDATE objection SET status = 'answered', corrected = $2, answer = $3, answered_at = $4 WHERE id = $1`, [args.id, args.corrected, args.answer, at.toISOString()]);
+            }
+          });
+        }
         return load(ctx, args.id);
       },
       // The data authority forwards an objection lodged with it (Yunnan Art.22 ¶2); the institution's days start now.

@@ -12,7 +12,8 @@ export interface Grantee {
   id: string;
 }
 
-interface GrantRow {
+/** A grant_record row as GRANT_SELECT reads it. */
+export interface GrantRow {
   id: string;
   granteeKind: 'institution' | 'developer';
   granteeId: string;

@@ -3,6 +3,7 @@ import type { Database } from '../../lib/db/database';
 import { runSubgraph, type DomainModule } from '../common/run-subgraph';
 import { seedTable } from '../common/seed';
 import { SUBGRAPHS } from '../registry';
+import { recordCorrectionRoutes } from '../common/record-corrections';
 import { generatePersons, sizeForScale } from '../seed/generator';
 import { createPopulationLoaders, type PopulationLoaders } from './loaders';
 import { MIGRATIONS } from './migrations';
@@ -18,6 +19,8 @@ export const populationDomain: DomainModule<PopulationLoaders> = {
   },
   createLoaders: createPopulationLoaders,
   resolvers: populationResolvers,
+  // A provider's confirmed correction of its record, sent by the platform (Yunnan Art.22).
+  routes: (db, settings) => recordCorrectionRoutes(db, settings, 'population', PERSON_TABLE, 'idNumber'),
 };
 
 if (require.main === module) {

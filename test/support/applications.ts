@@ -18,6 +18,8 @@ export const application = (scenario: string) => ({
   legalBasis: '《社会救助暂行办法》第十一条',
   fields: ['Person.name'],
   plain: ['Person.name'],
+  // The purpose undertaking (Guiyang Art.23, Ganzi Art.19); the other profiles ask none and ignore it.
+  purposeUndertaking: true,
   validFrom: new Date(Date.now() - 60_000).toISOString(),
   validUntil: new Date(Date.now() + 30 * 86_400_000).toISOString(),
 });

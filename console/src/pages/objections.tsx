@@ -52,7 +52,7 @@ export function ObjectionsPage({ session }: { session: Session | null }) {
             {t('提出')} {when(o.filedAt)} · {t('期限')} {o.dueOn}{o.extended ? ` (${t('已延期')})` : ''} · {o.dataset}
           </p>
           {o.answer ? <p>{o.corrected ? t('已更正') : t('未更正')}: {o.answer} ({when(o.answeredAt)})</p> : null}
-          {answering && o.status === 'open' ? <AnswerObjection id={o.id} extended={o.extended} onDone={reload} /> : null}
+          {answering && o.status === 'open' ? <AnswerObjection id={o.id} field={o.field} extended={o.extended} onDone={reload} /> : null}
         </article>
       ))}
     </section>
@@ -98,10 +98,13 @@ function RaiseObjection({ session, onDone }: { session: Session | null; onDone()
   );
 }
 
-function AnswerObjection({ id, extended, onDone }: { id: string; extended: boolean; onDone(): void }) {
+function AnswerObjection({ id, field, extended, onDone }: { id: string; field: string | null; extended: boolean; onDone(): void }) {
   const t = useT();
   const [answer, setAnswer] = useState('');
   const [corrected, setCorrected] = useState(false);
+  // A correction is written into the record (Yunnan Art.22): the new value of the field objected to.
+  const [correctedField, setCorrectedField] = useState(field ?? '');
+  const [value, setValue] = useState('');
   const [reason, setReason] = useState('');
   const action = useAction();
   return (
@@ -112,12 +115,19 @@ function AnswerObjection({ id, extended, onDone }: { id: string; extended: boole
         onSubmit={(e) => {
           e.preventDefault();
           void action.run(async () => {
-            await mutate('mutation($id: ID!, $c: Boolean!, $a: String!) { answerObjection(id: $id, corrected: $c, answer: $a) { id } }', { id, c: corrected, a: answer });
+            await mutate('mutation($id: ID!, $c: Boolean!, $a: String!, $v: [FieldCorrectionInput!]) { answerObjection(id: $id, corrected: $c, answer: $a, corrections: $v) { id } }',
+              { id, c: corrected, a: answer, v: corrected ? [{ field: correctedField, value }] : [] });
             onDone();
           });
         }}
       >
         <Checkbox label={t('已更正')} checked={corrected} onChange={setCorrected} />
+        {corrected ? (
+          <>
+            {field ? null : <TextField label={t('更正的信息项')} value={correctedField} onChange={setCorrectedField} required placeholder="householdAddress" />}
+            <TextField label={t('更正后的值')} value={value} onChange={setValue} required />
+          </>
+        ) : null}
         <TextArea label={t('答复')} value={answer} onChange={setAnswer} required rows={2} />
         <button type="submit" disabled={action.busy}>{t('答复')}</button>
       </form>

@@ -74,6 +74,16 @@ export interface JurisdictionProfile {
   unconditionalFormalCheck?: { article: string; notes?: string };
   /** An objection may be lodged with the data authority, which forwards it within these working days (Yunnan Art.22 ¶2). */
   objectionForwarding?: { workingDays: number; article: string; notes?: string };
+  /** A grant that would join personal data across datasets needs the data authority's risk review before approval (Yunnan Art.44, Kunming Art.27). */
+  joinRiskReview?: { article: string; notes?: string };
+  /**
+   * Shared data kept to its purpose: the applicant's undertaking at filing, a purpose change only with
+   * the provider's consent, and a review of each grant's use every `useReviewDays` calendar days
+   * (Guiyang Art.23, Ganzi Art.19); `useReviewBasis` says whether the text or the platform set the period.
+   */
+  purposeBinding?: { article: string; useReviewDays: number; useReviewBasis: 'statute' | 'platform-default'; notes?: string };
+  /** The public (developers) may file demands for data not yet open, answered by the named provider without a day count (Ganzi Art.27). */
+  openDataDemand?: { article: string; notes?: string };
   notes?: string;
 }
 
@@ -163,7 +173,7 @@ export function parseProfile(raw: unknown, file: string): JurisdictionProfile {
   const article = (x: unknown, field: string): string =>
     ARTICLE.test(str(x, field)) ? (x as string) : fail(field, `"${x}" is not an article like "云南 第二十九条"`);
 
-  const p = obj(raw, '(root)', ['id', 'name', 'regulation', 'calendar', 'approvalStages', 'autoApproveUnconditional', 'approvalBasis', 'sla'], ['notes', 'openApprovalStages', 'openObjectionAtOnce', 'unconditionalFormalCheck', 'objectionForwarding', 'conditionalShareContents']);
+  const p = obj(raw, '(root)', ['id', 'name', 'regulation', 'calendar', 'approvalStages', 'autoApproveUnconditional', 'approvalBasis', 'sla'], ['notes', 'openApprovalStages', 'openObjectionAtOnce', 'unconditionalFormalCheck', 'objectionForwarding', 'conditionalShareContents', 'joinRiskReview', 'purposeBinding', 'openDataDemand']);
   const id = str(p.id, 'id');
   if (!/^[a-z0-9-]+$/.test(id)) fail('id', `"${id}" must be lower-case letters, digits and hyphens`);
 
@@ -221,20 +231,16 @@ export function parseProfile(raw: unknown, file: string): JurisdictionProfile {
     contents = { required, article: article(c.article, 'conditionalShareContents.article') };
   }
 
-  let openObjectionAtOnce: JurisdictionProfile['openObjectionAtOnce'];
-  if (p.openObjectionAtOnce !== undefined) {
-    const o = obj(p.openObjectionAtOnce, 'openObjectionAtOnce', ['article'], ['notes']);
-    const oNotes = optStr(o.notes, 'openObjectionAtOnce.notes');
-    openObjectionAtOnce = { article: article(o.article, 'openObjectionAtOnce.article'), ...(oNotes !== undefined && { notes: oNotes }) };
-  }
-
-  let unconditionalFormalCheck: JurisdictionProfile['unconditionalFormalCheck'];
-  if (p.unconditionalFormalCheck !== undefined) {
-    if (p.autoApproveUnconditional !== true) fail('unconditionalFormalCheck', 'needs autoApproveUnconditional: true (the grant follows the check)');
-    const o = obj(p.unconditionalFormalCheck, 'unconditionalFormalCheck', ['article'], ['notes']);
-    const oNotes = optStr(o.notes, 'unconditionalFormalCheck.notes');
-    unconditionalFormalCheck = { article: article(o.article, 'unconditionalFormalCheck.article'), ...(oNotes !== undefined && { notes: oNotes }) };
-  }
+  // An optional entry that names its article, with notes.
+  const articleEntry = (name: string): { article: string; notes?: string } | undefined => {
+    if (p[name] === undefined) return undefined;
+    const o = obj(p[name], name, ['article'], ['notes']);
+    const entryNotes = optStr(o.notes, `${name}.notes`);
+    return { article: article(o.article, `${name}.article`), ...(entryNotes !== undefined && { notes: entryNotes }) };
+  };
+  const openObjectionAtOnce = articleEntry('openObjectionAtOnce');
+  if (p.unconditionalFormalCheck !== undefined && p.autoApproveUnconditional !== true) fail('unconditionalFormalCheck', 'needs autoApproveUnconditional: true (the grant follows the check)');
+  const unconditionalFormalCheck = articleEntry('unconditionalFormalCheck');
 
   let objectionForwarding: JurisdictionProfile['objectionForwarding'];
   if (p.objectionForwarding !== undefined) {
@@ -242,6 +248,18 @@ export function parseProfile(raw: unknown, file: string): JurisdictionProfile {
     if (!(Number.isInteger(o.workingDays) && (o.workingDays as number) >= 0)) fail('objectionForwarding.workingDays', 'expected a whole number ≥ 0');
     const oNotes = optStr(o.notes, 'objectionForwarding.notes');
     objectionForwarding = { workingDays: o.workingDays as number, article: article(o.article, 'objectionForwarding.article'), ...(oNotes !== undefined && { notes: oNotes }) };
+  }
+
+  const joinRiskReview = articleEntry('joinRiskReview');
+  const openDataDemand = articleEntry('openDataDemand');
+
+  let purposeBinding: JurisdictionProfile['purposeBinding'];
+  if (p.purposeBinding !== undefined) {
+    const o = obj(p.purposeBinding, 'purposeBinding', ['article', 'useReviewDays', 'useReviewBasis'], ['notes']);
+    if (!(Number.isInteger(o.useReviewDays) && (o.useReviewDays as number) > 0)) fail('purposeBinding.useReviewDays', 'expected a whole number of days > 0');
+    if (o.useReviewBasis !== 'statute' && o.useReviewBasis !== 'platform-default') fail('purposeBinding.useReviewBasis', 'expected "statute" or "platform-default"');
+    const oNotes = optStr(o.notes, 'purposeBinding.notes');
+    purposeBinding = { article: article(o.article, 'purposeBinding.article'), useReviewDays: o.useReviewDays as number, useReviewBasis: o.useReviewBasis as 'statute' | 'platform-default', ...(oNotes !== undefined && { notes: oNotes }) };
   }
 
   const regulationNotes = optStr(r.notes, 'regulation.notes');
@@ -261,6 +279,9 @@ export function parseProfile(raw: unknown, file: string): JurisdictionProfile {
     ...(openObjectionAtOnce !== undefined && { openObjectionAtOnce }),
     ...(unconditionalFormalCheck !== undefined && { unconditionalFormalCheck }),
     ...(objectionForwarding !== undefined && { objectionForwarding }),
+    ...(joinRiskReview !== undefined && { joinRiskReview }),
+    ...(purposeBinding !== undefined && { purposeBinding }),
+    ...(openDataDemand !== undefined && { openDataDemand }),
     ...(notes !== undefined && { notes }),
   };
 }

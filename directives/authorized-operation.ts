@@ -101,7 +101,9 @@ export const publicityOver = (today: string, publicityEndsOn: string): boolean =
  * platform rights over products close — every grant loses the product coordinates, other fields stay.
  */
 export function withoutProducts(grants: readonly Grant[]): Grant[] {
-  return grants.map((g) => ({ ...g, fields: g.fields.filter((f) => !PRODUCT_COORDINATES.includes(f)) }));
+  return grants
+    .map((g) => ({ ...g, fields: g.fields.filter((f) => !PRODUCT_COORDINATES.includes(f)) }))
+    .filter((g) => g.fields.length > 0); // a grant of products only grants nothing now (and a grant without fields is not one)
 }
 
 /** One line of a monthly statement: calls × price (fen, integers) — 0 for a free purpose. */

@@ -8,7 +8,7 @@
 import { GraphQLError } from 'graphql';
 import type { GraphQLResolverMap } from '../../lib/package-internals';
 import type { Queryable } from '../../lib/db/database';
-import type { Catalog } from '../../directives/catalog';
+import { datasetByCode, type Catalog } from '../../directives/catalog';
 import { PRODUCT_COORDINATES } from '../../directives/products';
 import {
   DEVELOPMENT_TERM_MAX_MONTHS, inoperableFields, isFreePurpose, OPERATION_TERM_MAX_MONTHS, PUBLICITY_WORKING_DAYS, PURPOSES, publicityOver, termAllowed, type Purpose,
@@ -148,7 +148,7 @@ export function authorizedOperationAgreementResolvers(deps: AgreementDeps): Grap
         refuseBlocked(operator);
         // Seed 001 【运营机构选择】(二): 运营期限原则上最长不超过5年.
         checkTerm(input.termMonths, OPERATION_TERM_MAX_MONTHS, '运营协议', "an operation agreement's");
-        const unknownDatasets = input.datasets.filter((d) => !deps.catalog.datasets.has(d));
+        const unknownDatasets = input.datasets.filter((d) => !datasetByCode(deps.catalog, d));
         if (!input.datasets.length || unknownDatasets.length) throw badUserInput(`数据资源范围应为目录中的数据集${unknownDatasets.length ? `，不含：${unknownDatasets.join('、')}` : ''}`, `the scope must name catalogued datasets${unknownDatasets.length ? `, not ${unknownDatasets.join(', ')}` : ''}`, { argument: 'datasets' });
         // Yunnan Art.38: 不予开放 data is never operated; nor fields outside the datasets in scope.
         const { notOpen, unknown } = inoperableFields(deps.catalog, input.fields);

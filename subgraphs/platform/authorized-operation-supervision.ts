@@ -4,7 +4,7 @@
 // 通过 / 未通过 / 限期整改, rectified within 30 days, overdue until the party is evaluated again); and
 // quality-correction requests (【数据质量管理】: the provider answers within 10 working days).
 import type { GraphQLResolverMap } from '../../lib/package-internals';
-import type { Catalog } from '../../directives/catalog';
+import { datasetByCode, type Catalog } from '../../directives/catalog';
 import { BLACKLIST_MEASURES, EVALUATION_OUTCOMES, QUALITY_CORRECTION_WORKING_DAYS, RECTIFICATION_DAYS, type BlacklistMeasure } from '../../directives/authorized-operation';
 import { badUserInput } from '../common/errors';
 import type { SubgraphContext } from '../common/run-subgraph';
@@ -113,7 +113,7 @@ export function authorizedOperationSupervisionResolvers(deps: { catalog: Catalog
       },
       requestQualityCorrection: async (_: unknown, args: { dataset: string; description: string }, ctx: Context) => {
         const operator = await requireCallerParty(ctx, 'OPERATOR');
-        const dataset = deps.catalog.datasets.get(args.dataset);
+        const dataset = datasetByCode(deps.catalog, args.dataset);
         const [inScope] = dataset ? await ctx.db.query(`SELECT 1 FROM ao_operation_agreement o WHERE o.operator_id = $1 AND $2 = ANY(o.datasets) AND ${OPERATION_IN_FORCE}`, [operator.id, args.dataset]) : [];
         if (!dataset || !inScope) throw badUserInput('只能就运营协议范围内的数据集提出校核', 'ask for corrections of datasets in your operation scope only', { argument: 'dataset' });
         const description = checkedText(args.description, 'description', 2000);

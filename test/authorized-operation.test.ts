@@ -5,7 +5,12 @@
 // the developer's key calls a product → cells under the minimum suppressed → metered → statement
 // (calls × fee). Then supervision: the blacklist stops calls and new agreements, evaluations with
 // 30-day rectification, quality corrections in 10 working days; and termination closes every right.
-// The platform has no clock to set: steps that need days to pass age rows in SQL, on PostgreSQL only.
+// The platform has no clock to set: steps that need days to pass age rows in SQL — on PostgreSQL while
+// the stack runs, on the embedded store between a stop and a restart on the same data directory.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openDatabase } from '../lib/db/database';
 import { Credentials } from './support/credentials';
 import { graphql } from './support/graphql';
 import { PROVINCE_AUTHORITY } from './support/institutions';
@@ -57,16 +62,29 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 function authorizedOperationSuite(env: () => NodeJS.ProcessEnv, options: { sql?: PlatformSql }): void {
   const credentials = new Credentials();
   let stack: Stack;
+  const stackEnv = () => ({ DATA_SCALE: '0.5', AUDIT_DURABILITY: 'store', GRANT_CACHE_MS: '300', ...credentials.env(), ...env() });
+  // The embedded store: the platform's PGlite directory is the suite's, so a statement can run between
+  // a stop and a restart (the stack's own process holds the database while it runs).
+  const embeddedDir = options.sql ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'pd-authop-'));
+  const sql: PlatformSql = options.sql ?? (async (text, params) => {
+    await stack.stop();
+    const db = await openDatabase({ schema: 'platform', pgliteDir: path.join(embeddedDir!, 'platform') });
+    try {
+      return await db.query(text, params);
+    } finally {
+      await db.close();
+      stack = await startStack({ ...stackEnv(), PGLITE_DIR: embeddedDir }, 240_000);
+    }
+  });
   const headers: Record<string, Record<string, string>> = {};
   const ids: Record<string, string> = {};
   let scenario = '';
   let answeredCalls = 0;
   const ask = (query: string, variables: Record<string, unknown> | undefined, who: string) => graphql(stack.gatewayUrl, query, variables, headers[who]);
   const callProduct = (d = '530100') => graphql(stack.gatewayUrl, LICENCE_COUNTS, { d }, { 'x-api-key': credentials.apiKey(DEVELOPER), 'x-scenario-id': scenario });
-  const pgIt = options.sql ? it : it.skip;
 
   beforeAll(async () => {
-    stack = await startStack({ DATA_SCALE: '0.5', AUDIT_DURABILITY: 'store', GRANT_CACHE_MS: '300', ...credentials.env(), ...env() }, 240_000);
+    stack = await startStack({ ...stackEnv(), ...(embeddedDir ? { PGLITE_DIR: embeddedDir } : {}) }, 240_000);
     headers.admin = { authorization: `Bearer ${await credentials.token({ org: PROVINCE_AUTHORITY, roles: ['admin'], div: '530000' })}` };
     headers.operator = { authorization: `Bearer ${await credentials.token({ org: OPERATOR })}` };
     headers.agency = { authorization: `Bearer ${await credentials.token({ org: AGENCY })}` };
@@ -77,6 +95,7 @@ function authorizedOperationSuite(env: () => NodeJS.ProcessEnv, options: { sql?:
   afterAll(async () => {
     await stack?.stop();
     credentials.cleanup();
+    if (embeddedDir) fs.rmSync(embeddedDir, { recursive: true, force: true });
   });
 
   it('registers the parties by checked credit codes; only an authority registers', async () => {
@@ -191,8 +210,8 @@ function authorizedOperationSuite(env: () => NodeJS.ProcessEnv, options: { sql?:
     expect(answered.data!.answerQualityCorrection).toMatchObject({ id: request.id, answer: '已核实并更正3条记录' });
   });
 
-  pgIt('after 5 working days it is signed: the key calls the product, cells under the minimum suppressed', async () => {
-    await options.sql!(`UPDATE ao_development_agreement SET published_at = published_at - interval '20 days' WHERE id = $1`, [ids.agreement]);
+  it('after 5 working days it is signed: the key calls the product, cells under the minimum suppressed', async () => {
+    await sql(`UPDATE ao_development_agreement SET published_at = published_at - interval '20 days' WHERE id = $1`, [ids.agreement]);
     const signed = await ask(SIGN, { id: ids.agreement }, 'operator');
     expect(signed.errors).toBeUndefined();
     expect(signed.data!.signDevelopmentAgreement.status).toBe('ACTIVE');
@@ -212,9 +231,9 @@ function authorizedOperationSuite(env: () => NodeJS.ProcessEnv, options: { sql?:
     // Outside the agreement's scenario the grant does not apply.
     const otherScenario = await graphql(stack.gatewayUrl, LICENCE_COUNTS, { d: '530100' }, { 'x-api-key': credentials.apiKey(DEVELOPER), 'x-scenario-id': 'not-the-agreement' });
     expect(otherScenario.data?.licenceCounts ?? null).toBeNull();
-  });
+  }, 300_000);
 
-  pgIt('a product is submitted, reviewed on every point (one fail rejects), published and disclosed', async () => {
+  it('a product is submitted, reviewed on every point (one fail rejects), published and disclosed', async () => {
     const input = { agreementId: ids.agreement, name: '餐饮许可分布分析报告', kind: 'DATA_REPORT', coordinate: 'Query.licenceCounts', description: '按区划统计有效食品经营许可，不含任何主体信息' };
     expect(codeOf(await ask(SUBMIT, { i: { ...input, coordinate: 'Query.personCounts' } }, 'developer'))).toBe('BAD_USER_INPUT');
     const first = (await ask(SUBMIT, { i: input }, 'developer')).data!.submitOperationProduct;
@@ -237,28 +256,32 @@ function authorizedOperationSuite(env: () => NodeJS.ProcessEnv, options: { sql?:
     expect(disclosed.selectionsInPublicity).toEqual([]); // signed: no longer in publicity
   });
 
-  pgIt('a suspension stops the key at once; when it lapses the calls work again; an overdue rectification is listed', async () => {
+  it('a suspension stops the key at once; when it lapses the calls work again; overdue rectifications and corrections are listed', async () => {
+    const late = (await ask(CORRECT, { d: ENTITIES, t: '地址字段缺失' }, 'operator')).data!.requestQualityCorrection;
     const suspended = await ask(BLACKLIST, { p: ids.developer, m: 'SUSPENSION', r: '暂停开发利用资格' }, 'operator');
     expect(suspended.errors).toBeUndefined();
     const stopped = await callProduct();
     expect(stopped.data?.licenceCounts ?? null).toBeNull();
     expect(stopped.errors?.[0].extensions).toMatchObject({ code: 'GRANT_REQUIRED', coordinate: 'Query.licenceCounts' });
-    await options.sql!(`UPDATE ao_blacklist_entry SET until_on = CURRENT_DATE - 1 WHERE id = $1`, [suspended.data!.addBlacklistEntry.id]);
+    // Days pass (one statement, one restart on the embedded store): the suspension lapses, the
+    // rectification and both correction requests fall due.
+    await sql(
+      `WITH lapsed AS (UPDATE ao_blacklist_entry SET until_on = CURRENT_DATE - 1 WHERE id = $1 RETURNING 1),
+            due AS (UPDATE ao_evaluation SET rectification_due_on = CURRENT_DATE - 1 WHERE id = $2 RETURNING 1)
+       UPDATE ao_quality_correction SET due_on = CURRENT_DATE - 1 WHERE id = ANY($3::text[])`,
+      [suspended.data!.addBlacklistEntry.id, ids.rectify, [late.id, ids.correction]],
+    );
     await sleep(600); // GRANT_CACHE_MS: the lapse is a matter of time, not an announced change
     expect((await callProduct()).errors).toBeUndefined();
     answeredCalls += 1;
 
-    await options.sql!(`UPDATE ao_evaluation SET rectification_due_on = CURRENT_DATE - 1 WHERE id = $1`, [ids.rectify]);
     expect((await ask(EVALUATIONS, { o: true }, 'operator')).data!.operationEvaluations.map((e: any) => e.id)).toEqual([ids.rectify]);
     await ask(EVALUATE, { p: ids.developer, o: 'PASSED', n: '整改完成，复评通过' }, 'operator');
     expect((await ask(EVALUATIONS, { o: true }, 'operator')).data!.operationEvaluations).toEqual([]);
-
-    const late = (await ask(CORRECT, { d: ENTITIES, t: '地址字段缺失' }, 'operator')).data!.requestQualityCorrection;
-    await options.sql!(`UPDATE ao_quality_correction SET due_on = CURRENT_DATE - 1 WHERE id = ANY($1::text[])`, [[late.id, ids.correction]]);
     expect((await ask(CORRECTIONS, { o: true }, 'admin')).data!.qualityCorrections.map((c: any) => c.id)).toEqual([late.id]); // the answered one is not overdue
-  });
+  }, 300_000);
 
-  pgIt('the monthly statement: answered calls metered from the audit log × the fee per call', async () => {
+  it('the monthly statement: answered calls metered from the audit log × the fee per call', async () => {
     const statement = await ask(STATEMENT, { d: ids.developer, m: month() }, 'developer');
     expect(statement.errors).toBeUndefined();
     expect(statement.data!.operationStatement).toEqual({
@@ -272,7 +295,7 @@ function authorizedOperationSuite(env: () => NodeJS.ProcessEnv, options: { sql?:
     expect(codeOf(await ask(STATEMENT, { d: ids.developer, m: '2026-13' }, 'admin'))).toBe('BAD_USER_INPUT');
   });
 
-  pgIt('termination closes every right: the call that worked fails, the statement stops counting (开发利用要求(五))', async () => {
+  it('termination closes every right: the call that worked fails, the statement stops counting (开发利用要求(五))', async () => {
     expect((await callProduct()).errors).toBeUndefined();
     answeredCalls += 1;
     const ended = await ask(TERMINATE, { id: ids.agreement, r: '开发主体违约' }, 'operator');

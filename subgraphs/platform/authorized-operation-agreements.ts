@@ -15,7 +15,7 @@ import {
 } from '../../directives/authorized-operation';
 import { badUserInput } from '../common/errors';
 import type { SubgraphContext } from '../common/run-subgraph';
-import type { WorkingCalendar } from './calendar/working-days';
+import { CalendarRangeError, type WorkingCalendar } from './calendar/working-days';
 import { changePolicy, upsertGrant } from './grant-writer';
 import type { PolicyChangeNotifier } from './policy-state';
 import { actorOf } from './permissions';
@@ -66,12 +66,23 @@ export interface DevelopmentRow {
   status: string;
 }
 
+/** The publicity's last working day; null until published, or while the calendar lacks that year (CALENDAR_FILES). */
+function publicityEndsOn(calendar: WorkingCalendar, publishedAt: string | null): string | null {
+  if (!publishedAt) return null;
+  try {
+    return calendar.addWorkingDays(new Date(publishedAt), PUBLICITY_WORKING_DAYS);
+  } catch (error) {
+    if (error instanceof CalendarRangeError) return null;
+    throw error;
+  }
+}
+
 /** A development agreement as the API shows it: fees paired with products, the publicity's last day. */
 export function developmentView(calendar: WorkingCalendar) {
   return (row: DevelopmentRow) => ({
     ...row,
     fees: row.products.map((product, i) => ({ product, feeFen: row.feeFen[i] })),
-    publicityEndsOn: row.publishedAt ? calendar.addWorkingDays(new Date(row.publishedAt), PUBLICITY_WORKING_DAYS) : null,
+    publicityEndsOn: publicityEndsOn(calendar, row.publishedAt),
   });
 }
 
@@ -222,7 +233,10 @@ export function authorizedOperationAgreementResolvers(deps: AgreementDeps): Grap
         const row = await operatorsAgreement(ctx, args.id);
         if (row.status !== 'PUBLISHED') throw badUserInput('只能签订已公示、尚未签订的协议', 'only a published selection not yet signed can be signed', { argument: 'id', status: row.status });
         // Seed 001 【开发主体选择】(三)(四): 公示不少于5个工作日，经公示无异议后签订.
-        const endsOn = view(row).publicityEndsOn!;
+        const endsOn = view(row).publicityEndsOn;
+        if (endsOn === null) {
+          throw badUserInput('工作日历未覆盖公示期所在年份，无法确认公示期届满（请加载该年日历：CALENDAR_FILES）', "the working-day calendar does not cover the publicity's year: its end cannot be known (load that year with CALENDAR_FILES)", { argument: 'id', reason: 'CALENDAR_NOT_COVERED' });
+        }
         if (!publicityOver(today(), endsOn)) {
           throw badUserInput(`公示期不少于${PUBLICITY_WORKING_DAYS}个工作日，至${endsOn}届满，届满后方可签订`, `the selection is published for at least ${PUBLICITY_WORKING_DAYS} working days, until ${endsOn}: sign after that`, { argument: 'id', reason: 'PUBLICITY_RUNNING', publicityEndsOn: endsOn });
         }

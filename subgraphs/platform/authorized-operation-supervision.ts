@@ -8,7 +8,7 @@ import { datasetByCode, type Catalog } from '../../directives/catalog';
 import { BLACKLIST_MEASURES, EVALUATION_OUTCOMES, QUALITY_CORRECTION_WORKING_DAYS, RECTIFICATION_DAYS, type BlacklistMeasure } from '../../directives/authorized-operation';
 import { badUserInput } from '../common/errors';
 import type { SubgraphContext } from '../common/run-subgraph';
-import type { WorkingCalendar } from './calendar/working-days';
+import { CalendarRangeError, type WorkingCalendar } from './calendar/working-days';
 import { changePolicy } from './grant-writer';
 import type { PolicyChangeNotifier } from './policy-state';
 import { actorOf, forbidden, hasRole } from './permissions';
@@ -119,7 +119,13 @@ export function authorizedOperationSupervisionResolvers(deps: { catalog: Catalog
         const description = checkedText(args.description, 'description', 2000);
         const filedAt = new Date();
         // 【数据质量管理】 ¶2: 自收到数据校核申请之日起10个工作日内 — on the profile's working-day calendar.
-        const dueOn = deps.calendar.addWorkingDays(filedAt, QUALITY_CORRECTION_WORKING_DAYS);
+        let dueOn: string;
+        try {
+          dueOn = deps.calendar.addWorkingDays(filedAt, QUALITY_CORRECTION_WORKING_DAYS);
+        } catch (error) {
+          if (!(error instanceof CalendarRangeError)) throw error;
+          throw badUserInput('工作日历未覆盖答复期限所在年份（请加载该年日历：CALENDAR_FILES）', "the working-day calendar does not cover the answer's due year (load it with CALENDAR_FILES)", { reason: 'CALENDAR_NOT_COVERED' });
+        }
         const id = newId('qc');
         await ctx.db.query(
           'INSERT INTO ao_quality_correction (id, operator_id, provider_code, dataset, description, filed_by, filed_at, due_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',

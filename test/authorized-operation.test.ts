@@ -27,6 +27,8 @@ const DEVELOPER_CODE = creditCodeAt(DEFAULT_SEED, 5); // legal entities acting a
 const OTHER_DEVELOPER_CODE = creditCodeAt(DEFAULT_SEED, 6);
 const DEVELOPER = 'ao-dev-1';
 const OTHER_DEVELOPER = 'ao-dev-2';
+const WELFARE_DEVELOPER = 'ao-dev-3'; // a public-welfare developer: free, and its agreement runs out
+const PERSON_COUNTS = 'query($d: String!) { personCounts(divisionCode: $d) { product cells { count suppressed } } }';
 const MARKET = '115300000152000215'; // 云南省市场监督管理局, provider of 530000-SJ-0001
 const ENTITIES = '530000-SJ-0001';
 const PERSONS = '530000-GA-0001';
@@ -80,6 +82,8 @@ function authorizedOperationSuite(env: () => NodeJS.ProcessEnv, options: { sql?:
   const ids: Record<string, string> = {};
   let scenario = '';
   let answeredCalls = 0;
+  let welfareScenario = '';
+  const callWelfare = () => graphql(stack.gatewayUrl, PERSON_COUNTS, { d: '530100' }, { 'x-api-key': credentials.apiKey(WELFARE_DEVELOPER), 'x-scenario-id': welfareScenario });
   const ask = (query: string, variables: Record<string, unknown> | undefined, who: string) => graphql(stack.gatewayUrl, query, variables, headers[who]);
   const callProduct = (d = '530100') => graphql(stack.gatewayUrl, LICENCE_COUNTS, { d }, { 'x-api-key': credentials.apiKey(DEVELOPER), 'x-scenario-id': scenario });
 
@@ -110,6 +114,7 @@ function authorizedOperationSuite(env: () => NodeJS.ProcessEnv, options: { sql?:
     ids.operator = operator.id;
     ids.developer = (await register('DEVELOPER', '开发主体甲（测试）', DEVELOPER_CODE, DEVELOPER)).id;
     ids.otherDeveloper = (await register('DEVELOPER', '开发主体乙（测试）', OTHER_DEVELOPER_CODE, OTHER_DEVELOPER)).id;
+    ids.welfareDeveloper = (await register('DEVELOPER', '开发主体丙（公益）', creditCodeAt(DEFAULT_SEED, 9), WELFARE_DEVELOPER)).id;
 
     const badCode = await ask(REGISTER, { i: { kind: 'OPERATOR', name: '坏代码', creditCode: `${OPERATOR.slice(0, 17)}${OPERATOR[17] === '0' ? '1' : '0'}` } }, 'admin');
     expect(badCode.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'creditCode' });
@@ -168,6 +173,12 @@ function authorizedOperationSuite(env: () => NodeJS.ProcessEnv, options: { sql?:
     const refused = await callProduct();
     expect(refused.errors?.[0].extensions).toMatchObject({ code: 'GRANT_REQUIRED', coordinate: 'Query.licenceCounts' });
     expect(refused.data?.licenceCounts ?? null).toBeNull();
+    // A public-welfare developer is selected and published too: free of charge (fees 0).
+    const welfare = await ask(SELECT, { i: { ...input, developerId: ids.welfareDeveloper, purpose: 'PUBLIC_WELFARE', rights: '公益分析', fees: [{ product: 'Query.personCounts', feeFen: 0 }], termMonths: 12 } }, 'operator');
+    expect(welfare.errors).toBeUndefined();
+    ids.welfareAgreement = welfare.data!.selectDeveloper.id;
+    welfareScenario = welfare.data!.selectDeveloper.scenario;
+    expect((await ask(PUBLISH, { id: ids.welfareAgreement }, 'operator')).data!.publishDeveloperSelection.status).toBe('PUBLISHED');
   });
 
   it('a blacklisted developer (suspension, cancellation, exclusion) enters no new agreement; an exclusion needs its end date', async () => {
@@ -211,7 +222,9 @@ function authorizedOperationSuite(env: () => NodeJS.ProcessEnv, options: { sql?:
   });
 
   it('after 5 working days it is signed: the key calls the product, cells under the minimum suppressed', async () => {
-    await sql(`UPDATE ao_development_agreement SET published_at = published_at - interval '20 days' WHERE id = $1`, [ids.agreement]);
+    await sql(`UPDATE ao_development_agreement SET published_at = published_at - interval '20 days' WHERE id = ANY($1::text[])`, [[ids.agreement, ids.welfareAgreement]]);
+    expect((await ask(SIGN, { id: ids.welfareAgreement }, 'operator')).data!.signDevelopmentAgreement).toMatchObject({ status: 'ACTIVE', purpose: 'PUBLIC_WELFARE' });
+    expect((await callWelfare()).errors).toBeUndefined();
     const signed = await ask(SIGN, { id: ids.agreement }, 'operator');
     expect(signed.errors).toBeUndefined();
     expect(signed.data!.signDevelopmentAgreement.status).toBe('ACTIVE');
@@ -267,9 +280,10 @@ function authorizedOperationSuite(env: () => NodeJS.ProcessEnv, options: { sql?:
     // rectification and both correction requests fall due.
     await sql(
       `WITH lapsed AS (UPDATE ao_blacklist_entry SET until_on = CURRENT_DATE - 1 WHERE id = $1 RETURNING 1),
+            expired AS (UPDATE ao_development_agreement SET ends_at = now() WHERE id = $4 RETURNING 1),
             due AS (UPDATE ao_evaluation SET rectification_due_on = CURRENT_DATE - 1 WHERE id = $2 RETURNING 1)
        UPDATE ao_quality_correction SET due_on = CURRENT_DATE - 1 WHERE id = ANY($3::text[])`,
-      [suspended.data!.addBlacklistEntry.id, ids.rectify, [late.id, ids.correction]],
+      [suspended.data!.addBlacklistEntry.id, ids.rectify, [late.id, ids.correction], ids.welfareAgreement],
     );
     await sleep(600); // GRANT_CACHE_MS: the lapse is a matter of time, not an announced change
     expect((await callProduct()).errors).toBeUndefined();
@@ -279,6 +293,17 @@ function authorizedOperationSuite(env: () => NodeJS.ProcessEnv, options: { sql?:
     await ask(EVALUATE, { p: ids.developer, o: 'PASSED', n: '整改完成，复评通过' }, 'operator');
     expect((await ask(EVALUATIONS, { o: true }, 'operator')).data!.operationEvaluations).toEqual([]);
     expect((await ask(CORRECTIONS, { o: true }, 'admin')).data!.qualityCorrections.map((c: any) => c.id)).toEqual([late.id]); // the answered one is not overdue
+
+    // The welfare agreement ran out (expiry, 开发利用要求(五)): its key reaches the product no more — though
+    // the grant made at signing is still on record, the party has no agreement in force.
+    const expired = await callWelfare();
+    expect(expired.data?.personCounts ?? null).toBeNull();
+    expect(expired.errors?.[0].extensions).toMatchObject({ code: 'GRANT_REQUIRED', coordinate: 'Query.personCounts' });
+    const agreements = (await ask('{ developmentAgreements { id status } }', undefined, 'admin')).data!.developmentAgreements;
+    expect(agreements.find((a: any) => a.id === ids.welfareAgreement).status).toBe('EXPIRED');
+    // Free of charge: its answered call, made while the agreement was in force, is metered at 0.
+    const free = (await ask(STATEMENT, { d: ids.welfareDeveloper, m: month() }, 'admin')).data!.operationStatement;
+    expect(free).toMatchObject({ totalFen: 0, lines: [{ agreementId: ids.welfareAgreement, purpose: 'PUBLIC_WELFARE', product: 'Query.personCounts', calls: 1, unitFeeFen: 0, amountFen: 0 }] });
   }, 300_000);
 
   it('the monthly statement: answered calls metered from the audit log × the fee per call', async () => {

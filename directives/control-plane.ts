@@ -77,7 +77,7 @@ export const PLATFORM_OPERATIONS: { readonly Query: Record<string, ControlOperat
     // Metering of authorized-operation products (seed 001): a developer its own calls, an authority its area's.
     productUsage: { audiences: ['developer', 'admin'] },
     // Authorized operation (seed 001): resolvers narrow institutions to the parties they act for.
-    operationParties: { audiences: ['admin'] },
+    operationParties: { audiences: ['institution'] },
     operationAgreements: { audiences: ['institution'] },
     developmentAgreements: { audiences: ['institution', 'developer'] },
     operationProducts: { audiences: ['institution', 'developer'] },
@@ -142,8 +142,9 @@ export const PLATFORM_OPERATIONS: { readonly Query: Record<string, ControlOperat
     publishOperationProduct: { audiences: ['institution'], audit: (a) => ({ target: on('operation-product', a.id) }) },
     addBlacklistEntry: { audiences: ['institution'], audit: (a) => ({ target: on('party', a.partyId), reason: [text(a.measure), text(a.reason)].filter(Boolean).join(': ') || undefined }) },
     evaluateOperationParty: { audiences: ['institution'], audit: (a) => ({ target: on('party', a.partyId), reason: [text(a.outcome), text(a.note)].filter(Boolean).join(': ') || undefined }) },
-    requestQualityCorrection: { audiences: ['institution'], audit: (a) => ({ target: on('dataset', a.dataset), reason: text(a.description) }) },
-    answerQualityCorrection: { audiences: ['provider'], audit: (a) => ({ target: on('quality-correction', a.id), reason: text(a.answer) }) },
+    // The texts may quote records: the audit keeps the dataset and the request only.
+    requestQualityCorrection: { audiences: ['institution'], audit: (a) => ({ target: on('dataset', a.dataset) }) },
+    answerQualityCorrection: { audiences: ['provider'], audit: (a) => ({ target: on('quality-correction', a.id) }) },
   },
 };
 

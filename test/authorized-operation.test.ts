@@ -194,6 +194,9 @@ function authorizedOperationSuite(env: () => NodeJS.ProcessEnv, options: { sql?:
     expect((await ask(BLACKLIST, { p: ids.otherDeveloper, m: 'EXCLUSION', r: '违规使用数据，限制未来参与资格', u: until }, 'admin')).data!.addBlacklistEntry).toMatchObject({ measure: 'EXCLUSION', untilOn: until, inForce: true });
     const refused = await ask(SELECT, { i: input }, 'operator');
     expect(refused.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'BLACKLISTED', party: ids.otherDeveloper });
+    // Operators read the parties too (they select developer entities by id); other institutions do not.
+    expect((await ask('{ operationParties { id } }', undefined, 'operator')).data!.operationParties).toHaveLength(5);
+    expect(codeOf(await ask('{ operationParties { id } }', undefined, 'agency'))).toBe('FORBIDDEN');
     const parties = (await ask('{ operationParties { id blocked } }', undefined, 'admin')).data!.operationParties;
     expect(parties.find((p: any) => p.id === ids.otherDeveloper).blocked).toBe(true);
     expect(parties.find((p: any) => p.id === ids.developer).blocked).toBe(false);

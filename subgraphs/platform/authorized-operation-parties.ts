@@ -73,18 +73,19 @@ export async function requireCallerParty(ctx: Context, kind: PartyKind): Promise
   return party;
 }
 
-function text(value: string, argument: string, max: number): string {
+/** A trimmed text of 1..max characters, or a coded error naming the argument. */
+export function checkedText(value: string, argument: string, max: number): string {
   const trimmed = value.trim();
   if (!trimmed || Array.from(trimmed).length > max) throw badUserInput(`${argument}应为1至${max}个字符`, `${argument} must have 1 to ${max} characters`, { argument });
   return trimmed;
 }
-export { text as checkedText };
 
 export function authorizedOperationPartyResolvers(): GraphQLResolverMap<Context> {
   return {
     Query: {
+      // Authorities, and operators: they select developer entities (and supervise them) by these ids.
       operationParties: async (_: unknown, __: unknown, ctx: Context) => {
-        await requireAdminArea(ctx);
+        if (!(await isAuthority(ctx))) await requireCallerParty(ctx, 'OPERATOR');
         return ctx.db.query(`SELECT ${PARTY_SELECT('$1')} FROM ao_party ORDER BY registered_at, id`, [today()]);
       },
     },
@@ -93,7 +94,7 @@ export function authorizedOperationPartyResolvers(): GraphQLResolverMap<Context>
         await requireAdminArea(ctx);
         const { kind } = args.input;
         if (!(PARTY_KINDS as readonly string[]).includes(kind)) throw badUserInput('参与方种类无效', 'unknown party kind', { argument: 'kind' });
-        const name = text(args.input.name, 'name', 200);
+        const name = checkedText(args.input.name, 'name', 200);
         const creditCode = args.input.creditCode.trim();
         const check = validateCreditCode(creditCode);
         if (!check.ok) throw badUserInput(`统一社会信用代码无效：${check.zh}`, `invalid unified social credit code: ${check.en}`, { argument: 'creditCode', reason: check.reason });

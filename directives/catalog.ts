@@ -177,3 +177,8 @@ export function maskable(policy: FieldPolicy): boolean {
   return policy.returnType === 'String' || policy.returnType === 'ID';
 }
 
+
+/** The catalogued dataset with this code (datasets are keyed by their type's name). */
+export function datasetByCode(catalog: Pick<Catalog, 'datasets'>, code: string): DatasetFacts | undefined {
+  return [...catalog.datasets.values()].find((d) => d.code === code);
+}

@@ -79,6 +79,17 @@ export const PLATFORM_OPERATIONS: { readonly Query: Record<string, ControlOperat
     // Purpose changes and the periodic use review (Guiyang Art.23, Ganzi Art.19): grantees, providers, authorities.
     purposeChanges: { audiences: ['institution'] },
     grantsDueForUseReview: { audiences: ['institution'] },
+    // Authorized operation (seed 001): resolvers narrow institutions to the parties they act for.
+    operationParties: { audiences: ['institution'] },
+    operationAgreements: { audiences: ['institution'] },
+    developmentAgreements: { audiences: ['institution', 'developer'] },
+    operationProducts: { audiences: ['institution', 'developer'] },
+    // 定期披露 (seed 001 【信息披露】: 向社会披露): the public's, like the open catalog — no token needed.
+    operationDisclosure: { audiences: EVERYONE },
+    operationStatement: { audiences: ['institution', 'developer'] },
+    operationBlacklist: { audiences: ['institution'] },
+    operationEvaluations: { audiences: ['institution'] },
+    qualityCorrections: { audiences: ['institution'] },
   },
   Mutation: {
     applyForAccess: { audiences: APPLICANTS, audit: (a) => ({ target: on('scenario', (a.input as { scenario?: unknown } | undefined)?.scenario) }) },
@@ -128,6 +139,22 @@ export const PLATFORM_OPERATIONS: { readonly Query: Record<string, ControlOperat
     decidePurposeChange: { audiences: ['provider'], audit: (a) => ({ target: on('purpose-change', a.id), reason: [a.consent === true ? 'CONSENTED' : a.consent === false ? 'REFUSED' : undefined, text(a.note)].filter(Boolean).join(': ') || undefined }) },
     recordUseReview: { audiences: ['institution'], audit: (a) => ({ target: on('grant', a.grantId), reason: text(a.note) }) },
     answerDataDemand: { audiences: REVIEWERS, audit: (a) => ({ target: on('demand', a.id), reason: [text(a.outcome), text(a.answer)].filter(Boolean).join(': ') || undefined }) },
+    // Authorized operation (seed 001); parties are legal persons named by credit code, never persons.
+    registerOperationParty: { audiences: ['admin'], audit: (a) => ({ target: on('legal-entity', (a.input as { creditCode?: unknown } | undefined)?.creditCode) }) },
+    signOperationAgreement: { audiences: ['admin'], audit: (a) => ({ target: on('operator', (a.input as { operatorId?: unknown } | undefined)?.operatorId) }) },
+    terminateOperationAgreement: { audiences: ['admin'], audit: (a) => ({ target: on('operation-agreement', a.id), reason: text(a.reason) }) },
+    selectDeveloper: { audiences: ['institution'], audit: (a) => ({ target: on('developer', (a.input as { developerId?: unknown } | undefined)?.developerId) }) },
+    publishDeveloperSelection: { audiences: ['institution'], audit: (a) => ({ target: on('development-agreement', a.id) }) },
+    signDevelopmentAgreement: { audiences: ['institution'], audit: (a) => ({ target: on('development-agreement', a.id) }) },
+    terminateDevelopmentAgreement: { audiences: ['institution'], audit: (a) => ({ target: on('development-agreement', a.id), reason: text(a.reason) }) },
+    submitOperationProduct: { audiences: ['developer'], audit: (a) => ({ target: on('development-agreement', (a.input as { agreementId?: unknown } | undefined)?.agreementId) }) },
+    reviewOperationProduct: { audiences: ['institution'], audit: (a) => ({ target: on('operation-product', a.id) }) },
+    publishOperationProduct: { audiences: ['institution'], audit: (a) => ({ target: on('operation-product', a.id) }) },
+    addBlacklistEntry: { audiences: ['institution'], audit: (a) => ({ target: on('party', a.partyId), reason: [text(a.measure), text(a.reason)].filter(Boolean).join(': ') || undefined }) },
+    evaluateOperationParty: { audiences: ['institution'], audit: (a) => ({ target: on('party', a.partyId), reason: [text(a.outcome), text(a.note)].filter(Boolean).join(': ') || undefined }) },
+    // The texts may quote records: the audit keeps the dataset and the request only.
+    requestQualityCorrection: { audiences: ['institution'], audit: (a) => ({ target: on('dataset', a.dataset) }) },
+    answerQualityCorrection: { audiences: ['provider'], audit: (a) => ({ target: on('quality-correction', a.id) }) },
   },
 };
 

@@ -275,7 +275,8 @@ describe('control-plane holes (issue 11)', () => {
       const developer = await operations({ 'x-api-key': credentials.apiKey(DEVELOPER) });
       // Issue 15: the developer portal's operations are the developers' alone.
       // fileDataDemand: the public's demands for data not yet open (Ganzi Art.27; refused where the profile has none).
-      expect(developer.mutations).toEqual(['acceptAgreement', 'applyForAccess', 'createApiKey', 'fileDataDemand', 'registerApp', 'requestWithdrawalReview', 'revokeApiKey', 'rotateApiKey']);
+      // Issue 18: submitOperationProduct, for developers registered as a developer entity of authorized operation.
+      expect(developer.mutations).toEqual(['acceptAgreement', 'applyForAccess', 'createApiKey', 'fileDataDemand', 'registerApp', 'requestWithdrawalReview', 'revokeApiKey', 'rotateApiKey', 'submitOperationProduct']);
       expect(developer.queries.filter((q: string) => CONTROL_QUERIES.includes(q))).toEqual(['agreements', 'apiKeys', 'applications', 'grants', 'myApps', 'myUsage']);
 
       const subject = await operations({ authorization: `Bearer ${await credentials.subjectToken(personAt(DEFAULT_SEED, 11).idNumber)}` });
@@ -284,7 +285,10 @@ describe('control-plane holes (issue 11)', () => {
 
       const operator = await operations(county);
       // requestPurposeChange, recordUseReview: Guiyang Art.23, Ganzi Art.19 (refused where the profile has no such procedure).
-      expect(operator.mutations).toEqual(['applyForAccess', 'disputeCatalogAttribute', 'fileDataDemand', 'raiseObjection', 'recordUseReview', 'reportSecurityIncident', 'requestDataReturn', 'requestPurposeChange', 'submitUsageFeedback']);
+      // Issue 18: an operator (运营机构) of authorized operation is an institution in the registry of parties,
+      // not a token role: every institution sees these, the resolvers refuse all but registered operators.
+      const AUTHORIZED_OPERATION = ['addBlacklistEntry', 'evaluateOperationParty', 'publishDeveloperSelection', 'publishOperationProduct', 'requestQualityCorrection', 'reviewOperationProduct', 'selectDeveloper', 'signDevelopmentAgreement', 'terminateDevelopmentAgreement'];
+      expect(operator.mutations).toEqual([...AUTHORIZED_OPERATION, 'applyForAccess', 'disputeCatalogAttribute', 'fileDataDemand', 'raiseObjection', 'recordUseReview', 'reportSecurityIncident', 'requestDataReturn', 'requestPurposeChange', 'submitUsageFeedback'].sort());
       expect(operator.queries).not.toEqual(expect.arrayContaining(['auditRecords']));
 
       const provider = await operations(police);

@@ -32,6 +32,11 @@ import { developerAppResolvers } from './developer-apps';
 import { apiKeyResolvers } from './api-key-resolvers';
 import { developerUsageResolvers } from './developer-usage';
 import { productUsageResolvers } from './product-usage';
+import { authorizedOperationPartyResolvers } from './authorized-operation-parties';
+import { authorizedOperationAgreementResolvers } from './authorized-operation-agreements';
+import { authorizedOperationProductResolvers } from './authorized-operation-products';
+import { authorizedOperationFeeResolvers } from './authorized-operation-fees';
+import { authorizedOperationSupervisionResolvers } from './authorized-operation-supervision';
 import { loadInstitutionsFiles } from './institution-registry';
 import { calendarFor, loadActiveProfile } from './profiles/profile';
 import type { GraphQLResolverMap } from '../../lib/package-internals';
@@ -118,6 +123,11 @@ export const platformDomain: DomainModule<Record<string, never>> = {
     apiKeyResolvers({ notifier }),
     developerUsageResolvers(),
     productUsageResolvers(),
+    authorizedOperationPartyResolvers(),
+    authorizedOperationAgreementResolvers({ catalog, calendar, notifier }),
+    authorizedOperationProductResolvers({ calendar }),
+    authorizedOperationFeeResolvers(),
+    authorizedOperationSupervisionResolvers({ catalog, calendar, notifier }),
   ),
   permissions: PLATFORM_PERMISSIONS,
   routes: (db, settings, metrics) => ({

@@ -552,6 +552,119 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 16,
+    name: 'authorized_operation',
+    sql: `
+      -- 授权运营 (seed 001; Yunnan Art.37–39). Parties: 实施机构, 运营机构, 开发主体 by credit code; account is
+      -- who acts for it on the platform (an institution's credit code, a developer's account id).
+      CREATE TABLE ao_party (
+        id text PRIMARY KEY,
+        kind text NOT NULL CHECK (kind IN ('IMPLEMENTING_AGENCY', 'OPERATOR', 'DEVELOPER')),
+        name text NOT NULL,
+        credit_code text NOT NULL,
+        account text NOT NULL,
+        registered_by text NOT NULL,
+        registered_at timestamptz NOT NULL DEFAULT now(),
+        UNIQUE (kind, credit_code)
+      );
+      CREATE INDEX ao_party_account_idx ON ao_party (account);
+      -- 运营协议 (seed 001 【运营机构选择】): scope (datasets, fields), products, security; at most 5 years.
+      CREATE TABLE ao_operation_agreement (
+        id text PRIMARY KEY,
+        agency_id text NOT NULL REFERENCES ao_party (id),
+        operator_id text NOT NULL REFERENCES ao_party (id),
+        datasets text[] NOT NULL,
+        fields text[] NOT NULL,
+        products text[] NOT NULL,
+        security_requirements text NOT NULL,
+        term_months int NOT NULL,
+        signed_by text NOT NULL,
+        signed_at timestamptz NOT NULL DEFAULT now(),
+        ends_at timestamptz NOT NULL,
+        terminated_at timestamptz,
+        termination_reason text
+      );
+      -- 开发利用协议 (seed 001 【开发主体选择】): selected, published (公示) at least 5 working days, signed;
+      -- at most 3 years. fee_fen[i] is the operation-service fee per call of products[i], in fen.
+      CREATE TABLE ao_development_agreement (
+        id text PRIMARY KEY,
+        operation_agreement_id text NOT NULL REFERENCES ao_operation_agreement (id),
+        operator_id text NOT NULL REFERENCES ao_party (id),
+        developer_id text NOT NULL REFERENCES ao_party (id),
+        purpose text NOT NULL CHECK (purpose IN ('PUBLIC_GOVERNANCE', 'PUBLIC_WELFARE', 'INDUSTRY_DEVELOPMENT')),
+        scenario text NOT NULL,
+        rights text NOT NULL,
+        exit_terms text NOT NULL,
+        products text[] NOT NULL,
+        fee_fen int[] NOT NULL,
+        term_months int NOT NULL,
+        selected_by text NOT NULL,
+        selected_at timestamptz NOT NULL DEFAULT now(),
+        published_at timestamptz,
+        signed_at timestamptz,
+        ends_at timestamptz,
+        grant_id text,
+        terminated_at timestamptz,
+        termination_reason text
+      );
+      CREATE INDEX ao_development_agreement_developer_idx ON ao_development_agreement (developer_id);
+      -- 产品和服务审查: a developer's product, the operator's findings per point, publication.
+      CREATE TABLE ao_product (
+        id text PRIMARY KEY,
+        agreement_id text NOT NULL REFERENCES ao_development_agreement (id),
+        name text NOT NULL,
+        kind text NOT NULL,
+        coordinate text,
+        description text NOT NULL,
+        status text NOT NULL DEFAULT 'submitted' CHECK (status IN ('submitted', 'rejected', 'publishable', 'published')),
+        submitted_at timestamptz NOT NULL DEFAULT now(),
+        reviewed_by text,
+        reviewed_at timestamptz,
+        published_at timestamptz
+      );
+      CREATE TABLE ao_product_finding (
+        product_id text NOT NULL REFERENCES ao_product (id),
+        point text NOT NULL,
+        passed boolean NOT NULL,
+        note text NOT NULL,
+        PRIMARY KEY (product_id, point)
+      );
+      -- 黑名单 (seed 001 【产品和服务开发】 ¶4), 评估 (【工作评估】), 数据校核 (【数据质量管理】).
+      CREATE TABLE ao_blacklist_entry (
+        id text PRIMARY KEY,
+        party_id text NOT NULL REFERENCES ao_party (id),
+        measure text NOT NULL CHECK (measure IN ('WARNING', 'SUSPENSION', 'CANCELLATION', 'EXCLUSION')),
+        reason text NOT NULL,
+        until_on date,
+        entered_by text NOT NULL,
+        entered_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX ao_blacklist_entry_party_idx ON ao_blacklist_entry (party_id);
+      CREATE TABLE ao_evaluation (
+        id text PRIMARY KEY,
+        party_id text NOT NULL REFERENCES ao_party (id),
+        outcome text NOT NULL CHECK (outcome IN ('PASSED', 'FAILED', 'RECTIFY')),
+        note text NOT NULL,
+        rectification_due_on date,
+        evaluated_by text NOT NULL,
+        evaluated_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE TABLE ao_quality_correction (
+        id text PRIMARY KEY,
+        operator_id text NOT NULL REFERENCES ao_party (id),
+        provider_code text NOT NULL,
+        dataset text NOT NULL,
+        description text NOT NULL,
+        filed_by text NOT NULL,
+        filed_at timestamptz NOT NULL DEFAULT now(),
+        due_on date NOT NULL,
+        answer text,
+        answered_by text,
+        answered_at timestamptz
+      );
+    `,
+  },
+  {
     version: 17,
     name: 'open_data_demands_agreement_ends',
     sql: `

@@ -5,6 +5,8 @@ import type { Queryable } from '../../lib/db/database';
 import type { Grant } from '../../directives/grants';
 import { POLICY_CHANNEL, type InstitutionEntry, type PolicyState } from '../../protocol/policy-state';
 import { isoColumn } from './sql-dates';
+import { productRightsClosed } from './authorized-operation-rights';
+import { withoutProducts } from '../../directives/authorized-operation';
 import { createLogger, storeErrorLogger } from '../../lib/log';
 
 export interface Grantee {
@@ -71,6 +73,13 @@ export async function readPolicyState(db: Queryable, grantee: Grantee | undefine
   state.granteeSuspended = suspended !== undefined;
   const rows = await db.query<GrantRow>(`SELECT ${GRANT_SELECT} FROM grant_record WHERE grantee_kind = $1 AND grantee_id = $2`, [grantee.kind, grantee.id]);
   state.grants = rows.map(toGrant);
+  // Authorized operation: a party whose agreements ended, or that is blacklisted, reaches no product.
+  // The version keys the gateways' cached decisions: a closure that comes or goes with time (an
+  // agreement running out, a measure lapsing), not with a bump, must not reuse decisions of the other state.
+  if (await productRightsClosed(db, grantee)) {
+    state.grants = withoutProducts(state.grants);
+    state.version = `${state.version}:products-closed`;
+  }
   if (grantee.kind === 'institution') {
     const [entry] = await db.query<InstitutionEntry>('SELECT credit_code AS "creditCode", name, division, kind, status FROM institution WHERE credit_code = $1', [grantee.id]);
     state.institution = entry ?? null;

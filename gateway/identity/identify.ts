@@ -1,6 +1,7 @@
 // Who is calling and for which scenario: a bearer JWT (institution operator, provider, admin), an
 // API key (app developer) or nobody (public). A credential that is present but wrong is refused
 // outright (401) — never downgraded to anonymous.
+import { SCENARIO_ID } from '../../protocol/scenario-id';
 import type http from 'node:http';
 import { GraphQLError } from 'graphql';
 import { headerValue } from '../../lib/http/headers';
@@ -12,7 +13,6 @@ import { InvalidToken, type VerifyToken } from './jwt-verifier';
 import type { KeyCheck, PlatformKeys } from './platform-keys';
 
 export const SCENARIO_HEADER = 'x-scenario-id';
-const SCENARIO_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 
 export interface Identity {
   caller: Caller;

@@ -2,6 +2,7 @@
 import { validateCitizenId, validateCreditCode, validateDivisionCode, divisionPrefix } from '../../lib/identifiers';
 import { badUserInput } from './errors';
 import { checkBatchSize } from './pagination';
+import { SCENARIO_ID } from '../../protocol/scenario-id';
 
 type Validation = { ok: true } | { ok: false; reason: string; zh: string; en: string };
 
@@ -37,4 +38,10 @@ export function creditCodesArgument(values: readonly string[], argument = 'credi
 export function divisionPrefixArgument(value: string, argument = 'divisionCode'): string {
   check(validateDivisionCode(value), argument);
   return divisionPrefix(value);
+}
+
+/** A scenario id as an argument (an application's, a grant's, a purpose change's). */
+export function scenarioArgument(value: string, argument = 'scenario'): string {
+  if (!SCENARIO_ID.test(value)) throw badUserInput('场景标识格式错误', 'malformed scenario id (1–64 letters, digits or ._:-)', { argument });
+  return value;
 }

@@ -12,6 +12,7 @@ import type { Queryable } from '../../lib/db/database';
 import type { WorkingCalendar } from './calendar/working-days';
 import { deadlineFor, type JurisdictionProfile, type Procedure } from './profiles/profile';
 import { badUserInput } from '../common/errors';
+import { scenarioArgument } from '../common/arguments';
 import type { SubgraphContext } from '../common/run-subgraph';
 import { changePolicy, upsertGrant } from './grant-writer';
 import { maskNotes, refuseConflicts, reviewGrant, type GrantInferenceDeps } from './grant-inference';
@@ -82,7 +83,6 @@ interface ApplicationRow extends RiskColumns {
 /** One application as the API shows it. */
 export const loadApplication = async (db: Queryable, id: string) => (await db.query<ApplicationRow>(`SELECT ${APPLICATION_SELECT} FROM application WHERE id = $1`, [id]))[0];
 
-export const SCENARIO_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 
 /** Longest reason for plain values a reviewer is asked to read. */
 const MAX_PLAIN_REASON = 2000;
@@ -218,7 +218,7 @@ export function applicationResolvers(deps: ApplicationDeps): GraphQLResolverMap<
         if (caller?.kind !== applicantKind || !caller.id) {
           throw forbidden(purpose === 'SHARE' ? '共享申请须由公共机构提出' : '开放申请须由开发者提出', purpose === 'SHARE' ? 'sharing applications come from public institutions' : 'open-data applications come from developers');
         }
-        if (!SCENARIO_ID.test(input.scenario)) throw badUserInput('场景标识格式错误', 'malformed scenario id (1–64 letters, digits or ._:-)', { argument: 'scenario' });
+        scenarioArgument(input.scenario);
         if (!input.fields.length) throw badUserInput('请列出申请的字段', 'list the fields applied for', { argument: 'fields' });
         const policies = input.fields.map((coordinate) => {
           const policy = deps.catalog.fields.get(coordinate);

@@ -20,7 +20,8 @@ import { changePolicy, upsertGrant } from './grant-writer';
 import type { PolicyChangeNotifier } from './policy-state';
 import { actorOf } from './permissions';
 import { requireAdminArea } from './institution-registry';
-import { callerParty, checkedText, isAuthority, newId, partyById, refuseBlocked, requireCallerParty, today } from './authorized-operation-parties';
+import { callerParty, checkedText, isAuthority, newId, partyById, refuseBlocked, requireCallerParty } from './authorized-operation-parties';
+import { DEVELOPMENT_IN_FORCE, OPERATION_IN_FORCE, today } from './authorized-operation-sql';
 import { isoColumn } from './sql-dates';
 
 type Context = SubgraphContext<Record<string, never>>;
@@ -31,10 +32,6 @@ export interface AgreementDeps {
   notifier: PolicyChangeNotifier;
 }
 
-/** SQL: an operation agreement (alias `o`) in force now. */
-export const OPERATION_IN_FORCE = `o.terminated_at IS NULL AND o.ends_at > now()`;
-/** SQL: a development agreement (alias `d`) signed and in force now. */
-export const DEVELOPMENT_IN_FORCE = `d.signed_at IS NOT NULL AND d.terminated_at IS NULL AND d.ends_at > now()`;
 
 const OPERATION_SELECT = `o.id, o.agency_id AS "agencyId", o.operator_id AS "operatorId", o.datasets, o.fields, o.products,
   o.security_requirements AS "securityRequirements", o.term_months AS "termMonths", ${isoColumn('o.signed_at')} AS "signedAt", ${isoColumn('o.ends_at')} AS "endsAt",

@@ -13,15 +13,13 @@ import { badUserInput } from '../common/errors';
 import type { SubgraphContext } from '../common/run-subgraph';
 import { adminAreaOf, requireAdminArea } from './institution-registry';
 import { actorOf, forbidden, hasRole } from './permissions';
-import { chinaDay, isoColumn } from './sql-dates';
+import { isoColumn } from './sql-dates';
+import { blockedSql, today } from './authorized-operation-sql';
 
 type Context = SubgraphContext<Record<string, never>>;
 
 export const newId = (prefix: string): string => `${prefix}-${crypto.randomBytes(6).toString('hex')}`;
 
-/** SQL: a blacklist measure other than a warning stops party `column` today (seed 001 黑名单). */
-export const blockedSql = (column: string, todayParam: string): string =>
-  `EXISTS (SELECT 1 FROM ao_blacklist_entry b WHERE b.party_id = ${column} AND b.measure <> 'WARNING' AND (b.until_on IS NULL OR b.until_on >= ${todayParam}::date))`;
 
 const PARTY_SELECT = (today: string) => `id, kind, name, credit_code AS "creditCode", account, ${isoColumn('registered_at')} AS "registeredAt", ${blockedSql('ao_party.id', today)} AS blocked`;
 
@@ -34,7 +32,6 @@ export interface Party {
   blocked: boolean;
 }
 
-export const today = (): string => chinaDay(new Date());
 
 export async function partyById(db: Queryable, id: string, argument = 'partyId'): Promise<Party> {
   const [party] = await db.query<Party>(`SELECT ${PARTY_SELECT('$2')} FROM ao_party WHERE id = $1`, [id, today()]);

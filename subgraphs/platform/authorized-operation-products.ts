@@ -12,7 +12,8 @@ import type { SubgraphContext } from '../common/run-subgraph';
 import type { WorkingCalendar } from './calendar/working-days';
 import { actorOf } from './permissions';
 import { callerParty, checkedText, isAuthority, newId, requireCallerParty } from './authorized-operation-parties';
-import { DEVELOPMENT_IN_FORCE, developmentAgreements, developmentView, operationAgreements } from './authorized-operation-agreements';
+import { DEVELOPMENT_IN_FORCE } from './authorized-operation-sql';
+import { developmentAgreements, developmentView, operationAgreements } from './authorized-operation-agreements';
 import { isoColumn } from './sql-dates';
 
 type Context = SubgraphContext<Record<string, never>>;

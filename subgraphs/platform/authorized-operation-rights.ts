@@ -4,8 +4,7 @@
 // its API keys and tokens stop reaching products at once (terminations and blacklist entries bump the
 // policy version) or within GRANT_CACHE_MS (an agreement running out).
 import type { Queryable } from '../../lib/db/database';
-import { blockedSql, today } from './authorized-operation-parties';
-import { DEVELOPMENT_IN_FORCE, OPERATION_IN_FORCE } from './authorized-operation-agreements';
+import { blockedSql, DEVELOPMENT_IN_FORCE, OPERATION_IN_FORCE, today } from './authorized-operation-sql';
 
 /**
  * Closed when the caller acts for a party of authorized operation that a blacklist measure stops, or

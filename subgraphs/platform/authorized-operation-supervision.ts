@@ -12,8 +12,8 @@ import { CalendarRangeError, type WorkingCalendar } from './calendar/working-day
 import { changePolicy } from './grant-writer';
 import type { PolicyChangeNotifier } from './policy-state';
 import { actorOf, forbidden, hasRole } from './permissions';
-import { callerParty, checkedText, isAuthority, newId, partyById, requireCallerParty, today, type Party } from './authorized-operation-parties';
-import { OPERATION_IN_FORCE } from './authorized-operation-agreements';
+import { callerParty, checkedText, isAuthority, newId, partyById, requireCallerParty, type Party } from './authorized-operation-parties';
+import { OPERATION_IN_FORCE, today } from './authorized-operation-sql';
 import { isoColumn } from './sql-dates';
 
 type Context = SubgraphContext<Record<string, never>>;

@@ -11,7 +11,8 @@ import { badUserInput } from '../common/errors';
 import type { SubgraphContext } from '../common/run-subgraph';
 import { actorOf, forbidden, hasRole } from './permissions';
 import { adminAreaOf, divisionOfInstitution, inAreaSql } from './institution-registry';
-import { checkValidity, SCENARIO_ID } from './application-resolvers';
+import { checkValidity } from './application-resolvers';
+import { scenarioArgument } from '../common/arguments';
 import { changePolicy, upsertGrant } from './grant-writer';
 import type { PolicyChangeNotifier } from './policy-state';
 import { chinaDay, isoColumn } from './sql-dates';
@@ -58,7 +59,7 @@ export function dataReturnResolvers(deps: { catalog: Catalog; profile: Jurisdict
       requestDataReturn: async (_: unknown, { input }: { input: ReturnInput }, ctx: Context) => {
         const caller = ctx.caller!;
         const filedAt = now();
-        if (!SCENARIO_ID.test(input.scenario)) throw badUserInput('场景标识格式错误', 'malformed scenario id (1–64 letters, digits or ._:-)', { argument: 'scenario' });
+        scenarioArgument(input.scenario);
         const reason = input.reason?.trim() ?? '';
         if (!reason || reason.length > 4000) throw badUserInput('请说明回流用途（4000字以内）', 'state what the returned data is for (up to 4,000 characters)', { argument: 'reason' });
         if (!input.fields.length) throw badUserInput('请列出申请回流的字段', 'list the fields to be returned', { argument: 'fields' });

@@ -19,7 +19,7 @@ import { changePolicy } from './grant-writer';
 import { GRANT_SELECT, type GrantRow, type PolicyChangeNotifier } from './policy-state';
 import { grantStatus } from './grant-resolvers';
 import { isoColumn } from './sql-dates';
-import { SCENARIO_ID } from './application-resolvers';
+import { scenarioArgument } from '../common/arguments';
 
 type Context = SubgraphContext<Record<string, never>>;
 
@@ -97,7 +97,7 @@ export function purposeBindingResolvers(deps: { catalog: Catalog; profile: Juris
       requestPurposeChange: async (_: unknown, args: { grantId: string; scenario: string; reason: string }, ctx: Context) => {
         binding();
         const grant = await ownActiveGrant(ctx, args.grantId);
-        if (!SCENARIO_ID.test(args.scenario)) throw badUserInput('场景标识格式错误', 'malformed scenario id (1–64 letters, digits or ._:-)', { argument: 'scenario' });
+        scenarioArgument(args.scenario);
         if (args.scenario === grant.scenario) throw badUserInput('新场景与原场景相同', 'the new scenario is the grant\'s own', { argument: 'scenario' });
         const reason = text(args.reason, 'reason', '请说明变更使用目的的理由及依据', 'state why the purpose changes, and the basis');
         const [pending] = await ctx.db.query(`SELECT 1 FROM purpose_change WHERE grant_id = $1 AND status = 'pending'`, [grant.id]);

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import { ApolloServer } from '@apollo/server';
 import { ApolloGateway } from '@apollo/gateway';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
-import { startHttpServer } from '../lib/http/http-server';
+import { jsonResponse, startHttpServer } from '../lib/http/http-server';
 import { announceListening } from '../lib/announce';
 import { createGatewayMetrics } from './metrics';
 import { createPlatformClient, type PlatformClient } from './platform-client';
@@ -119,9 +119,9 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
       'GET /healthz': () => ({ status: 200, body: 'ok' }),
       'GET /readyz': async () => {
         // Draining (shutting down): not ready, whatever the subgraphs say, so the balancer moves on.
-        if (http?.draining()) return { status: 503, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ready: false, draining: true }) };
+        if (http?.draining()) return jsonResponse(503, { ready: false, draining: true });
         const report = await readiness.check();
-        return { status: report.ready ? 200 : 503, headers: { 'content-type': 'application/json' }, body: JSON.stringify(report) };
+        return jsonResponse(report.ready ? 200 : 503, report);
       },
     },
   });

@@ -2,7 +2,7 @@
 // each call is signed over the whole request with the shared secret, once (see signature.ts,
 // replay-guard.ts).
 import type http from 'node:http';
-import type { PlainResponse } from '../lib/http/http-server';
+import { jsonResponse, type PlainResponse } from '../lib/http/http-server';
 import { REFUSALS, replayGuard, verifySignedRequest } from './replay-guard';
 import { PLATFORM_AUDIENCE } from './signature';
 
@@ -15,5 +15,5 @@ export async function internalRefusal(req: http.IncomingMessage, secret: string 
   const check = secret === undefined ? 'UNSIGNED' : await verifySignedRequest(replayGuard(), secret, req, { audience, caller, body });
   if (check === 'VALID') return undefined;
   const { code, status, message } = REFUSALS[check];
-  return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: code, message }) };
+  return jsonResponse(status, { error: code, message });
 }

@@ -17,6 +17,9 @@ export interface PlainResponse {
   body: string | Buffer;
 }
 
+/** A plain route's JSON answer. */
+export const jsonResponse = (status: number, body: unknown): PlainResponse => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
 /**
  * Routes answered without GraphQL, keyed by "METHOD /path"; a key ending in "/*" ("GET /console/*")
  * answers every path under it that no exact key names (the longest such prefix wins).

@@ -5,13 +5,12 @@
 // GraphQL schema has no mutation that writes data. Answers the value replaced, for the platform's
 // correction history (which keeps it masked).
 import type { Database } from '../../lib/db/database';
-import { readBody, type PlainResponse, type PlainRoutes } from '../../lib/http/http-server';
+import { jsonResponse, readBody, type PlainRoutes } from '../../lib/http/http-server';
 import { internalRefusal } from '../../protocol/internal-signature';
 import { RECORD_CORRECTION_PATH, recordCorrectionAudience } from '../../protocol/internal-paths';
 import type { SubgraphSettings } from './settings';
 import type { TableSpec } from './table';
 
-const json = (status: number, body: unknown): PlainResponse => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 export interface CorrectionRequest {
   /** The objection the correction answers (kept in the platform's history, here only for the log). */
@@ -46,19 +45,19 @@ export function recordCorrectionRoutes(db: Database, settings: SubgraphSettings,
       try {
         request = JSON.parse(body) as CorrectionRequest;
       } catch {
-        return json(400, { error: 'BAD_REQUEST' });
+        return jsonResponse(400, { error: 'BAD_REQUEST' });
       }
       const column = table.columns.find((c) => c.field === request.field && c !== key);
-      if (!column || typeof request.key !== 'string' || typeof request.objection !== 'string') return json(400, { error: 'BAD_REQUEST', problem: 'FIELD' });
-      if (!fits(column.type, request.value)) return json(400, { error: 'BAD_REQUEST', problem: 'VALUE' });
+      if (!column || typeof request.key !== 'string' || typeof request.objection !== 'string') return jsonResponse(400, { error: 'BAD_REQUEST', problem: 'FIELD' });
+      if (!fits(column.type, request.value)) return jsonResponse(400, { error: 'BAD_REQUEST', problem: 'VALUE' });
       const old = await db.transaction(async (tx) => {
         const [row] = await tx.query<{ old: string | null }>(`SELECT ${column.column}::text AS old FROM ${table.name} WHERE ${key.column} = $1 FOR UPDATE`, [request.key]);
         if (!row) return undefined;
         await tx.query(`UPDATE ${table.name} SET ${column.column} = $2::${column.type} WHERE ${key.column} = $1`, [request.key, request.value]);
         return row;
       });
-      if (!old) return json(404, { error: 'NOT_FOUND' });
-      return json(200, { old: old.old });
+      if (!old) return jsonResponse(404, { error: 'NOT_FOUND' });
+      return jsonResponse(200, { old: old.old });
     },
   };
 }

@@ -9,7 +9,7 @@ import client from 'prom-client';
 import { openDatabase, type Database } from '../../lib/db/database';
 import { migrate, pendingMigrations, type Migration } from '../../lib/db/migrate';
 import { explainStatements } from '../../lib/db/query-plans';
-import { startHttpServer, type PlainResponse, type PlainRoutes, type RunningHttpServer } from '../../lib/http/http-server';
+import { jsonResponse, startHttpServer, type PlainResponse, type PlainRoutes, type RunningHttpServer } from '../../lib/http/http-server';
 import { announceListening } from '../../lib/announce';
 import { createLogger } from '../../lib/log';
 import { loadSubgraphSdl, type SubgraphInfo } from '../registry';
@@ -132,14 +132,14 @@ export async function runSubgraph<Loaders>(domain: DomainModule<Loaders>): Promi
     routes: {
       ...domain.routes?.(db, settings, registry),
       'GET /healthz': () => ({ status: 200, body: 'ok' }),
-      ...(explaining && { 'GET /internal/sql-plans': () => ({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(explaining.plans()) }) }),
+      ...(explaining && { 'GET /internal/sql-plans': () => jsonResponse(200, explaining.plans()) }),
       // Ready when its database answers (a short query with a bound) and it is not shutting down; the
       // gateways' /readyz asks this, so a subgraph that lost its database takes them out of rotation.
       'GET /readyz': async (): Promise<PlainResponse> => {
         const draining = http.draining();
         const database = draining ? 'up' : await databaseState(db);
         const ready = !draining && database === 'up';
-        return { status: ready ? 200 : 503, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ready, database, ...(draining ? { draining } : {}) }) };
+        return jsonResponse(ready ? 200 : 503, { ready, database, ...(draining ? { draining } : {}) });
       },
       'GET /metrics': async () => ({
         status: 200,

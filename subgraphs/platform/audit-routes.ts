@@ -3,14 +3,12 @@
 // the answer gives the chain positions) and `{ journal, entries }` with each entry's number in that
 // gateway's journal (shipped after the gateway's local fsync: the answer gives the journal's mark,
 // the highest number the chain holds; an empty batch only asks for it).
-import type { PlainResponse, PlainRoutes } from '../../lib/http/http-server';
-import { readBody } from '../../lib/http/http-server';
+import { jsonResponse, readBody, type PlainResponse, type PlainRoutes } from '../../lib/http/http-server';
 import { internalRefusal } from '../../protocol/internal-signature';
 import type { AuditEntry } from '../../protocol/audit-entry';
 import type { AuditAppender, JournalledEntry } from './audit/appender';
 import { AUDIT_PATH } from '../../protocol/internal-paths';
 
-const json = (status: number, body: unknown): PlainResponse => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 const STRING_ARRAYS = ['roles', 'grantIds', 'fieldsReturned', 'fieldsMasked', 'fieldsDenied', 'datasets', 'subjects', 'errorCodes'] as const;
 const NULLABLE_STRINGS = ['operator', 'institution', 'scenario', 'operationName', 'operationHash'] as const;
@@ -41,17 +39,17 @@ export function auditRoutes(appender: AuditAppender, secret: string | undefined)
       try {
         ({ entries, journal } = JSON.parse(body) as { entries?: unknown; journal?: unknown });
       } catch {
-        return json(400, { error: 'BAD_REQUEST' });
+        return jsonResponse(400, { error: 'BAD_REQUEST' });
       }
       if (journal !== undefined) {
-        if (typeof journal !== 'string' || !/^[\w-]{1,64}$/.test(journal) || !Array.isArray(entries) || !entries.every(isEntry)) return json(400, { error: 'BAD_REQUEST' });
+        if (typeof journal !== 'string' || !/^[\w-]{1,64}$/.test(journal) || !Array.isArray(entries) || !entries.every(isEntry)) return jsonResponse(400, { error: 'BAD_REQUEST' });
         const numbered = entries as JournalledEntry[];
-        if (!numbered.every((e, i) => Number.isSafeInteger(e.n) && e.n > 0 && (i === 0 || e.n > numbered[i - 1].n))) return json(400, { error: 'BAD_REQUEST' });
-        return json(200, { mark: await appender.appendJournal(journal, numbered) });
+        if (!numbered.every((e, i) => Number.isSafeInteger(e.n) && e.n > 0 && (i === 0 || e.n > numbered[i - 1].n))) return jsonResponse(400, { error: 'BAD_REQUEST' });
+        return jsonResponse(200, { mark: await appender.appendJournal(journal, numbered) });
       }
-      if (!Array.isArray(entries) || entries.length === 0 || !entries.every(isEntry)) return json(400, { error: 'BAD_REQUEST' });
+      if (!Array.isArray(entries) || entries.length === 0 || !entries.every(isEntry)) return jsonResponse(400, { error: 'BAD_REQUEST' });
       const records = await appender.append(entries);
-      return json(200, { seqs: records.map((r) => r.seq) });
+      return jsonResponse(200, { seqs: records.map((r) => r.seq) });
     },
   };
 }

@@ -45,3 +45,13 @@ export function scenarioArgument(value: string, argument = 'scenario'): string {
   if (!SCENARIO_ID.test(value)) throw badUserInput('场景标识格式错误', 'malformed scenario id (1–64 letters, digits or ._:-)', { argument });
   return value;
 }
+
+/** The longest free text a procedure records (a reason, an answer, a note). */
+export const LONGEST_TEXT = 4000;
+
+/** A required free text, trimmed: empty or longer than LONGEST_TEXT is a coded error saying what to write. */
+export function requiredText(value: string | null | undefined, argument: string, zh: string, en: string): string {
+  const text = value?.trim() ?? '';
+  if (!text || text.length > LONGEST_TEXT) throw badUserInput(`${zh}（4000字以内）`, `${en} (up to 4,000 characters)`, { argument });
+  return text;
+}

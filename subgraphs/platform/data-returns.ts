@@ -12,7 +12,7 @@ import type { SubgraphContext } from '../common/run-subgraph';
 import { actorOf, forbidden, hasRole } from './permissions';
 import { adminAreaOf, divisionOfInstitution, inAreaSql } from './institution-registry';
 import { checkValidity } from './application-resolvers';
-import { scenarioArgument } from '../common/arguments';
+import { requiredText, scenarioArgument } from '../common/arguments';
 import { changePolicy, upsertGrant } from './grant-writer';
 import type { PolicyChangeNotifier } from './policy-state';
 import { chinaDay, isoColumn } from './sql-dates';
@@ -60,8 +60,7 @@ export function dataReturnResolvers(deps: { catalog: Catalog; profile: Jurisdict
         const caller = ctx.caller!;
         const filedAt = now();
         scenarioArgument(input.scenario);
-        const reason = input.reason?.trim() ?? '';
-        if (!reason || reason.length > 4000) throw badUserInput('请说明回流用途（4000字以内）', 'state what the returned data is for (up to 4,000 characters)', { argument: 'reason' });
+        const reason = requiredText(input.reason, 'reason', '请说明回流用途', 'state what the returned data is for');
         if (!input.fields.length) throw badUserInput('请列出申请回流的字段', 'list the fields to be returned', { argument: 'fields' });
         const datasets = input.fields.map((coordinate) => {
           const dataset = approvingDataset(deps.catalog, coordinate);

@@ -10,6 +10,7 @@ import type { GraphQLResolverMap } from '../../lib/package-internals';
 import type { WorkingCalendar } from './calendar/working-days';
 import { deadlineFor, type JurisdictionProfile } from './profiles/profile';
 import { badUserInput } from '../common/errors';
+import { requiredText } from '../common/arguments';
 import type { SubgraphContext } from '../common/run-subgraph';
 import { actorOf, forbidden, hasRole } from './permissions';
 import { adminAreaOf, inAreaSql, institutionOf } from './institution-registry';
@@ -29,16 +30,10 @@ interface DemandRow {
 }
 
 const OUTCOMES = { AGREED: 'agreed', DECLINED: 'declined' } as const;
-const LONGEST_TEXT = 4000;
 
 export function demandListResolvers(deps: { profile: JurisdictionProfile; calendar: WorkingCalendar; now?: () => Date }): GraphQLResolverMap<Context> {
   const now = deps.now ?? (() => new Date());
   const hasDeadline = deps.profile.sla.demandAnswer.workingDays !== null;
-  const text = (value: string | undefined | null, argument: string, zh: string, en: string): string => {
-    const v = value?.trim() ?? '';
-    if (!v || v.length > LONGEST_TEXT) throw badUserInput(`${zh}（${LONGEST_TEXT}字以内）`, `${en} (up to 4,000 characters)`, { argument });
-    return v;
-  };
 
   return {
     Query: {
@@ -59,8 +54,8 @@ export function demandListResolvers(deps: { profile: JurisdictionProfile; calend
     Mutation: {
       fileDataDemand: async (_: unknown, { input }: { input: { description: string; needBasis: string; providerCode?: string } }, ctx: Context) => {
         const caller = ctx.caller!;
-        const description = text(input.description, 'description', '请说明所需数据', 'describe the data needed');
-        const needBasis = text(input.needBasis, 'needBasis', '请说明履职需要及依据', 'state the duty that needs it and its legal basis');
+        const description = requiredText(input.description, 'description', '请说明所需数据', 'describe the data needed');
+        const needBasis = requiredText(input.needBasis, 'needBasis', '请说明履职需要及依据', 'state the duty that needs it and its legal basis');
         const providerCode = input.providerCode?.trim() || null;
         const fromPublic = caller.kind === 'developer';
         const openDemand = deps.profile.openDataDemand;
@@ -94,7 +89,7 @@ export function demandListResolvers(deps: { profile: JurisdictionProfile; calend
           if (!visible) throw forbidden('该需求不在本部门辖区', 'the demand is outside your area');
         }
         if (!Object.hasOwn(OUTCOMES, args.outcome)) throw badUserInput('答复结果无效', 'unknown outcome', { argument: 'outcome' });
-        const answer = text(args.answer, 'answer', '请说明答复内容（不同意的须说明理由）', 'give the answer (the reasons, when declining)');
+        const answer = requiredText(args.answer, 'answer', '请说明答复内容（不同意的须说明理由）', 'give the answer (the reasons, when declining)');
         if (row.status !== 'pending') throw badUserInput('需求已答复', 'the demand is already answered', { argument: 'id' });
         await ctx.db.query(
           `UPDATE data_demand SET status = $2, answer = $3, answered_by = $4, answered_at = $5 WHERE id = $1 AND status = 'pending'`,

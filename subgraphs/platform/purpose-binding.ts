@@ -19,7 +19,7 @@ import { changePolicy } from './grant-writer';
 import { GRANT_SELECT, type GrantRow, type PolicyChangeNotifier } from './policy-state';
 import { grantStatus } from './grant-resolvers';
 import { isoColumn } from './sql-dates';
-import { scenarioArgument } from '../common/arguments';
+import { requiredText, scenarioArgument } from '../common/arguments';
 
 type Context = SubgraphContext<Record<string, never>>;
 
@@ -36,7 +36,6 @@ const CHANGE_SELECT = `id, grant_id AS "grantId", institution, provider_code AS 
   reason, upper(status) AS status, requested_by AS "requestedBy", ${isoColumn('requested_at')} AS "requestedAt",
   decided_by AS "decidedBy", decision_note AS "decisionNote", ${isoColumn('decided_at')} AS "decidedAt"`;
 
-const LONGEST_TEXT = 4000;
 const DAY_MS = 86_400_000;
 
 export function purposeBindingResolvers(deps: { catalog: Catalog; profile: JurisdictionProfile; notifier: PolicyChangeNotifier; now?: () => Date }): GraphQLResolverMap<Context> {
@@ -46,11 +45,6 @@ export function purposeBindingResolvers(deps: { catalog: Catalog; profile: Juris
       throw badUserInput(`本地区规章未设此程序，共享数据不得用于其他目的（${deps.profile.name}）`, `this jurisdiction has no purpose-change procedure: shared data is used for its purpose only (${deps.profile.name})`, { argument: 'grantId' });
     }
     return deps.profile.purposeBinding;
-  };
-  const text = (value: string | undefined, argument: string, zh: string, en: string) => {
-    const v = value?.trim() ?? '';
-    if (!v || v.length > LONGEST_TEXT) throw badUserInput(`${zh}（4000字以内）`, `${en} (up to 4,000 characters)`, { argument });
-    return v;
   };
   const loadChange = async (ctx: Context, id: string) => (await ctx.db.query(`SELECT ${CHANGE_SELECT} FROM purpose_change WHERE id = $1`, [id]))[0];
   // The grantee's own active grant, or a coded refusal.
@@ -99,7 +93,7 @@ export function purposeBindingResolvers(deps: { catalog: Catalog; profile: Juris
         const grant = await ownActiveGrant(ctx, args.grantId);
         scenarioArgument(args.scenario);
         if (args.scenario === grant.scenario) throw badUserInput('新场景与原场景相同', 'the new scenario is the grant\'s own', { argument: 'scenario' });
-        const reason = text(args.reason, 'reason', '请说明变更使用目的的理由及依据', 'state why the purpose changes, and the basis');
+        const reason = requiredText(args.reason, 'reason', '请说明变更使用目的的理由及依据', 'state why the purpose changes, and the basis');
         const [pending] = await ctx.db.query(`SELECT 1 FROM purpose_change WHERE grant_id = $1 AND status = 'pending'`, [grant.id]);
         if (pending) throw badUserInput('该授权已有待处理的用途变更申请', 'a purpose change of this grant is already pending', { argument: 'grantId' });
         // Asked of the provider whose data it is (the grant covers one provider's data, 一需求一审核).
@@ -116,7 +110,7 @@ export function purposeBindingResolvers(deps: { catalog: Catalog; profile: Juris
         const change = (await loadChange(ctx, args.id)) as { grantId: string; providerCode: string; status: string; oldScenario: string; newScenario: string } | undefined;
         if (!change) throw badUserInput('用途变更申请不存在', 'no such purpose change', { argument: 'id' });
         if (!hasRole(ctx.caller, 'provider') || ctx.caller?.id !== change.providerCode) throw forbidden('只有数据提供方可以许可用途变更', 'only the data\'s provider consents to a purpose change');
-        const note = text(args.note, 'note', '请说明许可或不许可的理由', 'give the reason for consenting or refusing');
+        const note = requiredText(args.note, 'note', '请说明许可或不许可的理由', 'give the reason for consenting or refusing');
         if (change.status !== 'PENDING') throw badUserInput('用途变更申请已处理', 'the purpose change is already decided', { argument: 'id' });
         const at = now().toISOString();
         const decide = (tx: { query: (sql: string, params?: readonly unknown[]) => Promise<unknown[]> }) => tx.query(
@@ -136,7 +130,7 @@ export function purposeBindingResolvers(deps: { catalog: Catalog; profile: Juris
       recordUseReview: async (_: unknown, args: { grantId: string; note: string }, ctx: Context) => {
         binding();
         const grant = await ownActiveGrant(ctx, args.grantId);
-        const note = text(args.note, 'note', '请写明使用情况审查结论', 'state what the review of the use found');
+        const note = requiredText(args.note, 'note', '请写明使用情况审查结论', 'state what the review of the use found');
         await ctx.db.query(`INSERT INTO grant_use_review (grant_id, reviewed_by, note, reviewed_at) VALUES ($1, $2, $3, $4)`, [grant.id, actorOf(ctx.caller), note, now().toISOString()]);
         return { grantId: grant.id, reviewedBy: actorOf(ctx.caller), note, reviewedAt: now().toISOString() };
       },

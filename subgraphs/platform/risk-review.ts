@@ -9,6 +9,7 @@ import type { Catalog } from '../../directives/catalog';
 import { personalDatasets } from '../../directives/join-risk';
 import type { Queryable } from '../../lib/db/database';
 import { badUserInput } from '../common/errors';
+import { requiredText } from '../common/arguments';
 import type { SubgraphContext } from '../common/run-subgraph';
 import type { JurisdictionProfile } from './profiles/profile';
 import { actorOf } from './permissions';
@@ -21,7 +22,6 @@ type Context = SubgraphContext<Record<string, never>>;
 export const RISK_REVIEW_STAGE = 'risk-review';
 
 const OUTCOMES = { ACCEPTABLE: 'acceptable', UNACCEPTABLE: 'unacceptable' } as const;
-const LONGEST_NOTE = 4000;
 
 export const RISK_SELECT = `risk_review AS "riskStatus", risk_reasons AS "riskReasons", risk_note AS "riskNote", risk_reviewed_by AS "riskReviewedBy", ${isoColumn('risk_reviewed_at')} AS "riskReviewedAt"`;
 
@@ -87,8 +87,7 @@ export function riskReviewResolvers(deps: { load: (db: Queryable, id: string) =>
         // The authority of the provider's area assesses (Yunnan Art.44: 公共数据主管部门).
         requireInArea(await requireAdminArea(ctx), await divisionOfInstitution(ctx.db, row.providerCode), `申请${args.id}的数据提供单位`, `the provider of application ${args.id}`);
         if (!Object.hasOwn(OUTCOMES, args.outcome)) throw badUserInput('评估结论无效', 'unknown outcome', { argument: 'outcome' });
-        const note = args.note?.trim() ?? '';
-        if (!note || note.length > LONGEST_NOTE) throw badUserInput('请写明评估意见及安全措施（4000字以内）', 'state the assessment and the security measures it requires (up to 4,000 characters)', { argument: 'note' });
+        const note = requiredText(args.note, 'note', '请写明评估意见及安全措施', 'state the assessment and the security measures it requires');
         if (row.riskStatus !== 'required' || row.status !== 'pending') throw badUserInput('该申请无待办的安全评估', 'the application has no risk review pending', { argument: 'id' });
         const at = now();
         return ctx.db.transaction(async (tx) => {

@@ -7,6 +7,7 @@ import crypto from 'node:crypto';
 import type { GraphQLResolverMap } from '../../lib/package-internals';
 import { approvingDataset, type Catalog } from '../../directives/catalog';
 import { badUserInput } from '../common/errors';
+import { requiredText } from '../common/arguments';
 import type { SubgraphContext } from '../common/run-subgraph';
 import { actorOf, hasRole } from './permissions';
 import { adminAreaOf, inAreaSql } from './institution-registry';
@@ -36,8 +37,7 @@ export function securityIncidentResolvers(deps: { catalog: Catalog; notifier: Po
     Mutation: {
       reportSecurityIncident: async (_: unknown, { input }: { input: { description: string; datasets: string[] } }, ctx: Context) => {
         const caller = ctx.caller!;
-        const description = input.description?.trim() ?? '';
-        if (!description || description.length > 4000) throw badUserInput('请说明事件经过（4000字以内）', 'describe the incident (up to 4,000 characters)', { argument: 'description' });
+        const description = requiredText(input.description, 'description', '请说明事件经过', 'describe the incident');
         if (!input.datasets.length) throw badUserInput('请列出涉及的数据集', 'list the datasets concerned', { argument: 'datasets' });
         const byCode = new Map([...deps.catalog.datasets.values()].map((d) => [d.code, d]));
         const unknown = input.datasets.filter((code) => !byCode.has(code));

@@ -68,8 +68,7 @@ export async function listDivisionPage<Row extends { divisionCode: string }>(db:
       )),
     );
   }
-  const connection = toConnection(rows, first, (row) => JSON.stringify([row.divisionCode, q.keyOf(row)]), () =>
+  return toConnection(rows, first, (row) => JSON.stringify([row.divisionCode, q.keyOf(row)]), () =>
     countInDivisions(db, q.counted, prefixes, facet ? q.facet : undefined),
   );
-  return connection;
 }

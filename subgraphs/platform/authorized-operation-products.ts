@@ -62,10 +62,12 @@ export function authorizedOperationProductResolvers(deps: { calendar: WorkingCal
         return operator ? products(ctx.db, 'd.operator_id = $1', [operator.id]) : [];
       },
       operationDisclosure: async (_: unknown, __: unknown, ctx: Context) => {
-        const operators = await ctx.db.query<{ id: string; name: string; creditCode: string }>(`SELECT id, name, credit_code AS "creditCode" FROM ao_party WHERE kind = 'OPERATOR' ORDER BY registered_at, id`);
+        // Every party once: the operators are listed, the others named where their agreements and products appear.
+        const parties = await ctx.db.query<{ id: string; kind: string; name: string; creditCode: string }>(`SELECT id, kind, name, credit_code AS "creditCode" FROM ao_party ORDER BY registered_at, id`);
+        const operators = parties.filter((p) => p.kind === 'OPERATOR');
+        const names = new Map(parties.map((p) => [p.id, p]));
         const agreements = await operationAgreements(ctx.db);
         const inPublicity = (await developmentAgreements(ctx.db, 'd.published_at IS NOT NULL AND d.signed_at IS NULL AND d.terminated_at IS NULL')).map(view);
-        const names = new Map((await ctx.db.query<{ id: string; name: string; creditCode: string }>('SELECT id, name, credit_code AS "creditCode" FROM ao_party')).map((p) => [p.id, p]));
         const published = await ctx.db.query<{ id: string; name: string; kind: string; description: string; developerId: string; operatorId: string; publishedAt: string }>(
           `SELECT p.id, p.name, p.kind, p.description, d.developer_id AS "developerId", d.operator_id AS "operatorId", ${isoColumn('p.published_at')} AS "publishedAt"
            FROM ao_product p JOIN ao_development_agreement d ON d.id = p.agreement_id WHERE p.status = 'published' ORDER BY p.published_at, p.id`,

@@ -29,10 +29,15 @@ const unavailable = (subgraph: string, reason: string) =>
     extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph, reason },
   });
 
-/** The data subgraph whose SDL declares `typeName` as its dataset (the record's holder). */
+const holders = new Map<string, string | undefined>();
+
+/** The data subgraph whose SDL declares `typeName` as its dataset (the record's holder); the SDL files are read once per type. */
 function holderOf(typeName: string): string | undefined {
-  const declaration = new RegExp(`\\btype\\s+${typeName}\\s+@dataset\\(`);
-  return SUBGRAPHS.find((info) => info.name !== 'platform' && declaration.test(loadSubgraphSdl(info)))?.name;
+  if (!holders.has(typeName)) {
+    const declaration = new RegExp(`\\btype\\s+${typeName}\\s+@dataset\\(`);
+    holders.set(typeName, SUBGRAPHS.find((info) => info.name !== 'platform' && declaration.test(loadSubgraphSdl(info)))?.name);
+  }
+  return holders.get(typeName);
 }
 
 /** Writes through the data subgraphs' correction routes (their URLs as the gateway's: SUBGRAPH_URL_<NAME>). */
